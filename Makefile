@@ -1,0 +1,138 @@
+# Kakehashi: toolkit for Japanese public-sector portals.
+#
+#   make          build everything (build/gen)
+#   make deps     install the Debian and npm packages the project needs
+#   make check    every test: unit (plain and ASan+UBSan), spec, integration,
+#                 HTML validator, browser (axe-core); ends "N passed, N failed"
+#   make run      build, generate content/center, serve it with nginx
+#   make stop     stop what `make run` started
+#   make fuzz     run each libFuzzer target for FUZZ_SECONDS
+#   make install  install gen and the default theme under PREFIX
+#
+# Local overrides (CC, PREFIX, ...) go in Makefile.local.
+-include Makefile.local
+
+CC	?= cc
+CLANG	?= clang
+PREFIX	?= /usr/local
+SITE	?= center
+PORT	?= 8080
+FUZZ_SECONDS ?= 60
+
+PKGS	 = md4c yaml-0.1 jansson libzip
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lpthread
+
+WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
+HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Ilib -Igen $(PKG_CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) -Ilib -Igen $(PKG_CFLAGS)
+
+LIB_SRC	 = $(wildcard lib/*.c)
+GEN_SRC	 = $(filter-out gen/main.c,$(wildcard gen/*.c))
+TEST_SRC = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+HDRS	 = $(wildcard lib/*.h gen/*.h tests/unit/*.h)
+
+B	 = build
+LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/obj/%.o)
+GEN_OBJ	 = $(GEN_SRC:%.c=$(B)/obj/%.o)
+LIB_SOBJ = $(LIB_SRC:%.c=$(B)/san/%.o)
+GEN_SOBJ = $(GEN_SRC:%.c=$(B)/san/%.o)
+TESTS	 = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+STESTS	 = $(TEST_SRC:tests/unit/%.c=$(B)/tests-san/%)
+FUZZERS	 = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+
+DEPS_STAMP = $(B)/.deps-stamp
+
+.PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize
+.DELETE_ON_ERROR:
+
+all: $(B)/gen
+
+# Packages: the stamp is remade when the list of packages changes, or when
+# it is missing (a fresh checkout or machine); the script itself checks
+# what is installed and only installs what is not.
+deps:
+	@./scripts/deps.sh
+	@mkdir -p $(B) && touch $(DEPS_STAMP)
+
+$(DEPS_STAMP): scripts/deps.sh tests/package.json tests/package-lock.json
+	@./scripts/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(B)/obj/%.o: %.c $(HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c $(HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+$(B)/libkk.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/libgen.a: $(GEN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libkk.a: $(LIB_SOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libgen.a: $(GEN_SOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/gen: $(B)/obj/gen/main.o $(B)/libgen.a $(B)/libkk.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/gen-san: $(B)/san/gen/main.o $(B)/san/libgen.a $(B)/san/libkk.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libgen.a $(B)/libkk.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(B)/libgen.a $(B)/libkk.a $(PKG_LIBS)
+
+$(B)/tests-san/%: tests/unit/%.c $(B)/san/libgen.a $(B)/san/libkk.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/san/libgen.a $(B)/san/libkk.a $(PKG_LIBS)
+
+# libFuzzer targets, built with clang from the sources (not the archives)
+# so that coverage instrumentation reaches the code under test.
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Ilib -Igen $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+
+sanitize: $(B)/gen-san $(STESTS)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	    n=$$(basename $$f); mkdir -p $(B)/fuzz-corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        $(B)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+unit: $(TESTS) $(STESTS)
+
+check: all sanitize $(TESTS) $(FUZZERS)
+	@./tests/run.sh
+
+run: all
+	@./scripts/run.sh $(SITE) $(PORT)
+
+stop:
+	@./scripts/stop.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kakehashi
+	install -m 755 $(B)/gen $(DESTDIR)$(PREFIX)/bin/gen
+	cp -R themes $(DESTDIR)$(PREFIX)/share/kakehashi/
+
+clean:
+	rm -rf $(B) public

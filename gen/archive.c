@@ -1,0 +1,157 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "archive.h"
+
+struct zctx {
+	zip_t		*za;
+	const char	*tree;
+	zip_uint16_t	 dtime, ddate;	/* MS-DOS time and date */
+	size_t		 files;
+	struct buf	 err;
+};
+
+static int
+set_meta(struct zctx *z, zip_int64_t idx, int dir)
+{
+	zip_uint32_t mode = dir ? 0040755 : 0100644;
+
+	if (zip_file_set_dostime(z->za, (zip_uint64_t)idx, z->dtime, z->ddate,
+	    0) == -1 || zip_file_set_external_attributes(z->za,
+	    (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, mode << 16) == -1) {
+		buf_printf(&z->err, "%s\n", zip_strerror(z->za));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_tree(struct zctx *z, const char *rel)
+{
+	struct buf full = BUF_INIT, sub = BUF_INIT;
+	char **names = NULL;
+	long n, i;
+	int rc = -1;
+
+	buf_printf(&full, "%s/%s", z->tree, rel);
+	if ((n = fs_list(full.ptr, &names, &z->err)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		zip_source_t *src;
+		zip_int64_t idx;
+
+		buf_reset(&sub);
+		buf_printf(&sub, "%s%s", rel, names[i]);
+		buf_reset(&full);
+		buf_printf(&full, "%s/%s", z->tree, sub.ptr);
+		if (fs_is_dir(full.ptr)) {
+			buf_putc(&sub, '/');
+			if ((idx = zip_dir_add(z->za, sub.ptr,
+			    ZIP_FL_ENC_UTF_8)) < 0) {
+				buf_printf(&z->err, "%s: %s\n", full.ptr,
+				    zip_strerror(z->za));
+				goto out;
+			}
+			if (set_meta(z, idx, 1) == -1 ||
+			    add_tree(z, sub.ptr) == -1)
+				goto out;
+			continue;
+		}
+		if (!fs_is_file(full.ptr))
+			continue;
+		if ((src = zip_source_file(z->za, full.ptr, 0, -1)) == NULL ||
+		    (idx = zip_file_add(z->za, sub.ptr, src,
+		    ZIP_FL_ENC_UTF_8)) < 0) {
+			buf_printf(&z->err, "%s: %s\n", full.ptr,
+			    zip_strerror(z->za));
+			zip_source_free(src);
+			goto out;
+		}
+		if (set_meta(z, idx, 0) == -1 ||
+		    zip_set_file_compression(z->za, (zip_uint64_t)idx,
+		    ZIP_CM_DEFLATE, 9) == -1)
+			goto out;
+		z->files++;
+	}
+	rc = 0;
+out:
+	fs_list_free(names, n > 0 ? n : 0);
+	buf_release(&full);
+	buf_release(&sub);
+	return rc;
+}
+
+int
+archive_zip(const char *tree, const char *zipfile, int quiet)
+{
+	struct zctx z;
+	struct buf tmp = BUF_INIT;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	int zerr, rc = 1;
+
+	memset(&z, 0, sizeof(z));
+	buf_init(&z.err);
+	z.tree = tree;
+	/* 1980-01-01 00:00 in MS-DOS form, unless SOURCE_DATE_EPOCH. */
+	z.ddate = (0 << 9) | (1 << 5) | 1;
+	z.dtime = 0;
+	if (sde != NULL && *sde != '\0') {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		if (tm.tm_year >= 80) {
+			z.ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
+			    ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+			z.dtime = (zip_uint16_t)((tm.tm_hour << 11) |
+			    (tm.tm_min << 5) | (tm.tm_sec / 2));
+		}
+	}
+	if (!fs_is_dir(tree)) {
+		fprintf(stderr, "gen: %s: no built site here (run gen build "
+		    "first)\n", tree);
+		return 1;
+	}
+	buf_printf(&tmp, "%s.tmp-%ld", zipfile, (long)getpid());
+	unlink(tmp.ptr);
+	if ((z.za = zip_open(tmp.ptr, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, zerr);
+		fprintf(stderr, "gen: %s: cannot create: %s\n", zipfile,
+		    zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		goto out;
+	}
+	if (add_tree(&z, "") == -1) {
+		zip_discard(z.za);
+		fprintf(stderr, "gen: %s", z.err.ptr);
+		goto out;
+	}
+	if (zip_close(z.za) == -1) {
+		fprintf(stderr, "gen: %s: %s\n", zipfile, zip_strerror(z.za));
+		zip_discard(z.za);
+		unlink(tmp.ptr);
+		goto out;
+	}
+	if (rename(tmp.ptr, zipfile) == -1) {
+		fprintf(stderr, "gen: %s: %s\n", zipfile, strerror(errno));
+		unlink(tmp.ptr);
+		goto out;
+	}
+	if (!quiet)
+		printf("gen: wrote %s (%zu files)\n", zipfile, z.files);
+	rc = 0;
+out:
+	buf_release(&tmp);
+	buf_release(&z.err);
+	return rc;
+}

@@ -1,0 +1,757 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "build.h"
+#include "buf.h"
+#include "escape.h"
+#include "feeds.h"
+#include "fs.h"
+#include "path.h"
+#include "site.h"
+#include "tmpl.h"
+
+#ifndef GEN_DATADIR
+#define GEN_DATADIR "/usr/local/share/kakehashi"
+#endif
+
+struct theme {
+	char		*dir;		/* themes/<name> */
+	char		**assets;	/* "css/style.css", under assets/ */
+	size_t		 nassets;
+	struct tmpl_set	*set;
+};
+
+struct ctx {
+	struct site	*site;
+	struct theme	*theme;
+	const char	*out;		/* the temporary tree */
+	json_t		*site_json;	/* shared by every page */
+	struct buf	 err;
+	int		 failed;
+};
+
+/* ---------------------------------------------------------------- *
+ * Theme
+ * ---------------------------------------------------------------- */
+
+static int
+theme_loader(void *arg, const char *name, struct buf *src, struct buf *label,
+    struct buf *err)
+{
+	static const char *const dirs[] = { "layouts", "partials" };
+	struct theme *t = arg;
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		buf_reset(label);
+		buf_printf(label, "%s/%s/%s.mustache", t->dir, dirs[i], name);
+		if (buf_read_file(src, label->ptr) == 0)
+			return 0;
+		if (errno != ENOENT) {
+			buf_printf(err, "%s: cannot read: %s\n", label->ptr,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 1;
+}
+
+static void
+theme_walk(struct theme *t, const char *dir, const char *rel)
+{
+	struct buf full = BUF_INIT, sub = BUF_INIT, e = BUF_INIT;
+	char **names = NULL;
+	long n, i;
+
+	buf_printf(&full, "%s/%s", dir, rel);
+	n = fs_list(full.ptr, &names, &e);
+	for (i = 0; i < n; i++) {
+		if (names[i][0] == '.')
+			continue;
+		buf_reset(&sub);
+		buf_printf(&sub, "%s%s", rel, names[i]);
+		buf_reset(&full);
+		buf_printf(&full, "%s/%s", dir, sub.ptr);
+		if (fs_is_dir(full.ptr)) {
+			buf_putc(&sub, '/');
+			theme_walk(t, dir, sub.ptr);
+			continue;
+		}
+		t->assets = xreallocarray(t->assets, t->nassets + 1,
+		    sizeof(char *));
+		t->assets[t->nassets++] = xstrdup(sub.ptr);
+	}
+	fs_list_free(names, n);
+	buf_release(&full);
+	buf_release(&sub);
+	buf_release(&e);
+}
+
+/* Find the theme: --theme-dir, then beside the site, then in the
+ * repository layout (content/<site> next to themes/), then installed. */
+static int
+theme_open(struct theme *t, const struct build_opts *o, struct site *s)
+{
+	struct buf d = BUF_INIT, a = BUF_INIT;
+	const char *env = getenv("KAKEHASHI_THEMES");
+	const char *bases[5];
+	size_t i, nb = 0;
+	char *tried = NULL;
+
+	memset(t, 0, sizeof(*t));
+	if (o->theme_dir != NULL)
+		bases[nb++] = o->theme_dir;
+	if (env != NULL && *env != '\0')
+		bases[nb++] = env;
+	buf_printf(&a, "%s/themes", s->dir);
+	bases[nb++] = a.ptr;
+	tried = xmalloc(strlen(s->dir) + 16);
+	sprintf(tried, "%s/../../themes", s->dir);
+	bases[nb++] = tried;
+	bases[nb++] = GEN_DATADIR "/themes";
+	for (i = 0; i < nb; i++) {
+		buf_reset(&d);
+		buf_printf(&d, "%s/%s", bases[i], s->theme);
+		if (fs_is_dir(d.ptr))
+			break;
+	}
+	if (i == nb) {
+		site_error(s, "%s/site.yaml: theme '%s' not found (looked in "
+		    "%s/themes, %s, %s/themes; use --theme-dir DIR)", s->dir,
+		    s->theme, s->dir, tried, GEN_DATADIR);
+		free(tried);
+		buf_release(&a);
+		buf_release(&d);
+		return -1;
+	}
+	free(tried);
+	buf_release(&a);
+	t->dir = buf_detach(&d, NULL);
+	buf_printf(&d, "%s/assets", t->dir);
+	if (fs_is_dir(d.ptr))
+		theme_walk(t, d.ptr, "");
+	buf_release(&d);
+	t->set = tmpl_set_new(theme_loader, t);
+	tmpl_set_strict(t->set, 1);
+	return 0;
+}
+
+static void
+theme_close(struct theme *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nassets; i++)
+		free(t->assets[i]);
+	free(t->assets);
+	tmpl_set_free(t->set);
+	free(t->dir);
+}
+
+/* ---------------------------------------------------------------- *
+ * Template data
+ * ---------------------------------------------------------------- */
+
+void
+build_today(char out[11])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (sde != NULL && *sde != '\0')
+		now = (time_t)strtoll(sde, NULL, 10);
+	else
+		now += 9 * 3600;	/* Japan Standard Time, no DST */
+	gmtime_r(&now, &tm);
+	snprintf(out, 11, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000,
+	    tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* "2026-04-01" as "2026年4月1日". */
+static json_t *
+date_ja(const char *d)
+{
+	char b[64];
+
+	if (d == NULL)
+		return json_string("");
+	snprintf(b, sizeof(b), "%.4s年%d月%d日", d, atoi(d + 5), atoi(d + 8));
+	return json_string(b);
+}
+
+static json_t *
+rel(const char *from_dir, const char *to)
+{
+	struct buf b = BUF_INIT;
+	json_t *j;
+
+	path_relative(&b, from_dir, to);
+	j = json_stringn(b.ptr, b.len);
+	buf_release(&b);
+	return j;
+}
+
+static json_t *
+root_prefix(const char *dir)
+{
+	struct buf b = BUF_INIT;
+	json_t *j;
+
+	for (; *dir != '\0'; dir++)
+		if (*dir == '/')
+			BUF_PUTSL(&b, "../");
+	j = json_stringn(b.ptr, b.len);
+	buf_release(&b);
+	return j;
+}
+
+static json_t *
+str_or_empty(const char *s)
+{
+	return json_string(s != NULL ? s : "");
+}
+
+static int
+is_within(const struct page *p, const struct page *sec)
+{
+	for (; p != NULL; p = p->parent)
+		if (p == sec)
+			return 1;
+	return 0;
+}
+
+static json_t *
+menu_json(const struct menu_entry *v, size_t n, const char *dir,
+    const struct page *cur, unsigned *id)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct menu_entry *e = &v[i];
+		json_t *o = json_object();
+		char ids[32];
+
+		snprintf(ids, sizeof(ids), "menu-%u", ++*id);
+		json_object_set_new(o, "id", json_string(ids));
+		json_object_set_new(o, "title", json_string(e->title));
+		json_object_set_new(o, "url", e->page != NULL ?
+		    rel(dir, e->page->out) : json_string(e->url));
+		json_object_set_new(o, "current", json_boolean(e->page == cur));
+		json_object_set_new(o, "active", json_boolean(e->page != NULL &&
+		    is_within(cur, e->page) && e->page->kind != PAGE_HOME));
+		json_object_set_new(o, "has_children", json_boolean(e->nkids > 0));
+		json_object_set_new(o, "children",
+		    menu_json(e->kids, e->nkids, dir, cur, id));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+item_json(const struct page *p, const char *dir)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}",
+	    "title", p->title,
+	    "url", rel(dir, p->out),
+	    "date", str_or_empty(p->date),
+	    "date_ja", date_ja(p->date),
+	    "description", str_or_empty(p->description));
+}
+
+/* Whether an item shows in lists: not expired. */
+static int
+listed(const struct page *p)
+{
+	return !p->expired;
+}
+
+/* The data for one output file of page p, written in folder `dir`. */
+static json_t *
+page_json(struct ctx *c, const struct page *p, const char *dir,
+    const char *content)
+{
+	struct site *s = c->site;
+	json_t *d = json_object(), *pg, *tags, *crumbs;
+	const struct page *a;
+	unsigned menu_id = 0;
+	size_t i;
+
+	json_object_set(d, "site", c->site_json);
+	json_object_set_new(d, "root", root_prefix(dir));
+	json_object_set_new(d, "home_url", rel(dir, "index.html"));
+	json_object_set_new(d, "feed_url", s->news != NULL ?
+	    rel(dir, "feed.xml") : json_string(""));
+	json_object_set_new(d, "news_url", s->news != NULL ?
+	    rel(dir, s->news->out) : json_string(""));
+
+	pg = json_object();
+	json_object_set_new(pg, "title", json_string(p->title));
+	json_object_set_new(pg, "description", str_or_empty(p->description));
+	json_object_set_new(pg, "date", str_or_empty(p->date));
+	json_object_set_new(pg, "date_ja", date_ja(p->date));
+	json_object_set_new(pg, "content", json_string(content));
+	/* A table of contents helps from two headings on. */
+	if (p->doc.nheadings >= 2)
+		json_object_set(pg, "toc", p->doc.toc);
+	else
+		json_object_set_new(pg, "toc", json_array());
+	tags = json_array();
+	for (i = 0; i < p->ntags; i++)
+		json_array_append_new(tags, json_pack("{s:s}", "name",
+		    p->tags[i]));
+	json_object_set_new(pg, "tags", tags);
+	json_object_set_new(pg, "kind", json_string(p->notfound ? "404" :
+	    p->kind == PAGE_HOME ? "home" : p->kind == PAGE_SECTION ?
+	    "section" : "page"));
+	json_object_set_new(pg, "is_home", json_boolean(p->kind == PAGE_HOME));
+	json_object_set_new(pg, "is_section",
+	    json_boolean(p->kind == PAGE_SECTION));
+	json_object_set_new(pg, "is_members", json_boolean(p->members));
+	json_object_set_new(pg, "url", rel(dir, p->out));
+	json_object_set_new(d, "page", pg);
+
+	json_object_set_new(d, "menu", menu_json(s->menu, s->nmenu, dir, p,
+	    &menu_id));
+	json_object_set_new(d, "footer_menu", menu_json(s->footer, s->nfooter,
+	    dir, p, &menu_id));
+
+	/* Breadcrumbs from the home page down. */
+	crumbs = json_array();
+	for (a = p; a != NULL; a = a->parent)
+		json_array_insert_new(crumbs, 0, json_pack("{s:s, s:o, s:b}",
+		    "title", a->title, "url", rel(dir, a->out),
+		    "current", a == p));
+	json_object_set_new(d, "breadcrumbs", crumbs);
+
+	if (p == s->home && s->news != NULL) {
+		json_t *news = json_array();
+		size_t n = 0;
+
+		for (i = 0; i < s->news->nkids && n < 5; i++) {
+			if (!s->news->kids[i]->news || !listed(s->news->kids[i]))
+				continue;
+			json_array_append_new(news, item_json(s->news->kids[i],
+			    dir));
+			n++;
+		}
+		json_object_set_new(d, "news", news);
+	}
+	return d;
+}
+
+/* ---------------------------------------------------------------- *
+ * Writing
+ * ---------------------------------------------------------------- */
+
+static void
+fail(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->err.len; i++)
+		if (c->err.ptr[i] == '\n')
+			c->site->nerr++;
+	buf_addbuf(&c->site->err, &c->err);
+	buf_reset(&c->err);
+	c->failed = 1;
+}
+
+static void
+write_out(struct ctx *c, const char *rel_path, const char *data, size_t len)
+{
+	struct buf path = BUF_INIT;
+
+	buf_printf(&path, "%s/%s", c->out, rel_path);
+	if (fs_write(path.ptr, data, len, &c->err) == -1)
+		fail(c);
+	buf_release(&path);
+}
+
+static void
+render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
+    const char *who)
+{
+	struct buf html = BUF_INIT;
+	const struct tmpl *t;
+
+	if ((t = tmpl_set_get(c->theme->set, layout, &c->err)) == NULL) {
+		if (c->err.len == 0)
+			buf_printf(&c->err, "%s: layout '%s' not found in %s/"
+			    "layouts\n", who, layout, c->theme->dir);
+		fail(c);
+	} else if (tmpl_render(t, c->theme->set, data, &html, &c->err) == -1)
+		fail(c);
+	else
+		write_out(c, out, html.ptr, html.len);
+	buf_release(&html);
+}
+
+static const char *
+layout_of(const struct page *p)
+{
+	if (p->layout != NULL)
+		return p->layout;
+	if (p->notfound)
+		return "404";
+	switch (p->kind) {
+	case PAGE_HOME:
+		return "home";
+	case PAGE_SECTION:
+		return "section";
+	default:
+		return "page";
+	}
+}
+
+/* A section's list, paginated in the news section. */
+static void
+write_section(struct ctx *c, struct page *p)
+{
+	struct site *s = c->site;
+	struct page **items = NULL;
+	size_t n = 0, i, per, npages, k;
+
+	items = xcalloc(p->nkids + 1, sizeof(*items));
+	for (i = 0; i < p->nkids; i++)
+		if (listed(p->kids[i]))
+			items[n++] = p->kids[i];
+	per = p == s->news ? (size_t)s->per_page : (n ? n : 1);
+	npages = n ? (n + per - 1) / per : 1;
+	for (k = 1; k <= npages; k++) {
+		struct buf dir = BUF_INIT, out = BUF_INIT;
+		json_t *d, *list = json_array();
+
+		if (k == 1)
+			buf_puts(&dir, p->outdir);
+		else
+			buf_printf(&dir, "%spage/%zu/", p->outdir, k);
+		buf_printf(&out, "%sindex.html", dir.ptr);
+		/* Only the first page shows the section's own text: its
+		 * links were made relative to that page. */
+		d = page_json(c, p, dir.ptr, k == 1 ? p->doc.html.ptr : "");
+		for (i = (k - 1) * per; i < n && i < k * per; i++)
+			json_array_append_new(list, item_json(items[i], dir.ptr));
+		json_object_set_new(d, "list", list);
+		if (npages > 1) {
+			json_t *pg = json_object(), *pages = json_array();
+			size_t j;
+
+			for (j = 1; j <= npages; j++) {
+				struct buf t = BUF_INIT;
+
+				if (j == 1)
+					buf_puts(&t, p->out);
+				else
+					buf_printf(&t, "%spage/%zu/index.html",
+					    p->outdir, j);
+				json_array_append_new(pages, json_pack(
+				    "{s:I, s:o, s:b}", "num", (json_int_t)j,
+				    "url", rel(dir.ptr, t.ptr), "current", j == k));
+				if (j == k - 1)
+					json_object_set_new(pg, "prev_url",
+					    rel(dir.ptr, t.ptr));
+				if (j == k + 1)
+					json_object_set_new(pg, "next_url",
+					    rel(dir.ptr, t.ptr));
+				buf_release(&t);
+			}
+			json_object_set_new(pg, "current", json_integer((json_int_t)k));
+			json_object_set_new(pg, "total",
+			    json_integer((json_int_t)npages));
+			json_object_set_new(pg, "pages", pages);
+			json_object_set_new(d, "pagination", pg);
+			if (k > 1) {
+				/* "お知らせ（2ページ目）" in the title. */
+				json_t *jp = json_object_get(d, "page");
+				char t[512];
+
+				snprintf(t, sizeof(t), "%s（%zuページ目）",
+				    p->title, k);
+				json_object_set_new(jp, "title", json_string(t));
+			}
+		}
+		render_to(c, layout_of(p), d, out.ptr, p->file);
+		json_decref(d);
+		buf_release(&dir);
+		buf_release(&out);
+	}
+	free(items);
+}
+
+/* The extra output files of a section's later list pages. */
+static void
+register_pages(struct site *s)
+{
+	size_t i, n = 0, k;
+
+	if (s->news == NULL)
+		return;
+	for (i = 0; i < s->news->nkids; i++)
+		n += listed(s->news->kids[i]);
+	for (k = 2; (k - 1) * (size_t)s->per_page < n; k++) {
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "%spage/%zu/index.html", s->news->outdir, k);
+		site_add_output(s, b.ptr);
+		buf_release(&b);
+	}
+}
+
+static void
+write_404(struct ctx *c)
+{
+	struct site *s = c->site;
+	struct page p;
+	json_t *d;
+
+	if (map_gets(&s->by_src, "404.md") != NULL)
+		return;		/* the editors wrote one */
+	memset(&p, 0, sizeof(p));
+	md_doc_init(&p.doc);
+	p.title = "ページが見つかりません";
+	p.description = "お探しのページは見つかりませんでした。";
+	p.file = "404.html";
+	p.out = "404.html";
+	p.outdir = "";
+	p.src = "404.md";
+	p.kind = PAGE_REGULAR;
+	p.notfound = 1;
+	d = page_json(c, &p, "", "<p>お探しのページは移動または削除されたか、"
+	    "アドレスが間違っている可能性があります。</p>\n"
+	    "<p>メニューから目的のページをお探しください。</p>\n");
+	render_to(c, "404", d, "404.html", "404.html");
+	json_decref(d);
+	md_doc_release(&p.doc);
+}
+
+/* An alias: a small page that sends the browser on to the page. */
+static void
+write_alias(struct ctx *c, const struct page *p, const char *out)
+{
+	struct buf html = BUF_INIT, dir = BUF_INIT, to = BUF_INIT;
+
+	path_dirname(&dir, out);
+	path_relative(&to, dir.ptr, p->out);
+	BUF_PUTSL(&html, "<!DOCTYPE html>\n<html lang=\"");
+	esc_html(&html, c->site->language, strlen(c->site->language));
+	BUF_PUTSL(&html, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	esc_html(&html, p->title, strlen(p->title));
+	BUF_PUTSL(&html, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=");
+	esc_href(&html, to.ptr, to.len);
+	BUF_PUTSL(&html, "\">\n<link rel=\"canonical\" href=\"");
+	esc_href(&html, to.ptr, to.len);
+	BUF_PUTSL(&html, "\">\n</head>\n<body>\n<main>\n<h1>");
+	esc_html(&html, p->title, strlen(p->title));
+	BUF_PUTSL(&html, "</h1>\n<p>このページは移動しました。<a href=\"");
+	esc_href(&html, to.ptr, to.len);
+	BUF_PUTSL(&html, "\">");
+	esc_html(&html, p->title, strlen(p->title));
+	BUF_PUTSL(&html, "</a>へお進みください。</p>\n</main>\n</body>\n</html>\n");
+	write_out(c, out, html.ptr, html.len);
+	buf_release(&html);
+	buf_release(&dir);
+	buf_release(&to);
+}
+
+/* Alias output paths: "/old/page/" -> "old/page/index.html". */
+static int
+alias_out(const struct page *p, size_t i, struct buf *out)
+{
+	const char *a = p->aliases[i];
+
+	if (*a == '/')
+		a++;
+	if (path_normalize(out, a, strlen(a)) == -1 || out->len == 0)
+		return -1;
+	if (out->ptr[out->len - 1] == '/')
+		BUF_PUTSL(out, "index.html");
+	else if (!str_endswith(out->ptr, ".html"))
+		BUF_PUTSL(out, "/index.html");
+	return 0;
+}
+
+static void
+register_aliases(struct site *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+
+		for (j = 0; j < p->naliases; j++) {
+			struct buf b = BUF_INIT;
+
+			if (alias_out(p, j, &b) == -1)
+				site_error(s, "%s:%zu: alias '%s' must be a path "
+				    "inside the site", p->file, p->aliases_line,
+				    p->aliases[j]);
+			else if (map_get(&s->outputs, b.ptr, b.len) != NULL)
+				site_error(s, "%s:%zu: alias '%s' is already a "
+				    "page or file of the site", p->file,
+				    p->aliases_line, p->aliases[j]);
+			else
+				site_add_output(s, b.ptr);
+			buf_release(&b);
+		}
+	}
+}
+
+static void
+copy_assets(struct ctx *c)
+{
+	struct site *s = c->site;
+	struct buf to = BUF_INIT, from = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->nassets; i++) {
+		buf_reset(&to);
+		buf_printf(&to, "%s/%s", c->out, s->assets[i].out);
+		if (fs_copy(s->assets[i].file, to.ptr, &c->err) == -1)
+			fail(c);
+	}
+	for (i = 0; i < c->theme->nassets; i++) {
+		buf_reset(&to);
+		buf_reset(&from);
+		buf_printf(&from, "%s/assets/%s", c->theme->dir,
+		    c->theme->assets[i]);
+		buf_printf(&to, "%s/assets/%s", c->out, c->theme->assets[i]);
+		if (fs_copy(from.ptr, to.ptr, &c->err) == -1)
+			fail(c);
+	}
+	buf_release(&to);
+	buf_release(&from);
+}
+
+static void
+print_errors(struct site *s)
+{
+	fputs(s->err.ptr, stderr);
+	fprintf(stderr, "gen: %zu error%s; the output was not changed\n",
+	    s->nerr, s->nerr == 1 ? "" : "s");
+}
+
+int
+build_run(const struct build_opts *o)
+{
+	struct site s;
+	struct theme theme;
+	struct ctx c;
+	struct buf out = BUF_INIT, tmp = BUF_INIT, b = BUF_INIT;
+	size_t i, j, written = 0;
+	int rc = 1, have_theme = 0;
+	json_t *sj;
+
+	memset(&c, 0, sizeof(c));
+	buf_init(&c.err);
+	if (site_load(&s, o->site_dir, o->drafts, o->today) == -1)
+		goto out;
+	if (theme_open(&theme, o, &s) == -1)
+		goto out;
+	have_theme = 1;
+
+	/* Everything gen writes besides pages and assets, so that links
+	 * to them resolve and clashes are found before writing. */
+	for (i = 0; i < theme.nassets; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "assets/%s", theme.assets[i]);
+		site_add_output(&s, b.ptr);
+	}
+	if (map_gets(&s.by_src, "404.md") == NULL)
+		site_add_output(&s, "404.html");
+	site_add_output(&s, "robots.txt");
+	site_add_output(&s, "search-index.js");
+	if (s.news != NULL)
+		site_add_output(&s, "feed.xml");
+	if (s.base_url != NULL)
+		site_add_output(&s, "sitemap.xml");
+	feeds_register_data(&s);
+	register_pages(&s);
+	register_aliases(&s);
+	if (s.nerr > 0)
+		goto out;
+	if (site_render_markdown(&s) == -1 || s.nerr > 0)
+		goto out;
+
+	if (o->out_dir != NULL)
+		buf_puts(&out, o->out_dir);
+	else
+		buf_printf(&out, "public/%s", s.name);
+	while (out.len > 1 && out.ptr[out.len - 1] == '/')
+		buf_truncate(&out, out.len - 1);
+	buf_printf(&tmp, "%s.tmp-%ld", out.ptr, (long)getpid());
+	if (fs_remove_tree(tmp.ptr, &s.err) == -1 ||
+	    fs_mkdirs(tmp.ptr, &s.err) == -1) {
+		s.nerr++;
+		goto out;
+	}
+
+	c.site = &s;
+	c.theme = &theme;
+	c.out = tmp.ptr;
+	sj = json_object();
+	json_object_set_new(sj, "title", json_string(s.title));
+	json_object_set_new(sj, "language", json_string(s.language));
+	json_object_set_new(sj, "pattern", json_string(s.pattern));
+	json_object_set_new(sj, "pattern_side",
+	    json_boolean(strcmp(s.pattern, "side") == 0));
+	json_object_set_new(sj, "description", str_or_empty(s.description));
+	json_object_set_new(sj, "copyright", str_or_empty(s.copyright));
+	c.site_json = sj;
+
+	for (i = 0; i < s.npages; i++) {
+		struct page *p = s.pages[i];
+
+		if (p->kind != PAGE_REGULAR) {
+			write_section(&c, p);
+		} else {
+			json_t *d = page_json(&c, p, p->outdir, p->doc.html.ptr);
+
+			render_to(&c, layout_of(p), d, p->out, p->file);
+			json_decref(d);
+		}
+		for (j = 0; j < p->naliases; j++) {
+			buf_reset(&b);
+			alias_out(p, j, &b);
+			write_alias(&c, p, b.ptr);
+		}
+		written++;
+	}
+	write_404(&c);
+	if (feeds_write(&s, tmp.ptr, &c.err) == -1)
+		fail(&c);
+	copy_assets(&c);
+	json_decref(sj);
+	if (c.failed) {
+		fs_remove_tree(tmp.ptr, &b);
+		goto out;
+	}
+	if (fs_swap_into(tmp.ptr, out.ptr, &s.err) == -1) {
+		s.nerr++;
+		fs_remove_tree(tmp.ptr, &b);
+		goto out;
+	}
+	if (!o->quiet)
+		printf("gen: wrote %zu pages and %zu files to %s\n", written,
+		    s.nassets + theme.nassets, out.ptr);
+	rc = 0;
+out:
+	if (rc != 0)
+		print_errors(&s);
+	if (have_theme)
+		theme_close(&theme);
+	site_release(&s);
+	buf_release(&c.err);
+	buf_release(&out);
+	buf_release(&tmp);
+	buf_release(&b);
+	return rc;
+}

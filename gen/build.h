@@ -1,0 +1,26 @@
+/*
+ * build: `gen build` — load a site, render every page through the theme,
+ * write the tree with its feed, sitemap, robots.txt, search index and
+ * data files into a temporary folder, and put it in place of the old
+ * output only when everything succeeded.
+ */
+#ifndef GEN_BUILD_H
+#define GEN_BUILD_H
+
+struct build_opts {
+	const char	*site_dir;	/* content/<site> */
+	const char	*out_dir;	/* NULL: public/<site> */
+	const char	*theme_dir;	/* NULL: search the usual places */
+	const char	*today;		/* YYYY-MM-DD, for expiry */
+	int		 drafts;
+	int		 quiet;
+};
+
+/* Returns the process exit status: 0, or 1 with messages on stderr. */
+int	build_run(const struct build_opts *);
+
+/* Today's date in Japan (UTC+9) as YYYY-MM-DD, or the date of
+ * SOURCE_DATE_EPOCH when that is set (reproducible builds). */
+void	build_today(char out[11]);
+
+#endif

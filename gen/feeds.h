@@ -1,0 +1,25 @@
+/*
+ * feeds: the files gen writes beside the pages: the Atom feed of news
+ * items (feed.xml), sitemap.xml (when site.yaml has base_url),
+ * robots.txt, the search index (search-index.js, loaded as a script so
+ * that search works from file://) and JSON copies of the YAML files in data/.
+ *
+ * Members pages appear in none of them.
+ */
+#ifndef GEN_FEEDS_H
+#define GEN_FEEDS_H
+
+struct buf;
+struct site;
+
+/* Register data/NAME.json for every data/NAME.yaml. */
+void	feeds_register_data(struct site *);
+
+/* Write all of the above into the tree at `out`.  0, or -1 with
+ * messages in err. */
+int	feeds_write(struct site *, const char *out, struct buf *err);
+
+/* The number of bytes of a page's text kept in the search index. */
+#define FEEDS_SEARCH_TEXT_MAX	4096
+
+#endif

@@ -1,0 +1,207 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fs.h"
+
+int
+fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+fs_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+fs_mkdirs(const char *path, struct buf *err)
+{
+	struct buf p = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	buf_puts(&p, path);
+	for (i = 1; i <= p.len; i++) {
+		if (i < p.len && p.ptr[i] != '/')
+			continue;
+		p.ptr[i] = '\0';
+		if (mkdir(p.ptr, 0755) == -1 && errno != EEXIST) {
+			buf_printf(err, "%s: cannot create directory: %s\n",
+			    p.ptr, strerror(errno));
+			goto out;
+		}
+		if (i < p.len)
+			p.ptr[i] = '/';
+	}
+	rc = 0;
+out:
+	buf_release(&p);
+	return rc;
+}
+
+static int
+mkparent(const char *path, struct buf *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	dir = xstrndup(path, (size_t)(slash - path));
+	rc = fs_is_dir(dir) ? 0 : fs_mkdirs(dir, err);
+	free(dir);
+	return rc;
+}
+
+int
+fs_write(const char *path, const void *data, size_t len, struct buf *err)
+{
+	const char *p = data;
+	ssize_t n;
+	int fd;
+
+	if (mkparent(path, err) == -1)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1)
+		goto fail;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) == -1)
+		goto fail;
+	return 0;
+fail:
+	buf_printf(err, "%s: cannot write: %s\n", path, strerror(errno));
+	return -1;
+}
+
+int
+fs_copy(const char *from, const char *to, struct buf *err)
+{
+	struct buf data = BUF_INIT;
+	int rc;
+
+	if (buf_read_file(&data, from) == -1) {
+		buf_printf(err, "%s: cannot read: %s\n", from, strerror(errno));
+		return -1;
+	}
+	rc = fs_write(to, data.ptr, data.len, err);
+	buf_release(&data);
+	return rc;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+int
+fs_remove_tree(const char *path, struct buf *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) == -1) {
+		buf_printf(err, "%s: cannot remove: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long
+fs_list(const char *dir, char ***names, struct buf *err)
+{
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		buf_printf(err, "%s: cannot open directory: %s\n", dir,
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	return (long)n;
+}
+
+void
+fs_list_free(char **names, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+fs_swap_into(const char *tmp, const char *dst, struct buf *err)
+{
+	if (fs_is_dir(dst)) {
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)
+			return fs_remove_tree(tmp, err);
+		if (errno != EINVAL && errno != ENOSYS) {
+			buf_printf(err, "%s: cannot replace: %s\n", dst,
+			    strerror(errno));
+			return -1;
+		}
+		/* A file system without exchange: replace in two steps. */
+		if (fs_remove_tree(dst, err) == -1)
+			return -1;
+	}
+	if (rename(tmp, dst) == -1) {
+		buf_printf(err, "%s: cannot rename to %s: %s\n", tmp, dst,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * fs: the file-system operations gen needs, each reporting failures as
+ * "PATH: reason" in an error buffer.
+ */
+#ifndef GEN_FS_H
+#define GEN_FS_H
+
+#include <stddef.h>
+
+struct buf;
+
+/* Create a directory and its parents (mode 0755).  0 or -1. */
+int	fs_mkdirs(const char *path, struct buf *err);
+/* Write a whole file, creating its parent directories.  0 or -1. */
+int	fs_write(const char *path, const void *data, size_t len,
+	    struct buf *err);
+/* Copy a regular file.  0 or -1. */
+int	fs_copy(const char *from, const char *to, struct buf *err);
+/* Remove a tree (like rm -rf); a missing path is not an error. */
+int	fs_remove_tree(const char *path, struct buf *err);
+/* 1 when path is a directory / regular file. */
+int	fs_is_dir(const char *path);
+int	fs_is_file(const char *path);
+
+/*
+ * List the entries of a directory (not "." or ".."), sorted by name
+ * (bytewise), so that everything built from them is deterministic.
+ * Returns the count and stores a malloc'd array of malloc'd names in
+ * *names, or -1.  Free with fs_list_free().
+ */
+long	fs_list(const char *dir, char ***names, struct buf *err);
+void	fs_list_free(char **names, long n);
+
+/*
+ * Put `tmp` in the place of `dst` in one step: when dst exists, the two
+ * are exchanged atomically (renameat2 RENAME_EXCHANGE) and the old tree,
+ * now at tmp, is removed; otherwise tmp is renamed to dst.
+ */
+int	fs_swap_into(const char *tmp, const char *dst, struct buf *err);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * gen: the static-site generator of Kakehashi.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "buf.h"
+#include "build.h"
+
+#ifndef GEN_VERSION
+#define GEN_VERSION "0.1.0"
+#endif
+
+static const char usage_main[] =
+"usage: gen <command> [options]\n"
+"\n"
+"Turns a content folder (site.yaml, Markdown pages with YAML front matter,\n"
+"data/*.yaml, files) into a static HTML site with every link relative.\n"
+"\n"
+"commands:\n"
+"  build [SITE_DIR]   build the site into public/<site> (or -o OUT)\n"
+"  zip [SITE_DIR]     package the built site as public/<site>.zip\n"
+"\n"
+"options:\n"
+"  -h, --help         show this help, or a command's with gen <command> --help\n"
+"  -V, --version      show the version\n";
+
+static const char usage_build[] =
+"usage: gen build [SITE_DIR] [-o OUT] [--drafts] [--theme-dir DIR] [-q]\n"
+"\n"
+"Builds the site in SITE_DIR (default: the current folder, which must hold\n"
+"site.yaml) into OUT (default: public/<name of SITE_DIR>).  The new tree is\n"
+"written beside OUT and put in its place only when the whole build\n"
+"succeeded: on any error the previous output is left as it was, and every\n"
+"problem is reported as FILE:LINE: message.\n"
+"\n"
+"options:\n"
+"  -o, --output OUT     where to write the site\n"
+"  -d, --drafts         include pages marked 'draft: true'\n"
+"  -t, --theme-dir DIR  folder holding themes (default: SITE_DIR/themes,\n"
+"                       then ../../themes from SITE_DIR, then the installed\n"
+"                       themes; KAKEHASHI_THEMES also names one)\n"
+"  -q, --quiet          print nothing but errors\n"
+"  -h, --help           show this help\n"
+"\n"
+"News items whose 'expires' date has passed leave lists and the feed; the\n"
+"date is today's in Japan, or the day of SOURCE_DATE_EPOCH when it is set.\n";
+
+static const char usage_zip[] =
+"usage: gen zip [SITE_DIR] [-i TREE] [-o FILE] [-q]\n"
+"\n"
+"Packages the built site as a ZIP that keeps the folder tree and works\n"
+"when unpacked and opened from disk.  The same tree always gives the same\n"
+"bytes.  Run gen build first.\n"
+"\n"
+"options:\n"
+"  -i, --input TREE   the built tree (default: public/<name of SITE_DIR>)\n"
+"  -o, --output FILE  the ZIP to write (default: TREE.zip)\n"
+"  -q, --quiet        print nothing but errors\n"
+"  -h, --help         show this help\n";
+
+/* The site's name: the last component of its folder. */
+static char *
+site_name(const char *dir)
+{
+	char *real = realpath(dir, NULL), *slash, *name;
+
+	if (real == NULL)
+		return NULL;
+	slash = strrchr(real, '/');
+	name = xstrdup(slash && slash[1] ? slash + 1 : "site");
+	free(real);
+	return name;
+}
+
+static int
+cmd_build(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "theme-dir", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct build_opts o;
+	char today[11], *name = NULL;
+	struct buf out = BUF_INIT;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "o:dt:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.out_dir = optarg;
+			break;
+		case 'd':
+			o.drafts = 1;
+			break;
+		case 't':
+			o.theme_dir = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_build, stdout);
+			return 0;
+		default:
+			fputs(usage_build, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage_build, stderr);
+		return 2;
+	}
+	o.site_dir = optind < argc ? argv[optind] : ".";
+	if (o.out_dir == NULL) {
+		if ((name = site_name(o.site_dir)) == NULL) {
+			fprintf(stderr, "gen: %s: no such folder\n", o.site_dir);
+			return 1;
+		}
+		buf_printf(&out, "public/%s", name);
+		o.out_dir = out.ptr;
+	}
+	build_today(today);
+	o.today = today;
+	rc = build_run(&o);
+	free(name);
+	buf_release(&out);
+	return rc;
+}
+
+static int
+cmd_zip(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *tree = NULL, *zipfile = NULL, *dir;
+	struct buf t = BUF_INIT, z = BUF_INIT;
+	char *name = NULL;
+	int c, quiet = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "i:o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			tree = optarg;
+			break;
+		case 'o':
+			zipfile = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_zip, stdout);
+			return 0;
+		default:
+			fputs(usage_zip, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage_zip, stderr);
+		return 2;
+	}
+	dir = optind < argc ? argv[optind] : ".";
+	if (tree == NULL) {
+		if ((name = site_name(dir)) == NULL) {
+			fprintf(stderr, "gen: %s: no such folder\n", dir);
+			return 1;
+		}
+		buf_printf(&t, "public/%s", name);
+		tree = t.ptr;
+	}
+	if (zipfile == NULL) {
+		buf_printf(&z, "%s.zip", tree);
+		while (z.len > 5 && z.ptr[z.len - 5] == '/') {
+			/* "public/center/.zip" from a trailing slash */
+			memmove(z.ptr + z.len - 5, z.ptr + z.len - 4, 5);
+			z.len--;
+		}
+		zipfile = z.ptr;
+	}
+	rc = archive_zip(tree, zipfile, quiet);
+	free(name);
+	buf_release(&t);
+	buf_release(&z);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("gen (Kakehashi) %s\n", GEN_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "build") == 0)
+		return cmd_build(argc - 1, argv + 1);
+	if (strcmp(argv[1], "zip") == 0)
+		return cmd_zip(argc - 1, argv + 1);
+	fprintf(stderr, "gen: unknown command '%s'\n\n%s", argv[1], usage_main);
+	return 2;
+}

@@ -1,0 +1,895 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <md4c.h>
+
+#include "buf.h"
+#include "escape.h"
+#include "md.h"
+#include "utf8.h"
+
+/* Nesting of accordion blocks; deeper is an error, not a stack overflow. */
+#define MD_MAX_ACCORDION_DEPTH	16
+
+#define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | \
+    MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEURLAUTOLINKS | \
+    MD_FLAG_PERMISSIVEWWWAUTOLINKS)
+
+struct rend {
+	struct md_doc	*doc;
+	struct buf	*out;		/* doc->html, or hhtml in a heading */
+	const char	*src;		/* the whole body, for line numbers */
+	size_t		 len;
+	size_t		 first_line;
+	const char	*file;
+	md_resolver	 resolve;
+	void		*arg;
+	struct buf	*err;
+	int		 rc;
+	unsigned	 image_nesting;
+	unsigned	 hlevel;	/* in a heading when non-zero */
+	struct buf	 hhtml;		/* heading markup */
+	struct buf	 htext;		/* heading text */
+	struct buf	 scratch;
+	int		 softbr;	/* a soft break waits for the next text */
+	uint32_t	 last_cp;	/* last character of text written */
+	size_t		 pos;		/* last source offset seen */
+	size_t		*lines;		/* offsets of line starts */
+	size_t		 nlines;
+	unsigned	 ntables;
+	json_t		*toc_h2;	/* the h2 entry that h3s go under */
+};
+
+/* ---------------------------------------------------------------- *
+ * Small helpers
+ * ---------------------------------------------------------------- */
+
+static size_t
+line_at(const struct rend *r, size_t off)
+{
+	size_t lo = 0, hi = r->nlines;
+
+	/* The last line start <= off. */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return r->first_line + lo;
+}
+
+/* Note the source position of text md4c hands us, when it points into
+ * the source (it does for most text; not for decoded or made-up text). */
+static void
+note_pos(struct rend *r, const char *p)
+{
+	if (p >= r->src && p < r->src + r->len)
+		r->pos = (size_t)(p - r->src);
+}
+
+/* East Asian wide characters: a line break between two of them is not a
+ * space in Japanese text. */
+static int
+is_wide(uint32_t c)
+{
+	return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
+	    (c >= 0xff00 && c <= 0xffef) || (c >= 0x20000 && c <= 0x3ffff);
+}
+
+static uint32_t
+last_char(const char *s, size_t n)
+{
+	size_t i = n;
+	uint32_t cp = 0;
+
+	while (i > 0 && n - i < 4) {
+		i--;
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			break;
+	}
+	if (n > 0 && utf8_decode(s + i, n - i, &cp) == n - i)
+		return cp;
+	return 0;
+}
+
+static void
+flush_softbr(struct rend *r, const char *next, size_t n)
+{
+	uint32_t cp = 0;
+
+	if (!r->softbr)
+		return;
+	r->softbr = 0;
+	if (next != NULL && utf8_decode(next, n, &cp) > 0 &&
+	    is_wide(cp) && is_wide(r->last_cp))
+		return;
+	buf_putc(r->out, '\n');
+	if (r->hlevel)
+		buf_putc(&r->htext, ' ');
+}
+
+/* Decode one entity ("&amp;", "&#12354;", "&#x3042;") into out; an
+ * unknown named entity is kept as written. */
+static void
+put_entity(struct buf *out, const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		const char *text;
+	} named[] = {
+		{ "&amp;", "&" },
+		{ "&lt;", "<" },
+		{ "&gt;", ">" },
+		{ "&quot;", "\"" },
+		{ "&apos;", "'" },
+		{ "&nbsp;", "\xc2\xa0" },
+		{ "&copy;", "\xc2\xa9" },
+		{ "&reg;", "\xc2\xae" },
+		{ "&hellip;", "\xe2\x80\xa6" },
+		{ "&mdash;", "\xe2\x80\x94" },
+		{ "&ndash;", "\xe2\x80\x93" },
+	};
+	char u[4];
+	size_t i, k;
+	uint32_t cp = 0;
+
+	if (n > 3 && s[1] == '#') {
+		int hex = s[2] == 'x' || s[2] == 'X';
+
+		for (i = hex ? 3 : 2; i + 1 < n && cp <= 0x10ffff; i++)
+			cp = cp * (hex ? 16 : 10) +
+			    (uint32_t)(s[i] <= '9' ? s[i] - '0' :
+			    (s[i] | 0x20) - 'a' + 10);
+		if (cp == 0 || (k = utf8_encode(cp, u)) == 0)
+			buf_puts(out, "\xef\xbf\xbd");
+		else
+			buf_add(out, u, k);
+		return;
+	}
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (strlen(named[i].name) == n &&
+		    memcmp(named[i].name, s, n) == 0) {
+			buf_puts(out, named[i].text);
+			return;
+		}
+	buf_add(out, s, n);
+}
+
+/* An md4c attribute as plain text (entities decoded). */
+static void
+attr_text(struct buf *out, const MD_ATTRIBUTE *a)
+{
+	unsigned i;
+
+	for (i = 0; a->substr_offsets[i] < a->size; i++) {
+		const char *s = a->text + a->substr_offsets[i];
+		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+
+		if (a->substr_types[i] == MD_TEXT_ENTITY)
+			put_entity(out, s, n);
+		else if (a->substr_types[i] == MD_TEXT_NULLCHAR)
+			buf_puts(out, "\xef\xbf\xbd");
+		else
+			buf_add(out, s, n);
+	}
+}
+
+/* Resolve a link or image URL through the caller and write it as an
+ * attribute value. */
+static void
+put_url(struct rend *r, const MD_ATTRIBUTE *a)
+{
+	struct buf url = BUF_INIT;
+	size_t line;
+
+	buf_reset(&r->scratch);
+	attr_text(&r->scratch, a);
+	note_pos(r, a->text);
+	line = line_at(r, r->pos);
+	if (r->resolve(r->arg, r->scratch.ptr, r->scratch.len, line, &url) < 0)
+		r->rc = -1;
+	esc_href(r->out, url.ptr, url.len);
+	buf_release(&url);
+}
+
+/* ---------------------------------------------------------------- *
+ * Headings
+ * ---------------------------------------------------------------- */
+
+void
+md_slug(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0, k, start = out->len;
+	int dash = 0;
+	uint32_t c;
+	char u[4];
+
+	while (i < n) {
+		if ((k = utf8_decode(s + i, n - i, &c)) == 0) {
+			i++;
+			continue;
+		}
+		i += k;
+		/* Full-width ASCII letters and digits read as ASCII. */
+		if ((c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) ||
+		    (c >= 0xff41 && c <= 0xff5a))
+			c -= 0xfee0;
+		if (c < 0x80) {
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			    c == '_') {
+				/* keep */
+			} else if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			else {
+				if (c == ' ' || c == '-' || c == '\t' || c == '\n')
+					dash = 1;
+				continue;	/* other ASCII punctuation */
+			}
+		} else if (c == 0x3000 || c == 0x30fb) {
+			dash = 1;		/* ideographic space, middle dot */
+			continue;
+		} else if ((c >= 0x3001 && c <= 0x303f) ||
+		    (c >= 0xff01 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+		    (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) ||
+		    (c >= 0x2000 && c <= 0x206f) || c == 0xa0)
+			continue;		/* Japanese and general punctuation */
+		if (dash && out->len > start)
+			buf_putc(out, '-');
+		dash = 0;
+		buf_add(out, u, utf8_encode(c, u));
+	}
+	if (out->len == start)
+		BUF_PUTSL(out, "section");
+}
+
+/* A unique id for the page from `want`, reserved in the doc. */
+static void
+unique_id(struct md_doc *doc, struct buf *id)
+{
+	size_t base = id->len;
+	unsigned n = 1;
+
+	while (map_get(&doc->ids, id->ptr, id->len) != NULL) {
+		buf_truncate(id, base);
+		buf_printf(id, "-%u", ++n);
+	}
+	map_put(&doc->ids, id->ptr, id->len, doc);
+}
+
+/* A heading's trailing "{#name}": its length in `s`, or 0. */
+static size_t
+custom_id(const char *s, size_t n, const char **name, size_t *namelen)
+{
+	size_t i, end = n;
+
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		end--;
+	if (end < 4 || s[end - 1] != '}')
+		return 0;
+	for (i = end - 1; i > 0 && s[i - 1] != '{'; i--) {
+		unsigned char c = (unsigned char)s[i - 1];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '#'))
+			return 0;
+	}
+	if (i == 0 || i + 1 >= end - 1 || s[i] != '#')
+		return 0;
+	*name = s + i + 1;
+	*namelen = end - 1 - (i + 1);
+	if (*namelen == 0 || memchr(*name, '#', *namelen) != NULL)
+		return 0;
+	/* From the '{' (and spaces before it) to the end. */
+	i--;
+	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	return n - i;
+}
+
+static void
+heading_end(struct rend *r)
+{
+	struct buf id = BUF_INIT;
+	const char *name;
+	size_t cut, namelen, tl;
+	unsigned level = r->hlevel;
+
+	/* Trim the text, then look for a custom id. */
+	tl = r->htext.len;
+	while (tl > 0 && r->htext.ptr[tl - 1] == ' ')
+		tl--;
+	buf_truncate(&r->htext, tl);
+	if ((cut = custom_id(r->htext.ptr, r->htext.len, &name, &namelen)) > 0) {
+		buf_add(&id, name, namelen);
+		buf_truncate(&r->htext, r->htext.len - cut);
+		/* The markup ends with the same characters (all ASCII and
+		 * none escaped), possibly followed by trailing spaces. */
+		tl = r->hhtml.len;
+		while (tl > 0 && r->hhtml.ptr[tl - 1] == ' ')
+			tl--;
+		if (tl >= cut)
+			buf_truncate(&r->hhtml, tl - cut);
+	} else
+		md_slug(&id, r->htext.ptr, r->htext.len);
+	unique_id(r->doc, &id);
+
+	r->out = &r->doc->html;
+	buf_printf(r->out, "<h%u id=\"", level);
+	esc_html(r->out, id.ptr, id.len);
+	BUF_PUTSL(r->out, "\">");
+	buf_addbuf(r->out, &r->hhtml);
+	buf_printf(r->out, "</h%u>\n", level);
+
+	if (level == 2 || level == 3) {
+		json_t *e = json_pack("{s:s%, s:s%}", "id", id.ptr, id.len,
+		    "text", r->htext.ptr, r->htext.len);
+
+		if (level == 2 || r->toc_h2 == NULL) {
+			json_object_set_new(e, "children", json_array());
+			json_array_append_new(r->doc->toc, e);
+			r->toc_h2 = level == 2 ? e : NULL;
+		} else
+			json_array_append_new(json_object_get(r->toc_h2,
+			    "children"), e);
+		r->doc->nheadings++;
+	}
+	/* Heading text is searchable too. */
+	buf_addbuf(&r->doc->text, &r->htext);
+	buf_putc(&r->doc->text, '\n');
+	r->hlevel = 0;
+	buf_release(&id);
+}
+
+/* ---------------------------------------------------------------- *
+ * md4c callbacks
+ * ---------------------------------------------------------------- */
+
+static const char *
+align_class(MD_ALIGN a)
+{
+	switch (a) {
+	case MD_ALIGN_LEFT:
+		return " class=\"align-left\"";
+	case MD_ALIGN_CENTER:
+		return " class=\"align-center\"";
+	case MD_ALIGN_RIGHT:
+		return " class=\"align-right\"";
+	default:
+		return "";
+	}
+}
+
+static int
+enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct rend *r = ud;
+	struct buf *o;
+
+	if (r->softbr)
+		flush_softbr(r, NULL, 0);
+	o = r->out;
+	switch (type) {
+	case MD_BLOCK_DOC:
+		break;
+	case MD_BLOCK_QUOTE:
+		BUF_PUTSL(o, "<blockquote>\n");
+		break;
+	case MD_BLOCK_UL:
+		BUF_PUTSL(o, "<ul>\n");
+		break;
+	case MD_BLOCK_OL: {
+		const MD_BLOCK_OL_DETAIL *d = detail;
+
+		if (d->start == 1)
+			BUF_PUTSL(o, "<ol>\n");
+		else
+			buf_printf(o, "<ol start=\"%u\">\n", d->start);
+		break;
+	}
+	case MD_BLOCK_LI: {
+		const MD_BLOCK_LI_DETAIL *d = detail;
+
+		if (!d->is_task) {
+			BUF_PUTSL(o, "<li>");
+			break;
+		}
+		if (d->task_mark == 'x' || d->task_mark == 'X')
+			BUF_PUTSL(o, "<li class=\"task done\"><span class=\"task-mark\" role=\"img\" aria-label=\"完了\">\xe2\x98\x91</span> ");
+		else
+			BUF_PUTSL(o, "<li class=\"task\"><span class=\"task-mark\" role=\"img\" aria-label=\"未完了\">\xe2\x98\x90</span> ");
+		break;
+	}
+	case MD_BLOCK_HR:
+		BUF_PUTSL(o, "<hr>\n");
+		break;
+	case MD_BLOCK_H: {
+		const MD_BLOCK_H_DETAIL *d = detail;
+
+		r->hlevel = d->level;
+		buf_reset(&r->hhtml);
+		buf_reset(&r->htext);
+		r->out = &r->hhtml;
+		break;
+	}
+	case MD_BLOCK_CODE: {
+		const MD_BLOCK_CODE_DETAIL *d = detail;
+
+		BUF_PUTSL(o, "<pre><code");
+		if (d->lang.size > 0) {
+			buf_reset(&r->scratch);
+			attr_text(&r->scratch, &d->lang);
+			BUF_PUTSL(o, " class=\"language-");
+			esc_html(o, r->scratch.ptr, r->scratch.len);
+			buf_putc(o, '"');
+		}
+		buf_putc(o, '>');
+		break;
+	}
+	case MD_BLOCK_HTML:
+		break;
+	case MD_BLOCK_P:
+		BUF_PUTSL(o, "<p>");
+		break;
+	case MD_BLOCK_TABLE:
+		/* A wide table scrolls by itself at narrow widths; the region
+		 * is focusable so that keyboard users can scroll it. */
+		buf_printf(o, "<div class=\"table-wrap\" role=\"region\" "
+		    "tabindex=\"0\" aria-label=\"表%u\">\n<table>\n",
+		    ++r->ntables);
+		break;
+	case MD_BLOCK_THEAD:
+		BUF_PUTSL(o, "<thead>\n");
+		break;
+	case MD_BLOCK_TBODY:
+		BUF_PUTSL(o, "<tbody>\n");
+		break;
+	case MD_BLOCK_TR:
+		BUF_PUTSL(o, "<tr>");
+		break;
+	case MD_BLOCK_TH:
+		buf_printf(o, "<th%s>",
+		    align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		break;
+	case MD_BLOCK_TD:
+		buf_printf(o, "<td%s>",
+		    align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		break;
+	}
+	return 0;
+}
+
+static int
+leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct rend *r = ud;
+	struct buf *o;
+
+	(void)detail;
+	if (r->softbr)
+		flush_softbr(r, NULL, 0);
+	o = r->out;
+	switch (type) {
+	case MD_BLOCK_DOC:
+		break;
+	case MD_BLOCK_QUOTE:
+		BUF_PUTSL(o, "</blockquote>\n");
+		break;
+	case MD_BLOCK_UL:
+		BUF_PUTSL(o, "</ul>\n");
+		break;
+	case MD_BLOCK_OL:
+		BUF_PUTSL(o, "</ol>\n");
+		break;
+	case MD_BLOCK_LI:
+		BUF_PUTSL(o, "</li>\n");
+		break;
+	case MD_BLOCK_HR:
+		break;
+	case MD_BLOCK_H:
+		heading_end(r);
+		return 0;
+	case MD_BLOCK_CODE:
+		BUF_PUTSL(o, "</code></pre>\n");
+		break;
+	case MD_BLOCK_HTML:
+		break;
+	case MD_BLOCK_P:
+		BUF_PUTSL(o, "</p>\n");
+		break;
+	case MD_BLOCK_TABLE:
+		BUF_PUTSL(o, "</table>\n</div>\n");
+		break;
+	case MD_BLOCK_THEAD:
+		BUF_PUTSL(o, "</thead>\n");
+		break;
+	case MD_BLOCK_TBODY:
+		BUF_PUTSL(o, "</tbody>\n");
+		break;
+	case MD_BLOCK_TR:
+		BUF_PUTSL(o, "</tr>\n");
+		break;
+	case MD_BLOCK_TH:
+		BUF_PUTSL(o, "</th>");
+		break;
+	case MD_BLOCK_TD:
+		BUF_PUTSL(o, "</td>");
+		break;
+	}
+	/* Blocks separate words in the plain text. */
+	buf_putc(&r->doc->text, '\n');
+	return 0;
+}
+
+static int
+enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct rend *r = ud;
+	struct buf *o = r->out;
+
+	if (r->image_nesting > 0) {
+		/* Inside an image's alt text only text counts. */
+		if (type == MD_SPAN_IMG)
+			r->image_nesting++;
+		return 0;
+	}
+	switch (type) {
+	case MD_SPAN_EM:
+		BUF_PUTSL(o, "<em>");
+		break;
+	case MD_SPAN_STRONG:
+		BUF_PUTSL(o, "<strong>");
+		break;
+	case MD_SPAN_A: {
+		const MD_SPAN_A_DETAIL *d = detail;
+
+		BUF_PUTSL(o, "<a href=\"");
+		put_url(r, &d->href);
+		buf_putc(o, '"');
+		if (d->title.size > 0) {
+			buf_reset(&r->scratch);
+			attr_text(&r->scratch, &d->title);
+			BUF_PUTSL(o, " title=\"");
+			esc_html(o, r->scratch.ptr, r->scratch.len);
+			buf_putc(o, '"');
+		}
+		buf_putc(o, '>');
+		break;
+	}
+	case MD_SPAN_IMG: {
+		const MD_SPAN_IMG_DETAIL *d = detail;
+
+		BUF_PUTSL(o, "<img src=\"");
+		put_url(r, &d->src);
+		BUF_PUTSL(o, "\" alt=\"");
+		r->image_nesting = 1;
+		break;
+	}
+	case MD_SPAN_CODE:
+		BUF_PUTSL(o, "<code>");
+		break;
+	case MD_SPAN_DEL:
+		BUF_PUTSL(o, "<del>");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct rend *r = ud;
+	struct buf *o = r->out;
+
+	if (r->image_nesting > 0) {
+		if (type != MD_SPAN_IMG || --r->image_nesting > 0)
+			return 0;
+		{
+			const MD_SPAN_IMG_DETAIL *d = detail;
+
+			buf_putc(o, '"');
+			if (d->title.size > 0) {
+				buf_reset(&r->scratch);
+				attr_text(&r->scratch, &d->title);
+				BUF_PUTSL(o, " title=\"");
+				esc_html(o, r->scratch.ptr, r->scratch.len);
+				buf_putc(o, '"');
+			}
+			buf_putc(o, '>');
+		}
+		return 0;
+	}
+	switch (type) {
+	case MD_SPAN_EM:
+		BUF_PUTSL(o, "</em>");
+		break;
+	case MD_SPAN_STRONG:
+		BUF_PUTSL(o, "</strong>");
+		break;
+	case MD_SPAN_A:
+		BUF_PUTSL(o, "</a>");
+		break;
+	case MD_SPAN_CODE:
+		BUF_PUTSL(o, "</code>");
+		break;
+	case MD_SPAN_DEL:
+		BUF_PUTSL(o, "</del>");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+	struct rend *r = ud;
+	struct buf *o = r->out;
+	note_pos(r, s);
+	if (type == MD_TEXT_SOFTBR) {
+		if (r->image_nesting > 0)
+			buf_putc(o, ' ');
+		else
+			r->softbr = 1;
+		return 0;
+	}
+	if (r->softbr)
+		flush_softbr(r, s, n);
+	switch (type) {
+	case MD_TEXT_NULLCHAR:
+		buf_puts(o, "\xef\xbf\xbd");
+		break;
+	case MD_TEXT_BR:
+		if (r->image_nesting > 0)
+			buf_putc(o, ' ');
+		else
+			BUF_PUTSL(o, "<br>\n");
+		buf_putc(&r->doc->text, '\n');
+		break;
+	case MD_TEXT_HTML:
+		buf_add(o, s, n);
+		break;
+	case MD_TEXT_ENTITY:
+		/* Keep the reference in markup (valid HTML); decode it for
+		 * the plain text. */
+		buf_add(o, s, n);
+		put_entity(r->hlevel ? &r->htext : &r->doc->text, s, n);
+		break;
+	default:	/* NORMAL, CODE, LATEXMATH */
+		esc_html(o, s, n);
+		if (r->hlevel)
+			buf_add(&r->htext, s, n);
+		else
+			buf_add(&r->doc->text, s, n);
+		r->last_cp = last_char(s, n);
+		break;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * Accordion blocks and the entry point
+ * ---------------------------------------------------------------- */
+
+/* Length of the line at s (up to and excluding '\n'). */
+static size_t
+line_len(const char *s, const char *end)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+	return nl ? (size_t)(nl - s) : (size_t)(end - s);
+}
+
+/* The fence a line opens or closes ("```", "~~~~"...): its char and
+ * length, or 0. */
+static size_t
+fence_of(const char *s, size_t n, char *ch)
+{
+	size_t i = 0, k;
+
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	if (i >= n || (s[i] != '`' && s[i] != '~'))
+		return 0;
+	for (k = i; k < n && s[k] == s[i]; k++)
+		;
+	if (k - i < 3)
+		return 0;
+	*ch = s[i];
+	return k - i;
+}
+
+enum acc { ACC_NONE, ACC_OPEN, ACC_CLOSE };
+
+/* Whether a line opens (":::details TITLE") or closes (":::") an
+ * accordion; for an opener, the title. */
+static enum acc
+acc_of(const char *s, size_t n, const char **title, size_t *tlen)
+{
+	size_t i;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n < 3 || memcmp(s, ":::", 3) != 0)
+		return ACC_NONE;
+	for (i = 3; i < n && s[i] == ' '; i++)
+		;
+	if (i == n)
+		return ACC_CLOSE;
+	if (n - i < 7 || memcmp(s + i, "details", 7) != 0 ||
+	    (n - i > 7 && s[i + 7] != ' '))
+		return ACC_NONE;
+	for (i += 7; i < n && s[i] == ' '; i++)
+		;
+	*title = s + i;
+	*tlen = n - i;
+	return ACC_OPEN;
+}
+
+static void
+parse_md(struct rend *r, const char *s, size_t n)
+{
+	MD_PARSER p = {
+		.abi_version = 0,
+		.flags = MD_FLAGS,
+		.enter_block = enter_block,
+		.leave_block = leave_block,
+		.enter_span = enter_span,
+		.leave_span = leave_span,
+		.text = text,
+	};
+
+	if (n == 0)
+		return;
+	if (md_parse(s, (MD_SIZE)n, &p, r) != 0) {
+		buf_printf(r->err, "%s:%zu: cannot parse Markdown\n", r->file,
+		    line_at(r, (size_t)(s - r->src)));
+		r->rc = -1;
+	}
+	if (r->softbr)
+		flush_softbr(r, NULL, 0);
+}
+
+/*
+ * Render [s, end): Markdown runs between accordion blocks, each block's
+ * inside rendered the same way.  Fenced code is skipped when looking for
+ * the ":::" lines.
+ */
+static void
+render_range(struct rend *r, const char *s, const char *end, int depth)
+{
+	const char *run = s, *p = s, *title = NULL, *open = NULL, *inner = NULL;
+	size_t n, tlen = 0, flen = 0, k;
+	char fch = 0, c;
+	int level = 0;
+
+	for (; p < end; p += n + (p + n < end)) {
+		n = line_len(p, end);
+		if (flen > 0) {
+			if ((k = fence_of(p, n, &c)) >= flen && c == fch)
+				flen = 0;
+			continue;
+		}
+		if ((flen = fence_of(p, n, &fch)) > 0)
+			continue;
+		switch (acc_of(p, n, level == 0 ? &title : &(const char *){0},
+		    level == 0 ? &tlen : &(size_t){0})) {
+		case ACC_OPEN:
+			if (level++ == 0) {
+				open = p;
+				inner = p + n + (p + n < end);
+			}
+			break;
+		case ACC_CLOSE:
+			if (level == 0) {
+				buf_printf(r->err, "%s:%zu: ':::' closes no "
+				    "accordion (open one with ':::details "
+				    "TITLE')\n", r->file,
+				    line_at(r, (size_t)(p - r->src)));
+				r->rc = -1;
+				break;
+			}
+			if (--level > 0)
+				break;
+			if (depth >= MD_MAX_ACCORDION_DEPTH) {
+				buf_printf(r->err, "%s:%zu: accordions nested "
+				    "deeper than %d\n", r->file,
+				    line_at(r, (size_t)(open - r->src)),
+				    MD_MAX_ACCORDION_DEPTH);
+				r->rc = -1;
+				return;
+			}
+			parse_md(r, run, (size_t)(open - run));
+			BUF_PUTSL(r->out, "<details class=\"accordion\">\n<summary>");
+			esc_html(r->out, title, tlen);
+			BUF_PUTSL(r->out, "</summary>\n<div class=\"accordion-body\">\n");
+			buf_add(&r->doc->text, title, tlen);
+			buf_putc(&r->doc->text, '\n');
+			render_range(r, inner, p, depth + 1);
+			BUF_PUTSL(r->out, "</div>\n</details>\n");
+			run = p + n + (p + n < end);
+			break;
+		case ACC_NONE:
+			break;
+		}
+	}
+	if (level > 0) {
+		buf_printf(r->err, "%s:%zu: accordion ':::details' is not "
+		    "closed (end it with a line ':::')\n", r->file,
+		    line_at(r, (size_t)(open - r->src)));
+		r->rc = -1;
+		return;
+	}
+	parse_md(r, run, (size_t)(end - run));
+}
+
+void
+md_doc_init(struct md_doc *d)
+{
+	buf_init(&d->html);
+	buf_init(&d->text);
+	d->toc = json_array();
+	d->nheadings = 0;
+	memset(&d->ids, 0, sizeof(d->ids));
+}
+
+void
+md_doc_release(struct md_doc *d)
+{
+	buf_release(&d->html);
+	buf_release(&d->text);
+	json_decref(d->toc);
+	d->toc = NULL;
+	map_release(&d->ids);
+}
+
+void
+md_doc_reserve_id(struct md_doc *d, const char *id)
+{
+	map_put(&d->ids, id, strlen(id), d);
+}
+
+int
+md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
+    size_t first_line, md_resolver resolve, void *arg, struct buf *err)
+{
+	struct rend r;
+	size_t i, cap = 64;
+
+	memset(&r, 0, sizeof(r));
+	r.doc = doc;
+	r.out = &doc->html;
+	r.src = src;
+	r.len = len;
+	r.first_line = first_line;
+	r.file = file;
+	r.resolve = resolve;
+	r.arg = arg;
+	r.err = err;
+	buf_init(&r.hhtml);
+	buf_init(&r.htext);
+	buf_init(&r.scratch);
+	r.lines = xmalloc(cap * sizeof(*r.lines));
+	r.lines[r.nlines++] = 0;
+	for (i = 0; i < len; i++) {
+		if (src[i] != '\n')
+			continue;
+		if (r.nlines == cap)
+			r.lines = xreallocarray(r.lines, cap *= 2,
+			    sizeof(*r.lines));
+		r.lines[r.nlines++] = i + 1;
+	}
+	render_range(&r, src, src + len, 0);
+	free(r.lines);
+	buf_release(&r.hhtml);
+	buf_release(&r.htext);
+	buf_release(&r.scratch);
+	return r.rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * md: Markdown to HTML for gen, on md4c's parser with a renderer of our
+ * own so that links can be rewritten and headings given ids.
+ *
+ * Beyond CommonMark (md4c with tables, strikethrough, task lists and
+ * permissive autolinks), the renderer adds:
+ *  - ids on h2-h6: ASCII letters and digits lowercased, full-width ones
+ *    folded to ASCII, spaces and hyphens joined into '-', punctuation
+ *    (ASCII and Japanese) dropped, other characters (kana, kanji) kept;
+ *    repeats get "-2", "-3"; a trailing "{#name}" sets the id.
+ *  - a table of contents of the h2 and h3 headings;
+ *  - accordion blocks: a line ":::details TITLE" opens one and a line
+ *    ":::" closes it, rendered as <details class="accordion">; they nest;
+ *  - tables inside a scrollable, focusable region;
+ *  - no spurious space where a soft line break falls between two
+ *    Japanese characters;
+ *  - every link and image URL passed through the caller's resolver.
+ *
+ * Content is trusted: raw HTML is passed through.
+ */
+#ifndef GEN_MD_H
+#define GEN_MD_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "map.h"
+
+/*
+ * Resolve one link or image URL as written in the source (at file line
+ * `line`) and append the URL to use to out.  Return 0, or -1 when the
+ * URL is broken (having reported it); rendering goes on either way so
+ * that all broken links are reported at once.
+ */
+typedef int (*md_resolver)(void *arg, const char *url, size_t len,
+    size_t line, struct buf *out);
+
+struct md_doc {
+	struct buf	 html;	/* the rendered body */
+	struct buf	 text;	/* plain text, for the search index */
+	json_t		*toc;	/* [{id, text, children: [{id, text}]}] */
+	size_t		 nheadings; /* h2 and h3 in toc */
+	struct map	 ids;	/* ids used on the page */
+};
+
+void	md_doc_init(struct md_doc *);
+void	md_doc_release(struct md_doc *);
+
+/*
+ * Reserve an id (one the layout uses, like "main") so that no heading
+ * takes it.
+ */
+void	md_doc_reserve_id(struct md_doc *, const char *);
+
+/*
+ * Render `len` bytes of Markdown whose first line is line `first_line` of
+ * `file`.  Returns 0, or -1 when a link failed to resolve or the source
+ * is malformed (an unclosed accordion), with "FILE:LINE: message" lines
+ * appended to err for the latter.
+ */
+int	md_render(struct md_doc *, const char *src, size_t len,
+	    const char *file, size_t first_line, md_resolver, void *arg,
+	    struct buf *err);
+
+/* Append the id form of heading text (see above) to out. */
+void	md_slug(struct buf *out, const char *text, size_t len);
+
+#endif

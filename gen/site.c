@@ -1,0 +1,1231 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "escape.h"
+#include "fs.h"
+#include "path.h"
+#include "site.h"
+#include "utf8.h"
+#include "yaml.h"
+
+/* Marker value in by_src/by_path for drafts left out of the build. */
+static char draft_marker;
+
+void
+site_error(struct site *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&s->err, fmt, ap);
+	va_end(ap);
+	buf_putc(&s->err, '\n');
+	s->nerr++;
+}
+
+/* Move messages a loader appended to a scratch buffer (one per line)
+ * into the site's list. */
+static void
+take_errors(struct site *s, struct buf *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->len; i++)
+		if (e->ptr[i] == '\n')
+			s->nerr++;
+	buf_addbuf(&s->err, e);
+	if (e->len > 0 && e->ptr[e->len - 1] != '\n') {
+		buf_putc(&s->err, '\n');
+		s->nerr++;
+	}
+	buf_reset(e);
+}
+
+/* ---------------------------------------------------------------- *
+ * Front matter
+ * ---------------------------------------------------------------- */
+
+static const char *const fm_keys[] = {
+	"title", "description", "date", "weight", "draft", "menu", "access",
+	"aliases", "tags", "expires", "layout",
+};
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t row[32];
+
+	if (la >= 31 || lb >= 31)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			tmp = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < tmp)
+				tmp = row[j] + 1;
+			if (row[j - 1] + 1 < tmp)
+				tmp = row[j - 1] + 1;
+			row[j] = tmp;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+/* "unknown key 'x'", with a suggestion when one is close. */
+static void
+unknown_key(struct site *s, const char *file, const struct ynode *k,
+    const char *const *known, size_t nknown)
+{
+	size_t i, best = 3, bi = 0;
+
+	for (i = 0; i < nknown; i++) {
+		size_t d = edit_distance(k->str, known[i]);
+
+		if (d < best) {
+			best = d;
+			bi = i;
+		}
+	}
+	if (best <= 2)
+		site_error(s, "%s:%zu: unknown key '%s' (did you mean '%s'?)",
+		    file, k->line, k->str, known[bi]);
+	else
+		site_error(s, "%s:%zu: unknown key '%s'", file, k->line,
+		    k->str);
+}
+
+static int
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* 1 when s is a real calendar date written YYYY-MM-DD. */
+static int
+valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return 0;
+	if (s[10] != '\0')
+		return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* A scalar's text, or an error naming the key. */
+static char *
+fm_string(struct site *s, const char *file, const char *key,
+    const struct ynode *v)
+{
+	if (v->kind != YNODE_SCALAR) {
+		site_error(s, "%s:%zu: '%s' must be a single value, not a %s",
+		    file, v->line, key,
+		    v->kind == YNODE_SEQ ? "list" : "mapping");
+		return NULL;
+	}
+	return xstrndup(v->str, v->len);
+}
+
+static char *
+fm_date(struct site *s, const char *file, const char *key,
+    const struct ynode *v)
+{
+	char *d = fm_string(s, file, key, v);
+
+	if (d != NULL && !valid_date(d)) {
+		site_error(s, "%s:%zu: %s '%s' is not a date written "
+		    "YYYY-MM-DD (for example 2026-04-01)", file, v->line, key, d);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int
+fm_list(struct site *s, const char *file, const char *key,
+    const struct ynode *v, char ***out, size_t *n)
+{
+	size_t i;
+
+	if (v->kind == YNODE_SCALAR) {
+		/* A single value stands for a list of one. */
+		*out = xmalloc(sizeof(char *));
+		(*out)[0] = xstrndup(v->str, v->len);
+		*n = 1;
+		return 0;
+	}
+	if (v->kind != YNODE_SEQ) {
+		site_error(s, "%s:%zu: '%s' must be a list", file, v->line, key);
+		return -1;
+	}
+	*out = xcalloc(v->n, sizeof(char *));
+	*n = 0;
+	for (i = 0; i < v->n; i++) {
+		char *e = fm_string(s, file, key, v->items[i]);
+
+		if (e == NULL)
+			return -1;
+		(*out)[(*n)++] = e;
+	}
+	return 0;
+}
+
+static int
+valid_layout(const char *l)
+{
+	if (*l == '\0')
+		return 0;
+	for (; *l != '\0'; l++)
+		if (!isalnum((unsigned char)*l) && *l != '-' && *l != '_')
+			return 0;
+	return 1;
+}
+
+static void
+front_matter(struct site *s, struct page *p, const struct ynode *fm)
+{
+	struct buf e = BUF_INIT;
+	size_t i, nerr = s->nerr;
+	const char *f = p->file;
+
+	for (i = 0; i < fm->n; i++) {
+		const struct ynode *k = fm->keys[i], *v = fm->items[i];
+		const char *key = k->str;
+
+		if (strcmp(key, "title") == 0)
+			p->title = fm_string(s, f, key, v);
+		else if (strcmp(key, "description") == 0)
+			p->description = fm_string(s, f, key, v);
+		else if (strcmp(key, "date") == 0)
+			p->date = fm_date(s, f, key, v);
+		else if (strcmp(key, "expires") == 0)
+			p->expires = fm_date(s, f, key, v);
+		else if (strcmp(key, "layout") == 0) {
+			p->layout = fm_string(s, f, key, v);
+			if (p->layout != NULL && !valid_layout(p->layout))
+				site_error(s, "%s:%zu: layout '%s' must be a "
+				    "template name (letters, digits, - and _)",
+				    f, v->line, p->layout);
+		} else if (strcmp(key, "weight") == 0) {
+			if (ynode_int(v, f, key, &p->weight, &e) == 0)
+				p->has_weight = 1;
+		} else if (strcmp(key, "draft") == 0)
+			ynode_bool(v, f, key, &p->draft, &e);
+		else if (strcmp(key, "menu") == 0) {
+			int on;
+
+			if (v->kind == YNODE_SCALAR && v->plain &&
+			    ynode_bool(v, f, key, &on, &(struct buf)BUF_INIT) == 0)
+				p->menu = on ? xstrdup("main") : NULL;
+			else if ((p->menu = fm_string(s, f, key, v)) != NULL &&
+			    strcmp(p->menu, "main") != 0 &&
+			    strcmp(p->menu, "footer") != 0)
+				site_error(s, "%s:%zu: unknown menu '%s' (menus "
+				    "are 'main' and 'footer')", f, v->line,
+				    p->menu);
+		} else if (strcmp(key, "access") == 0) {
+			char *a = fm_string(s, f, key, v);
+
+			if (a != NULL && strcmp(a, "members") == 0)
+				p->members = 1;
+			else if (a != NULL && strcmp(a, "public") != 0)
+				site_error(s, "%s:%zu: access '%s' must be "
+				    "'public' or 'members'", f, v->line, a);
+			p->access_set = 1;
+			free(a);
+		} else if (strcmp(key, "aliases") == 0) {
+			p->aliases_line = v->line;
+			fm_list(s, f, key, v, &p->aliases, &p->naliases);
+		} else if (strcmp(key, "tags") == 0)
+			fm_list(s, f, key, v, &p->tags, &p->ntags);
+		else
+			unknown_key(s, f, k, fm_keys,
+			    sizeof(fm_keys) / sizeof(fm_keys[0]));
+	}
+	take_errors(s, &e);
+	buf_release(&e);
+	if (s->nerr == nerr && (p->title == NULL || p->title[0] == '\0'))
+		site_error(s, "%s:1: missing 'title' in the front matter", f);
+}
+
+/* Length of the line at s[0..n), excluding its end ("\n" or "\r\n"). */
+static size_t
+linelen(const char *s, size_t n, size_t *next)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t k = nl ? (size_t)(nl - s) : n;
+
+	*next = nl ? k + 1 : n;
+	if (k > 0 && s[k - 1] == '\r')
+		k--;
+	return k;
+}
+
+static int
+is_fence(const char *s, size_t k, int closing)
+{
+	while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	return k == 3 && (memcmp(s, "---", 3) == 0 ||
+	    (closing && memcmp(s, "...", 3) == 0));
+}
+
+/* Read a page's file and its front matter. */
+static int
+load_page(struct site *s, struct page *p)
+{
+	struct buf e = BUF_INIT;
+	struct ynode *fm = NULL;
+	size_t bad, off, next, k, line = 1, fm_start;
+	const char *t;
+	int rc = -1;
+
+	if (buf_read_file(&p->text, p->file) == -1) {
+		site_error(s, "%s: cannot read: %s", p->file, strerror(errno));
+		return -1;
+	}
+	if (p->text.len > SITE_MAX_PAGE_BYTES) {
+		site_error(s, "%s: file is larger than %u MiB", p->file,
+		    SITE_MAX_PAGE_BYTES >> 20);
+		return -1;
+	}
+	t = p->text.ptr;
+	if (!utf8_valid(t, p->text.len, &bad)) {
+		for (k = 0; k < bad; k++)
+			line += t[k] == '\n';
+		site_error(s, "%s:%zu: not valid UTF-8 (save the file as "
+		    "UTF-8; byte %zu)", p->file, line, bad + 1);
+		return -1;
+	}
+	off = p->text.len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	k = linelen(t + off, p->text.len - off, &next);
+	if (!is_fence(t + off, k, 0)) {
+		site_error(s, "%s:1: missing front matter: start the file "
+		    "with a line '---', then 'title: ...', then '---'", p->file);
+		return -1;
+	}
+	off += next;
+	fm_start = off;
+	line = 2;
+	for (;;) {
+		if (off >= p->text.len) {
+			site_error(s, "%s:1: front matter is not closed: end it "
+			    "with a line '---'", p->file);
+			return -1;
+		}
+		k = linelen(t + off, p->text.len - off, &next);
+		if (is_fence(t + off, k, 1))
+			break;
+		off += next;
+		line++;
+	}
+	if (off - fm_start > SITE_MAX_FM_BYTES) {
+		site_error(s, "%s:2: front matter is larger than %u KiB",
+		    p->file, SITE_MAX_FM_BYTES >> 10);
+		return -1;
+	}
+	fm = yaml_load(t + fm_start, off - fm_start, p->file, 2, &e);
+	if (fm == NULL) {
+		take_errors(s, &e);
+		goto out;
+	}
+	if (fm->kind != YNODE_MAP) {
+		site_error(s, "%s:2: front matter must be keys and values "
+		    "('title: ...')", p->file);
+		goto out;
+	}
+	p->body_off = off + next;
+	p->body_line = line + 1;
+	front_matter(s, p, fm);
+	rc = 0;
+out:
+	ynode_free(fm);
+	buf_release(&e);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- *
+ * site.yaml
+ * ---------------------------------------------------------------- */
+
+static const char *const site_keys[] = {
+	"title", "description", "language", "theme", "pattern", "base_url",
+	"copyright", "news", "per_page", "menus",
+};
+
+static int
+load_config(struct site *s, struct ynode **rootp)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT, e = BUF_INIT;
+	struct ynode *root = NULL;
+	size_t i;
+	int rc = -1;
+
+	buf_printf(&path, "%s/site.yaml", s->dir);
+	if (buf_read_file(&text, path.ptr) == -1) {
+		site_error(s, "%s: cannot read: %s", path.ptr, strerror(errno));
+		goto out;
+	}
+	if ((root = yaml_load(text.ptr, text.len, path.ptr, 1, &e)) == NULL) {
+		take_errors(s, &e);
+		goto out;
+	}
+	if (root->kind != YNODE_MAP) {
+		site_error(s, "%s:1: site.yaml must be keys and values", path.ptr);
+		goto out;
+	}
+	s->language = xstrdup("ja");
+	s->theme = xstrdup("default");
+	s->pattern = xstrdup("top");
+	s->per_page = 10;
+	for (i = 0; i < root->n; i++) {
+		const struct ynode *k = root->keys[i], *v = root->items[i];
+		const char *key = k->str;
+		char **dst = NULL;
+
+		if (strcmp(key, "menus") == 0) {
+			if (v->kind != YNODE_MAP && !ynode_is_null(v))
+				site_error(s, "%s:%zu: 'menus' must map menu "
+				    "names to lists", path.ptr, v->line);
+			continue;
+		}
+		if (strcmp(key, "per_page") == 0) {
+			if (ynode_int(v, path.ptr, key, &s->per_page, &e) == 0 &&
+			    (s->per_page < 1 || s->per_page > 1000))
+				site_error(s, "%s:%zu: per_page must be between "
+				    "1 and 1000", path.ptr, v->line);
+			continue;
+		}
+		if (strcmp(key, "title") == 0)
+			dst = &s->title;
+		else if (strcmp(key, "description") == 0)
+			dst = &s->description;
+		else if (strcmp(key, "language") == 0)
+			dst = &s->language;
+		else if (strcmp(key, "theme") == 0)
+			dst = &s->theme;
+		else if (strcmp(key, "pattern") == 0)
+			dst = &s->pattern;
+		else if (strcmp(key, "base_url") == 0)
+			dst = &s->base_url;
+		else if (strcmp(key, "copyright") == 0)
+			dst = &s->copyright;
+		else if (strcmp(key, "news") == 0)
+			dst = &s->news_dir;
+		else {
+			unknown_key(s, path.ptr, k, site_keys,
+			    sizeof(site_keys) / sizeof(site_keys[0]));
+			continue;
+		}
+		free(*dst);
+		*dst = fm_string(s, path.ptr, key, v);
+		if (*dst == NULL)
+			continue;
+		if (dst == &s->pattern && strcmp(s->pattern, "top") != 0 &&
+		    strcmp(s->pattern, "side") != 0)
+			site_error(s, "%s:%zu: pattern '%s' must be 'top' (top "
+			    "navigation) or 'side' (side navigation)", path.ptr,
+			    v->line, s->pattern);
+		if (dst == &s->theme && !valid_layout(s->theme))
+			site_error(s, "%s:%zu: theme '%s' must be a folder name",
+			    path.ptr, v->line, s->theme);
+		if (dst == &s->base_url) {
+			if (strncmp(s->base_url, "https://", 8) != 0 &&
+			    strncmp(s->base_url, "http://", 7) != 0)
+				site_error(s, "%s:%zu: base_url '%s' must start "
+				    "with https:// or http://", path.ptr,
+				    v->line, s->base_url);
+			else if (!str_endswith(s->base_url, "/")) {
+				char *b = xmalloc(strlen(s->base_url) + 2);
+
+				sprintf(b, "%s/", s->base_url);
+				free(s->base_url);
+				s->base_url = b;
+			}
+		}
+		if (dst == &s->news_dir) {
+			struct buf n = BUF_INIT;
+
+			if (path_normalize(&n, s->news_dir, strlen(s->news_dir)) ||
+			    n.len == 0) {
+				site_error(s, "%s:%zu: news '%s' must name a "
+				    "folder of the site", path.ptr, v->line,
+				    s->news_dir);
+			} else {
+				if (n.ptr[n.len - 1] != '/')
+					buf_putc(&n, '/');
+				free(s->news_dir);
+				s->news_dir = buf_detach(&n, NULL);
+			}
+			buf_release(&n);
+		}
+	}
+	take_errors(s, &e);
+	if (s->title == NULL || s->title[0] == '\0')
+		site_error(s, "%s:1: missing 'title'", path.ptr);
+	rc = s->nerr ? -1 : 0;
+out:
+	*rootp = root;
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&e);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- *
+ * Walking the content folder
+ * ---------------------------------------------------------------- */
+
+static void
+add_output(struct site *s, const char *out, const char *who)
+{
+	void *old = NULL;
+
+	if (map_add(&s->outputs, out, strlen(out), (void *)who, &old) == -1)
+		site_error(s, "%s: writes '%s', which %s also writes", who, out,
+		    (const char *)old);
+}
+
+void
+site_add_output(struct site *s, const char *out)
+{
+	add_output(s, out, "gen");
+}
+
+static void
+add_page(struct site *s, const char *rel, const char *dir, const char *name)
+{
+	struct page *p = xcalloc(1, sizeof(*p));
+	struct buf b = BUF_INIT;
+	void *old;
+
+	p->src = xstrdup(rel);
+	p->srcdir = xstrdup(dir);
+	buf_printf(&b, "%s/%s", s->dir, rel);
+	p->file = buf_detach(&b, NULL);
+	buf_init(&p->text);
+	md_doc_init(&p->doc);
+	if (strcmp(name, "_index.md") == 0) {
+		p->kind = dir[0] == '\0' ? PAGE_HOME : PAGE_SECTION;
+		p->path = xstrdup(dir);
+	} else if (strcmp(name, "index.md") == 0) {
+		p->kind = PAGE_REGULAR;
+		p->path = xstrdup(dir);
+	} else {
+		p->kind = PAGE_REGULAR;
+		buf_printf(&b, "%s%.*s/", dir, (int)(strlen(name) - 3), name);
+		p->path = buf_detach(&b, NULL);
+	}
+	if (load_page(s, p) == -1 || (p->draft && !s->drafts)) {
+		if (p->draft && !s->drafts) {
+			map_put(&s->by_src, p->src, strlen(p->src), &draft_marker);
+			if (map_get(&s->by_path, p->path, strlen(p->path)) == NULL)
+				map_put(&s->by_path, p->path, strlen(p->path),
+				    &draft_marker);
+		}
+		buf_release(&p->text);
+		md_doc_release(&p->doc);
+		free(p->src);
+		free(p->srcdir);
+		free(p->file);
+		free(p->path);
+		free(p->title);
+		free(p->description);
+		free(p->date);
+		free(p->expires);
+		free(p->layout);
+		free(p->menu);
+		while (p->naliases)
+			free(p->aliases[--p->naliases]);
+		free(p->aliases);
+		while (p->ntags)
+			free(p->tags[--p->ntags]);
+		free(p->tags);
+		free(p);
+		return;
+	}
+	map_put(&s->by_src, p->src, strlen(p->src), p);
+	old = map_get(&s->by_path, p->path, strlen(p->path));
+	if (old != NULL && old != &draft_marker)
+		site_error(s, "%s: is the same page as %s (both make '/%s')",
+		    p->file, ((struct page *)old)->file, p->path);
+	else
+		map_put(&s->by_path, p->path, strlen(p->path), p);
+	s->pages = xreallocarray(s->pages, s->npages + 1, sizeof(*s->pages));
+	s->pages[s->npages++] = p;
+}
+
+static void
+add_asset(struct site *s, const char *rel)
+{
+	struct asset *a;
+
+	s->assets = xreallocarray(s->assets, s->nassets + 1,
+	    sizeof(*s->assets));
+	a = &s->assets[s->nassets++];
+	a->src = xstrdup(rel);
+	a->out = xstrdup(rel);
+	a->file = NULL;
+}
+
+static int
+walk(struct site *s, const char *rel, int depth)
+{
+	struct buf full = BUF_INIT, sub = BUF_INIT;
+	char **names = NULL;
+	long n, i;
+	int rc = 0;
+
+	if (depth > SITE_MAX_DEPTH) {
+		site_error(s, "%s/%s: folders nested deeper than %d", s->dir,
+		    rel, SITE_MAX_DEPTH);
+		return -1;
+	}
+	buf_printf(&full, "%s/%s", s->dir, rel);
+	if ((n = fs_list(full.ptr, &names, &s->err)) < 0) {
+		s->nerr++;
+		buf_release(&full);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = names[i];
+
+		if (name[0] == '.')
+			continue;	/* editors' and VCS files */
+		if (depth == 0 && (strcmp(name, "site.yaml") == 0 ||
+		    strcmp(name, "archetypes") == 0))
+			continue;
+		buf_reset(&sub);
+		buf_printf(&sub, "%s%s", rel, name);
+		buf_reset(&full);
+		buf_printf(&full, "%s/%s", s->dir, sub.ptr);
+		if (fs_is_dir(full.ptr)) {
+			if (depth == 0 && strcmp(name, "data") == 0) {
+				char **dn = NULL;
+				long dnn = fs_list(full.ptr, &dn, &s->err), j;
+
+				for (j = 0; j < dnn; j++) {
+					if (!str_endswith(dn[j], ".yaml") ||
+					    dn[j][0] == '.')
+						continue;
+					s->datafiles = xreallocarray(s->datafiles,
+					    s->ndatafiles + 1, sizeof(char *));
+					buf_reset(&full);
+					buf_printf(&full, "data/%s", dn[j]);
+					s->datafiles[s->ndatafiles++] =
+					    xstrdup(full.ptr);
+				}
+				if (dnn < 0)
+					s->nerr++;
+				fs_list_free(dn, dnn);
+				continue;
+			}
+			buf_putc(&sub, '/');
+			if (walk(s, sub.ptr, depth + 1) == -1)
+				rc = -1;
+		} else if (str_endswith(name, ".md"))
+			add_page(s, sub.ptr, rel, name);
+		else
+			add_asset(s, sub.ptr);
+	}
+	fs_list_free(names, n);
+	buf_release(&full);
+	buf_release(&sub);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- *
+ * Tree, access, outputs, sorting
+ * ---------------------------------------------------------------- */
+
+/* The section that encloses folder `dir` ("a/b/"), searching upwards
+ * from dir itself. */
+static struct page *
+section_of(struct site *s, const char *dir)
+{
+	struct buf d = BUF_INIT;
+	struct page *p = NULL;
+
+	buf_puts(&d, dir);
+	for (;;) {
+		p = map_get(&s->by_path, d.ptr, d.len);
+		if (p != NULL && p != (void *)&draft_marker &&
+		    p->kind != PAGE_REGULAR)
+			break;
+		p = NULL;
+		if (d.len == 0)
+			break;
+		/* Drop the last segment: "a/b/" -> "a/". */
+		buf_truncate(&d, d.len - 1);
+		while (d.len > 0 && d.ptr[d.len - 1] != '/')
+			buf_truncate(&d, d.len - 1);
+	}
+	buf_release(&d);
+	return p;
+}
+
+static int
+members_of(struct page *p)
+{
+	if (p->access_set || p->parent == NULL)
+		return p->members;
+	return p->members = members_of(p->parent);
+}
+
+static int
+cmp_weight(const struct page *a, const struct page *b)
+{
+	int c;
+
+	/* Pages with a weight first, lower first; then by title. */
+	if (a->has_weight != b->has_weight)
+		return a->has_weight ? -1 : 1;
+	if (a->has_weight && a->weight != b->weight)
+		return a->weight < b->weight ? -1 : 1;
+	if ((c = strcmp(a->title, b->title)) != 0)
+		return c;
+	return strcmp(a->src, b->src);
+}
+
+static int
+cmp_kids(const void *x, const void *y)
+{
+	return cmp_weight(*(struct page *const *)x, *(struct page *const *)y);
+}
+
+static int
+cmp_news(const void *x, const void *y)
+{
+	const struct page *a = *(struct page *const *)x;
+	const struct page *b = *(struct page *const *)y;
+	int c;
+
+	/* Newest first; sections (no date) after the items. */
+	if ((a->date == NULL) != (b->date == NULL))
+		return a->date == NULL ? 1 : -1;
+	if (a->date != NULL && (c = strcmp(b->date, a->date)) != 0)
+		return c;
+	return cmp_weight(a, b);
+}
+
+static void
+build_tree(struct site *s)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	s->home = map_gets(&s->by_path, "");
+	if (s->home == (void *)&draft_marker || s->home == NULL ||
+	    s->home->kind != PAGE_HOME) {
+		site_error(s, "%s/_index.md: missing: every site needs a home "
+		    "page", s->dir);
+		s->home = NULL;
+		return;
+	}
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i], *par;
+		struct buf d = BUF_INIT;
+
+		if (p->kind == PAGE_HOME)
+			continue;
+		/* A section's parent encloses its folder; a page's parent
+		 * is the section of its own folder. */
+		if (p->kind == PAGE_SECTION) {
+			buf_puts(&d, p->path);
+			buf_truncate(&d, d.len - 1);
+			while (d.len > 0 && d.ptr[d.len - 1] != '/')
+				buf_truncate(&d, d.len - 1);
+			par = section_of(s, d.ptr);
+		} else
+			par = section_of(s, p->srcdir);
+		buf_release(&d);
+		p->parent = par;
+		/* content/<site>/404.md is the not-found page: no list
+		 * shows it. */
+		if (strcmp(p->src, "404.md") == 0) {
+			p->notfound = 1;
+			continue;
+		}
+		par->kids = xreallocarray(par->kids, par->nkids + 1,
+		    sizeof(*par->kids));
+		par->kids[par->nkids++] = p;
+	}
+	if (s->news_dir != NULL) {
+		s->news = map_gets(&s->by_path, s->news_dir);
+		if (s->news == (void *)&draft_marker || s->news == NULL ||
+		    s->news->kind != PAGE_SECTION) {
+			site_error(s, "%s/site.yaml: news: '%s' is not a section "
+			    "(it needs %s/%s_index.md)", s->dir, s->news_dir,
+			    s->dir, s->news_dir);
+			s->news = NULL;
+		}
+	}
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		const char *prefix;
+
+		members_of(p);
+		if (s->news != NULL && p->parent == s->news &&
+		    p->kind == PAGE_REGULAR) {
+			p->news = 1;
+			if (p->date == NULL)
+				site_error(s, "%s:1: news items need a 'date' "
+				    "(YYYY-MM-DD)", p->file);
+			p->expired = p->expires != NULL &&
+			    strcmp(p->expires, s->today) < 0;
+		}
+		if (p->notfound) {
+			p->outdir = xstrdup("");
+			p->out = xstrdup("404.html");
+			add_output(s, p->out, p->file);
+			continue;
+		}
+		prefix = p->members && strncmp(p->path, "members/", 8) != 0 ?
+		    "members/" : "";
+		buf_reset(&b);
+		buf_printf(&b, "%s%s", prefix, p->path);
+		p->outdir = xstrdup(b.ptr);
+		BUF_PUTSL(&b, "index.html");
+		p->out = xstrdup(b.ptr);
+		add_output(s, p->out, p->file);
+	}
+	for (i = 0; i < s->nassets; i++) {
+		struct asset *a = &s->assets[i];
+		struct buf f = BUF_INIT;
+
+		buf_printf(&f, "%s/%s", s->dir, a->src);
+		a->file = buf_detach(&f, NULL);
+		map_put(&s->by_asset, a->src, strlen(a->src), a);
+		add_output(s, a->out, a->file);
+	}
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+
+		if (p->nkids > 1)
+			qsort(p->kids, p->nkids, sizeof(*p->kids),
+			    p == s->news ? cmp_news : cmp_kids);
+	}
+	buf_release(&b);
+}
+
+/* ---------------------------------------------------------------- *
+ * Menus
+ * ---------------------------------------------------------------- */
+
+static struct page *
+page_by_link(struct site *s, const char *link)
+{
+	struct buf n = BUF_INIT;
+	struct page *p = NULL;
+	const char *l = link[0] == '/' ? link + 1 : link;
+
+	if (path_normalize(&n, l, strlen(l)) == 0) {
+		if (str_endswith(n.ptr, ".md"))
+			p = map_get(&s->by_src, n.ptr, n.len);
+		else {
+			if (n.len > 0 && n.ptr[n.len - 1] != '/')
+				buf_putc(&n, '/');
+			p = map_get(&s->by_path, n.ptr, n.len);
+		}
+	}
+	buf_release(&n);
+	return p == (void *)&draft_marker ? NULL : p;
+}
+
+static void
+menu_add(struct menu_entry **v, size_t *n, struct menu_entry e)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = e;
+}
+
+/* Entries listed in site.yaml under menus.NAME. */
+static void
+menu_from_config(struct site *s, const struct ynode *menus, const char *name,
+    struct menu_entry **v, size_t *n)
+{
+	const struct ynode *list = ynode_get(menus, name);
+	char file[4096];
+	size_t i;
+
+	snprintf(file, sizeof(file), "%s/site.yaml", s->dir);
+	if (list == NULL || ynode_is_null(list))
+		return;
+	if (list->kind != YNODE_SEQ) {
+		site_error(s, "%s:%zu: menus.%s must be a list", file,
+		    list->line, name);
+		return;
+	}
+	for (i = 0; i < list->n; i++) {
+		const struct ynode *it = list->items[i], *pg, *url, *title;
+		struct menu_entry e;
+
+		memset(&e, 0, sizeof(e));
+		pg = it->kind == YNODE_SCALAR ? it : ynode_get(it, "page");
+		url = ynode_get(it, "url");
+		title = ynode_get(it, "title");
+		if (pg != NULL && pg->kind == YNODE_SCALAR) {
+			if ((e.page = page_by_link(s, pg->str)) == NULL) {
+				site_error(s, "%s:%zu: menu page '%s' does not "
+				    "exist", file, pg->line, pg->str);
+				continue;
+			}
+		} else if (url != NULL && url->kind == YNODE_SCALAR &&
+		    title != NULL) {
+			e.url = xstrdup(url->str);
+		} else {
+			site_error(s, "%s:%zu: a menu entry needs 'page: /path/'"
+			    " or both 'url' and 'title'", file, it->line);
+			continue;
+		}
+		if (title != NULL && title->kind == YNODE_SCALAR)
+			e.title = xstrdup(title->str);
+		else
+			e.title = xstrdup(e.page->title);
+		e.weight = (long long)i;
+		menu_add(v, n, e);
+	}
+}
+
+static int
+cmp_menu(const void *x, const void *y)
+{
+	const struct menu_entry *a = x, *b = y;
+
+	return cmp_weight(a->page, b->page);
+}
+
+static void
+build_menus(struct site *s, const struct ynode *menus)
+{
+	size_t i, j, first;
+
+	if (menus != NULL) {
+		for (i = 0; i < menus->n; i++)
+			if (strcmp(menus->keys[i]->str, "main") != 0 &&
+			    strcmp(menus->keys[i]->str, "footer") != 0)
+				site_error(s, "%s/site.yaml:%zu: unknown menu "
+				    "'%s' (menus are 'main' and 'footer')",
+				    s->dir, menus->keys[i]->line,
+				    menus->keys[i]->str);
+		menu_from_config(s, menus, "main", &s->menu, &s->nmenu);
+		menu_from_config(s, menus, "footer", &s->footer, &s->nfooter);
+	}
+
+	/* Front matter "menu: main": top level unless an enclosing section
+	 * is in the menu too, then under the outermost such section. */
+	first = s->nmenu;
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i], *a;
+		int nested = 0;
+
+		if (p->menu == NULL || strcmp(p->menu, "main") != 0)
+			continue;
+		for (a = p->parent; a != NULL; a = a->parent)
+			if (a->menu != NULL && strcmp(a->menu, "main") == 0)
+				nested = 1;
+		if (!nested)
+			menu_add(&s->menu, &s->nmenu, (struct menu_entry){
+			    .title = xstrdup(p->title), .page = p });
+	}
+	if (s->nmenu - first > 1)
+		qsort(s->menu + first, s->nmenu - first, sizeof(*s->menu),
+		    cmp_menu);
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i], *a, *top = NULL;
+
+		if (p->menu == NULL || strcmp(p->menu, "main") != 0)
+			continue;
+		for (a = p->parent; a != NULL; a = a->parent)
+			if (a->menu != NULL && strcmp(a->menu, "main") == 0)
+				top = a;
+		if (top == NULL)
+			continue;
+		for (j = 0; j < s->nmenu; j++)
+			if (s->menu[j].page == top)
+				menu_add(&s->menu[j].kids, &s->menu[j].nkids,
+				    (struct menu_entry){
+				    .title = xstrdup(p->title), .page = p });
+	}
+	for (j = 0; j < s->nmenu; j++)
+		if (s->menu[j].nkids > 1)
+			qsort(s->menu[j].kids, s->menu[j].nkids,
+			    sizeof(*s->menu[j].kids), cmp_menu);
+	for (i = 0; i < s->npages; i++)
+		if (s->pages[i]->menu != NULL &&
+		    strcmp(s->pages[i]->menu, "footer") == 0)
+			menu_add(&s->footer, &s->nfooter, (struct menu_entry){
+			    .title = xstrdup(s->pages[i]->title),
+			    .page = s->pages[i] });
+}
+
+/* ---------------------------------------------------------------- *
+ * Entry points
+ * ---------------------------------------------------------------- */
+
+int
+site_load(struct site *s, const char *dir, int drafts, const char *today)
+{
+	struct ynode *config = NULL;
+	const char *slash;
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	buf_init(&s->err);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	s->dir = xstrndup(dir, n);
+	slash = strrchr(s->dir, '/');
+	s->name = xstrdup(slash ? slash + 1 : s->dir);
+	if (strcmp(s->name, ".") == 0 || strcmp(s->name, "..") == 0) {
+		char *real = realpath(s->dir, NULL);
+
+		free(s->name);
+		slash = real ? strrchr(real, '/') : NULL;
+		s->name = xstrdup(slash && slash[1] ? slash + 1 : "site");
+		free(real);
+	}
+	s->drafts = drafts;
+	snprintf(s->today, sizeof(s->today), "%s", today);
+
+	if (load_config(s, &config) == -1)
+		goto out;
+	walk(s, "", 0);
+	build_tree(s);
+	if (s->home != NULL)
+		build_menus(s, ynode_get(config, "menus"));
+out:
+	ynode_free(config);
+	return s->nerr ? -1 : 0;
+}
+
+static void
+free_menu(struct menu_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].title);
+		free(v[i].url);
+		free_menu(v[i].kids, v[i].nkids);
+	}
+	free(v);
+}
+
+void
+site_release(struct site *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+
+		free(p->src);
+		free(p->srcdir);
+		free(p->path);
+		free(p->out);
+		free(p->outdir);
+		free(p->file);
+		free(p->kids);
+		free(p->title);
+		free(p->description);
+		free(p->date);
+		free(p->expires);
+		free(p->layout);
+		free(p->menu);
+		for (j = 0; j < p->naliases; j++)
+			free(p->aliases[j]);
+		free(p->aliases);
+		for (j = 0; j < p->ntags; j++)
+			free(p->tags[j]);
+		free(p->tags);
+		buf_release(&p->text);
+		md_doc_release(&p->doc);
+		free(p);
+	}
+	free(s->pages);
+	for (i = 0; i < s->nassets; i++) {
+		free(s->assets[i].src);
+		free(s->assets[i].out);
+		free(s->assets[i].file);
+	}
+	free(s->assets);
+	for (i = 0; i < s->ndatafiles; i++)
+		free(s->datafiles[i]);
+	free(s->datafiles);
+	free_menu(s->menu, s->nmenu);
+	free_menu(s->footer, s->nfooter);
+	map_release(&s->by_src);
+	map_release(&s->by_path);
+	map_release(&s->by_asset);
+	map_release(&s->outputs);
+	free(s->dir);
+	free(s->name);
+	free(s->title);
+	free(s->description);
+	free(s->language);
+	free(s->theme);
+	free(s->pattern);
+	free(s->base_url);
+	free(s->copyright);
+	free(s->news_dir);
+	buf_release(&s->err);
+}
+
+/* ---------------------------------------------------------------- *
+ * Links
+ * ---------------------------------------------------------------- */
+
+static int
+unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int
+site_resolve(struct site *s, const struct page *p, const char *url,
+    size_t len, size_t line, struct buf *out)
+{
+	struct buf dec = BUF_INIT, target = BUF_INIT, joined = BUF_INIT;
+	const struct page *tp = NULL;
+	const struct asset *as;
+	const char *dest = NULL;
+	size_t plen, i;
+	int rc = -1;
+
+	if (len == 0) {
+		site_error(s, "%s:%zu: empty link", p->file, line);
+		return -1;
+	}
+	if (url[0] == '#' || url[0] == '?' || url_is_external(url, len)) {
+		buf_add(out, url, len);
+		return 0;
+	}
+	for (plen = 0; plen < len && url[plen] != '?' && url[plen] != '#';
+	    plen++)
+		;
+	/* Percent-decoding, so that "a%20b.pdf" finds "a b.pdf". */
+	for (i = 0; i < plen; i++) {
+		if (url[i] != '%') {
+			buf_putc(&dec, url[i]);
+			continue;
+		}
+		if (i + 2 >= plen || unhex(url[i + 1]) < 0 ||
+		    unhex(url[i + 2]) < 0) {
+			site_error(s, "%s:%zu: link '%.*s' has a malformed "
+			    "%%-escape", p->file, line, (int)len, url);
+			goto out;
+		}
+		buf_putc(&dec, unhex(url[i + 1]) * 16 + unhex(url[i + 2]));
+		i += 2;
+	}
+	/* Site-root links from the root, others from the page's folder. */
+	if (dec.ptr[0] == '/')
+		buf_add(&joined, dec.ptr + 1, dec.len - 1);
+	else {
+		buf_puts(&joined, p->srcdir);
+		buf_addbuf(&joined, &dec);
+	}
+	if (path_normalize(&target, joined.ptr, joined.len) == -1) {
+		site_error(s, "%s:%zu: link '%.*s' leads outside the site",
+		    p->file, line, (int)len, url);
+		goto out;
+	}
+
+	if (str_endswith(target.ptr, ".md")) {
+		tp = map_get(&s->by_src, target.ptr, target.len);
+	} else if (target.len == 0 || target.ptr[target.len - 1] == '/') {
+		tp = map_get(&s->by_path, target.ptr, target.len);
+	} else if ((as = map_get(&s->by_asset, target.ptr, target.len)) != NULL) {
+		dest = as->out;
+	} else if (map_get(&s->outputs, target.ptr, target.len) != NULL) {
+		dest = target.ptr;
+	} else if (str_endswith(target.ptr, "/index.html") ||
+	    strcmp(target.ptr, "index.html") == 0) {
+		tp = map_get(&s->by_path, target.ptr, target.len - 10);
+	} else {
+		buf_putc(&target, '/');
+		tp = map_get(&s->by_path, target.ptr, target.len);
+		buf_truncate(&target, target.len - 1);
+	}
+	if (tp == (void *)&draft_marker) {
+		site_error(s, "%s:%zu: link '%.*s' leads to a draft page, which "
+		    "is not published (build with --drafts to preview it)",
+		    p->file, line, (int)len, url);
+		goto out;
+	}
+	if (tp != NULL)
+		dest = tp->out;
+	if (dest == NULL) {
+		site_error(s, "%s:%zu: link '%.*s': no page or file '%s' in %s",
+		    p->file, line, (int)len, url, target.len ? target.ptr : "/",
+		    s->dir);
+		goto out;
+	}
+	path_relative(out, p->outdir, dest);
+	buf_add(out, url + plen, len - plen);
+	rc = 0;
+out:
+	buf_release(&dec);
+	buf_release(&target);
+	buf_release(&joined);
+	return rc;
+}
+
+static int
+resolve_cb(void *arg, const char *url, size_t len, size_t line,
+    struct buf *out)
+{
+	struct page **pp = arg;
+	struct site *s = (struct site *)pp[1];
+
+	return site_resolve(s, pp[0], url, len, line, out);
+}
+
+int
+site_render_markdown(struct site *s)
+{
+	struct buf e = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		void *arg[2] = { p, s };
+
+		/* Ids the layouts use themselves. */
+		md_doc_reserve_id(&p->doc, "main");
+		md_doc_reserve_id(&p->doc, "top");
+		if (md_render(&p->doc, p->text.ptr + p->body_off,
+		    p->text.len - p->body_off, p->file, p->body_line,
+		    resolve_cb, arg, &e) == -1)
+			rc = -1;
+		take_errors(s, &e);
+	}
+	buf_release(&e);
+	return rc;
+}

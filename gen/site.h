@@ -1,0 +1,149 @@
+/*
+ * site: a content folder loaded into memory — site.yaml, every page with
+ * its front matter, the section tree, the assets to copy — and the
+ * lookups that resolve an editor's link to the file it names.
+ */
+#ifndef GEN_SITE_H
+#define GEN_SITE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "map.h"
+#include "md.h"
+
+struct ynode;
+
+/* Named limits on editor input. */
+#define SITE_MAX_PAGE_BYTES	(8u << 20)	/* one Markdown file */
+#define SITE_MAX_FM_BYTES	(64u << 10)	/* its front matter */
+#define SITE_MAX_DEPTH		32		/* folder nesting */
+
+enum page_kind {
+	PAGE_HOME,
+	PAGE_SECTION,	/* a folder's _index.md */
+	PAGE_REGULAR,
+};
+
+struct page {
+	char		*src;	 /* "news/a.md", from the site folder */
+	char		*srcdir; /* "news/" */
+	char		*path;	 /* "news/a/": how editors name it */
+	char		*out;	 /* "news/a/index.html" (members/ first if so) */
+	char		*outdir; /* "news/a/" */
+	char		*file;	 /* "content/center/news/a.md", for messages */
+	enum page_kind	 kind;
+	struct page	*parent; /* enclosing section; NULL for home */
+	struct page	**kids;	 /* a section's pages and sections, sorted */
+	size_t		 nkids;
+
+	/* Front matter. */
+	char		*title;
+	char		*description;
+	char		*date;	 /* YYYY-MM-DD or NULL */
+	char		*expires;
+	char		*layout;
+	char		*menu;	 /* menu name or NULL */
+	long long	 weight;
+	int		 has_weight;
+	int		 draft;
+	int		 members;	/* access: members (set or inherited) */
+	int		 access_set;	/* access given in this file */
+	char		**aliases;
+	size_t		 naliases;
+	size_t		 aliases_line;
+	char		**tags;
+	size_t		 ntags;
+
+	struct buf	 text;	 /* the whole file */
+	size_t		 body_off;
+	size_t		 body_line;
+
+	int		 notfound; /* 404.md: written as 404.html */
+	int		 news;	 /* a dated item of the news section */
+	int		 expired;
+	struct md_doc	 doc;	 /* rendered body */
+};
+
+struct asset {
+	char	*src;	/* "about/images/a.svg" */
+	char	*out;	/* the same path in the output */
+	char	*file;	/* "content/center/about/images/a.svg" */
+};
+
+struct menu_entry {
+	char		*title;
+	char		*url;	/* outside URL, or NULL for a page */
+	struct page	*page;
+	long long	 weight;
+	struct menu_entry *kids;
+	size_t		 nkids;
+};
+
+struct site {
+	char		*dir;	/* the site folder, no trailing slash */
+	char		*name;	/* its last component: "center" */
+	char		*title;
+	char		*description;
+	char		*language;
+	char		*theme;
+	char		*pattern; /* "top" or "side" */
+	char		*base_url; /* with a trailing slash, or NULL */
+	char		*copyright;
+	char		*news_dir; /* "news/" or NULL */
+	long long	 per_page;
+	char		 today[11]; /* YYYY-MM-DD, for expiry */
+	int		 drafts;
+
+	struct page	**pages; /* sorted by source path */
+	size_t		 npages;
+	struct page	*home;
+	struct page	*news;	/* the news section, or NULL */
+	struct asset	*assets;
+	size_t		 nassets;
+	char		**datafiles; /* "data/x.yaml" */
+	size_t		 ndatafiles;
+
+	struct menu_entry *menu;	/* main menu */
+	size_t		 nmenu;
+	struct menu_entry *footer;
+	size_t		 nfooter;
+
+	struct map	 by_src;	/* "news/a.md" -> page */
+	struct map	 by_path;	/* "news/a/" -> page */
+	struct map	 by_asset;	/* "about/x.svg" -> asset */
+	struct map	 outputs;	/* every output file -> non-NULL */
+
+	struct buf	 err;		/* messages, one per line */
+	size_t		 nerr;
+};
+
+/*
+ * Load the site in folder `dir`: site.yaml, pages, assets, data files.
+ * `drafts` includes pages marked draft.  `today` (YYYY-MM-DD) decides
+ * which items have expired.  Returns 0, or -1 with messages in site->err.
+ */
+int	site_load(struct site *, const char *dir, int drafts,
+	    const char *today);
+void	site_release(struct site *);
+
+/* Record that the output file `out` will exist (generated files). */
+void	site_add_output(struct site *, const char *out);
+
+/*
+ * Resolve a URL written in page `p` at `line` (see md_resolver) and
+ * append the relative URL to out.  Outside URLs and in-page anchors are
+ * kept as written.  On a broken link, reports "FILE:LINE: message" in
+ * site->err and returns -1.
+ */
+int	site_resolve(struct site *, const struct page *p, const char *url,
+	    size_t len, size_t line, struct buf *out);
+
+/* Render every page's Markdown (links resolved).  0 or -1. */
+int	site_render_markdown(struct site *);
+
+/* printf-like: add a message line to site->err. */
+void	site_error(struct site *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

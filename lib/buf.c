@@ -1,0 +1,251 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+/* Shared storage of every empty buffer; never written but for its NUL. */
+char buf_empty[1];
+
+static void
+die_oom(void)
+{
+	fputs("fatal: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die_oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (p == NULL)
+		die_oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		die_oom();
+	return q;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t sz)
+{
+	if (sz != 0 && n > SIZE_MAX / sz)
+		die_oom();
+	return xrealloc(p, n * sz);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->ptr = buf_empty;
+	b->len = b->cap = 0;
+}
+
+void
+buf_release(struct buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	buf_init(b);
+}
+
+void
+buf_grow(struct buf *b, size_t extra)
+{
+	size_t need, ncap;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		die_oom();
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	ncap = b->cap < 64 ? 64 : b->cap;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2) {
+			ncap = need;
+			break;
+		}
+		ncap *= 2;
+	}
+	if (b->cap == 0) {
+		b->ptr = xmalloc(ncap);
+		b->ptr[0] = '\0';
+	} else
+		b->ptr = xrealloc(b->ptr, ncap);
+	b->cap = ncap;
+}
+
+void
+buf_truncate(struct buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
+void
+buf_reset(struct buf *b)
+{
+	buf_truncate(b, 0);
+}
+
+char *
+buf_detach(struct buf *b, size_t *lenp)
+{
+	char *p;
+
+	if (lenp != NULL)
+		*lenp = b->len;
+	if (b->cap == 0)
+		p = xstrdup("");
+	else
+		p = b->ptr;
+	buf_init(b);
+	return p;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	buf_grow(b, n);
+	memcpy(b->ptr + b->len, p, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_putc(struct buf *b, int c)
+{
+	buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
+
+void
+buf_addbuf(struct buf *b, const struct buf *o)
+{
+	size_t n = o->len;
+
+	/* Grow first: o may be b itself, whose storage growth moves. */
+	buf_grow(b, n);
+	buf_add(b, o->ptr, n);
+}
+
+void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		die_oom();
+	if (b->cap == 0 || (size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+		if (n < 0)
+			die_oom();
+	}
+	b->len += (size_t)n;
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	size_t start = b->len;
+	struct stat st;
+	ssize_t n;
+	int fd, serr;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		buf_grow(b, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(b, 8192);
+		n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			serr = errno;
+			close(fd);
+			buf_truncate(b, start);
+			errno = serr;
+			return -1;
+		}
+		b->len += (size_t)n;
+		b->ptr[b->len] = '\0';
+	}
+	close(fd);
+	return 0;
+}
+
+int
+buf_eq(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	return n == b->len && memcmp(b->ptr, s, n) == 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * buf: the one growable byte buffer used for all string building.
+ *
+ * A `struct buf` always holds a NUL-terminated string: `b->ptr` is never
+ * NULL (an empty buffer points at a shared empty string until it first
+ * grows), and `b->ptr[b->len] == '\0'` at all times, so the contents can
+ * be passed to functions that want a C string.  Bytes may include NULs;
+ * `len` is authoritative.
+ *
+ * Initialise with BUF_INIT or buf_init(); release with buf_release(),
+ * which frees the storage and leaves an empty, reusable buffer.
+ * Ownership of the storage leaves the buffer only through buf_detach().
+ *
+ * Growth is overflow-checked.  Allocation failure aborts the process
+ * with a message: callers that must survive it (FastCGI handlers) bound
+ * their inputs before building strings from them.
+ */
+#ifndef KK_BUF_H
+#define KK_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char	*ptr;	/* never NULL; NUL-terminated */
+	size_t	 len;	/* bytes in use, excluding the terminating NUL */
+	size_t	 cap;	/* bytes allocated; 0 while ptr is the shared "" */
+};
+
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+/* Append a string literal without counting its length by hand. */
+#define BUF_PUTSL(b, s) buf_add((b), (s), sizeof(s) - 1)
+
+void	 buf_init(struct buf *);
+void	 buf_release(struct buf *);
+/* Make room for at least `extra` more bytes (plus the NUL). */
+void	 buf_grow(struct buf *, size_t extra);
+/* Set the length to `len` (<= current len) keeping the NUL invariant. */
+void	 buf_truncate(struct buf *, size_t len);
+void	 buf_reset(struct buf *);
+/* Give the caller the malloc'd string (NUL-terminated); the buffer is
+ * left empty.  `*lenp` receives the length when not NULL. */
+char	*buf_detach(struct buf *, size_t *lenp);
+
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, int);
+void	 buf_addbuf(struct buf *, const struct buf *);
+void	 buf_printf(struct buf *, const char *, ...)
+		__attribute__((format(printf, 2, 3)));
+void	 buf_vprintf(struct buf *, const char *, va_list)
+		__attribute__((format(printf, 2, 0)));
+
+/* Read a whole file into the buffer (appending).  Returns 0 or -1 with
+ * errno set; on failure the buffer holds what it held before. */
+int	 buf_read_file(struct buf *, const char *path);
+
+/* Compare buffer contents with a C string: 1 if equal. */
+int	 buf_eq(const struct buf *, const char *);
+
+/* Checked allocation helpers for the rest of the code: abort on OOM. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+
+#endif

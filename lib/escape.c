@@ -1,0 +1,187 @@
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "escape.h"
+
+/*
+ * HTML/XML escapes.  The table covers every byte that can end a text run
+ * or an attribute value: '&' starts references, '<' and '>' tags, and
+ * both quote characters close attribute values.
+ */
+static const char *const html_esc[256] = {
+	['&'] = "&amp;",	/* character references */
+	['<'] = "&lt;",		/* tag open */
+	['>'] = "&gt;",		/* tag close; also "]]>" in XML */
+	['"'] = "&quot;",	/* double-quoted attribute end */
+	['\''] = "&#39;",	/* single-quoted attribute end */
+};
+
+void
+esc_html(struct buf *b, const char *s, size_t n)
+{
+	size_t i, start = 0;
+	const char *e;
+
+	buf_grow(b, n);
+	for (i = 0; i < n; i++) {
+		if ((e = html_esc[(unsigned char)s[i]]) == NULL)
+			continue;
+		buf_add(b, s + start, i - start);
+		buf_puts(b, e);
+		start = i + 1;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+void
+esc_xml(struct buf *b, const char *s, size_t n)
+{
+	esc_html(b, s, n);
+}
+
+/* ASCII only: isalnum() follows the locale and may accept bytes >= 0x80. */
+static int
+is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int
+is_unreserved(unsigned char c)
+{
+	return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static void
+esc_url_keep(struct buf *b, const char *s, size_t n, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (is_unreserved(c) || (keep_slash && c == '/')) {
+			buf_putc(b, c);
+			continue;
+		}
+		buf_putc(b, '%');
+		buf_putc(b, hex[c >> 4]);
+		buf_putc(b, hex[c & 15]);
+	}
+}
+
+void
+esc_url(struct buf *b, const char *s, size_t n)
+{
+	esc_url_keep(b, s, n, 0);
+}
+
+void
+esc_url_path(struct buf *b, const char *s, size_t n)
+{
+	esc_url_keep(b, s, n, 1);
+}
+
+/* Length of the scheme (before ':'), or 0 when there is none. */
+static size_t
+scheme_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !is_alpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ':')
+			return i;
+		if (!is_alnum(c) && c != '+' && c != '-' && c != '.')
+			return 0;
+	}
+	return 0;
+}
+
+int
+url_is_external(const char *s, size_t n)
+{
+	/* Browsers read '\\' as '/' in http(s) URLs: "/\\host" is "//host". */
+	if (n >= 2 && (s[0] == '/' || s[0] == '\\') &&
+	    (s[1] == '/' || s[1] == '\\'))
+		return 1;
+	return scheme_len(s, n) > 0;
+}
+
+int
+url_is_safe(const char *s, size_t n)
+{
+	static const char *const ok[] = { "http", "https", "mailto", "tel" };
+	char scheme[8];
+	size_t i, sl = 0;
+	int toolong = 0;
+
+	/*
+	 * Browsers drop leading spaces and control characters and ignore tabs
+	 * and newlines anywhere, so "java\tscript:" is javascript:.  Collect
+	 * the part before the first of ":/?#" without them; a URL whose
+	 * first delimiter is ':' has a scheme and must be on the list.
+	 */
+	while (n > 0 && (unsigned char)*s <= ' ') {
+		s++;
+		n--;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '/' || c == '?' || c == '#')
+			return 1;
+		if (c == ':')
+			break;
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		/* Longer than any allowed scheme; but without a ':' it is
+		 * a relative path ("introduction.html"), so read on. */
+		if (sl == sizeof(scheme))
+			toolong = 1;
+		else
+			scheme[sl++] = (char)c;
+	}
+	if (i == n)
+		return 1;
+	if (toolong)
+		return 0;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strlen(ok[i]) == sl && strncasecmp(scheme, ok[i], sl) == 0)
+			return 1;
+	return 0;
+}
+
+void
+esc_href(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		} else if (c == '&')
+			BUF_PUTSL(b, "&amp;");
+		else if (c == '\'')
+			BUF_PUTSL(b, "&#39;");
+		else
+			buf_putc(b, c);
+	}
+}

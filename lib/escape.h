@@ -1,0 +1,44 @@
+/*
+ * escape: writers that escape text for one output context each.
+ *
+ * esc_html() is for HTML text and for attribute values in double or
+ * single quotes: it escapes & < > " and ' so the same bytes are safe in
+ * either place.  esc_xml() is the same for XML (feeds, sitemaps).
+ * esc_url() percent-encodes everything but RFC 3986 unreserved
+ * characters, for one component (a path segment, a query value);
+ * esc_url_path() keeps '/' as well, for a relative path made of segments.
+ *
+ * All append to the buffer; none stores escaped text anywhere else.
+ */
+#ifndef KK_ESCAPE_H
+#define KK_ESCAPE_H
+
+#include <stddef.h>
+
+struct buf;
+
+void	esc_html(struct buf *, const char *, size_t);
+void	esc_xml(struct buf *, const char *, size_t);
+void	esc_url(struct buf *, const char *, size_t);
+void	esc_url_path(struct buf *, const char *, size_t);
+
+/*
+ * esc_href() writes a URL that is already well-formed (it keeps '%', '/',
+ * '?', '#', non-ASCII bytes) into a quoted attribute: it percent-encodes
+ * spaces, controls and the characters a URL may not hold raw, and
+ * HTML-escapes '&' and '\''.  The result is safe in quotes; it does not
+ * judge the scheme (see url_is_safe()).
+ */
+void	esc_href(struct buf *, const char *, size_t);
+
+/*
+ * A URL is "safe" for an href when it is relative or its scheme is one
+ * of http, https, mailto or tel (case-insensitive).  Used wherever a URL
+ * comes from input that is not trusted content.
+ */
+int	url_is_safe(const char *, size_t);
+
+/* 1 when the URL has a scheme ("x:") or is scheme-relative ("//"). */
+int	url_is_external(const char *, size_t);
+
+#endif

@@ -1,0 +1,116 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "map.h"
+
+static size_t
+fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+void
+map_release(struct map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->count = 0;
+}
+
+static struct map_slot *
+find(const struct map *m, const char *key, size_t klen, size_t h)
+{
+	size_t i, mask = m->cap - 1;
+
+	for (i = h & mask;; i = (i + 1) & mask) {
+		struct map_slot *s = &m->slots[i];
+
+		if (s->key == NULL)
+			return s;
+		if (s->hash == h && s->klen == klen &&
+		    memcmp(s->key, key, klen) == 0)
+			return s;
+	}
+}
+
+static void
+grow(struct map *m)
+{
+	struct map_slot *old = m->slots;
+	size_t i, ocap = m->cap;
+
+	m->cap = ocap ? ocap * 2 : 64;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (i = 0; i < ocap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		*find(m, old[i].key, old[i].klen, old[i].hash) = old[i];
+	}
+	free(old);
+}
+
+int
+map_add(struct map *m, const char *key, size_t klen, void *val, void **oldp)
+{
+	struct map_slot *s;
+	size_t h = fnv1a(key, klen);
+
+	/* Keep the load factor under 1/2. */
+	if ((m->count + 1) * 2 > m->cap)
+		grow(m);
+	s = find(m, key, klen, h);
+	if (s->key != NULL) {
+		if (oldp != NULL)
+			*oldp = s->val;
+		return -1;
+	}
+	s->key = xstrndup(key, klen);
+	s->klen = klen;
+	s->hash = h;
+	s->val = val;
+	m->count++;
+	return 0;
+}
+
+void *
+map_put(struct map *m, const char *key, size_t klen, void *val)
+{
+	void *old = NULL;
+	struct map_slot *s;
+
+	if (map_add(m, key, klen, val, &old) == 0)
+		return NULL;
+	s = find(m, key, klen, fnv1a(key, klen));
+	s->val = val;
+	return old;
+}
+
+void *
+map_get(const struct map *m, const char *key, size_t klen)
+{
+	struct map_slot *s;
+
+	if (m->cap == 0)
+		return NULL;
+	s = find(m, key, klen, fnv1a(key, klen));
+	return s->key != NULL ? s->val : NULL;
+}
+
+void *
+map_gets(const struct map *m, const char *key)
+{
+	return map_get(m, key, strlen(key));
+}

@@ -1,0 +1,40 @@
+/*
+ * map: a string-keyed hash map (open addressing, FNV-1a), for the lookups
+ * that must stay linear in the number of pages: source paths, output
+ * paths, heading ids.
+ *
+ * Keys are copied into the map; values are caller-owned pointers.
+ * map_release() frees the keys and the table, not the values.
+ */
+#ifndef KK_MAP_H
+#define KK_MAP_H
+
+#include <stddef.h>
+
+struct map_slot {
+	char	*key;	/* NULL when empty */
+	size_t	 klen;
+	size_t	 hash;
+	void	*val;
+};
+
+struct map {
+	struct map_slot	*slots;
+	size_t		 cap;	/* power of two, or 0 */
+	size_t		 count;
+};
+
+#define MAP_INIT { NULL, 0, 0 }
+
+void	 map_release(struct map *);
+/* Insert or replace; returns the previous value or NULL. */
+void	*map_put(struct map *, const char *key, size_t klen, void *val);
+/* Insert only when absent: returns 0 when inserted, -1 when the key was
+ * there already (and *old, when not NULL, is its value). */
+int	 map_add(struct map *, const char *key, size_t klen, void *val,
+	    void **old);
+void	*map_get(const struct map *, const char *key, size_t klen);
+/* NUL-terminated key conveniences. */
+void	*map_gets(const struct map *, const char *key);
+
+#endif

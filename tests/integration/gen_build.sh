@@ -1,0 +1,151 @@
+#!/bin/bash
+# gen on the sample site and on broken fixtures: output layout, members
+# pages kept out of the public indexes, deterministic builds and ZIPs,
+# errors with FILE:LINE that leave the previous output alone.
+# Leaves the built sample site in build/check/center for later suites.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+
+GEN=${GEN:-build/gen}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1795000000	# 2026-11-18: fixes "today" for expiry
+
+# --- the sample site -------------------------------------------------
+out=build/check/center
+rm -rf build/check
+if $GEN build content/center -o "$out" -q 2>"$work/err"; then
+	ok "gen build content/center"
+else
+	not_ok "gen build content/center"; diag <"$work/err"; done_testing; exit 1
+fi
+check "home page written" test -s "$out/index.html"
+check "404 page written" test -s "$out/404.html"
+check "robots.txt disallows the members area" grep -q '^Disallow: /members/' "$out/robots.txt"
+check "Atom feed written" grep -q '<feed xmlns="http://www.w3.org/2005/Atom"' "$out/feed.xml"
+check "sitemap written (base_url is set)" grep -q '<urlset' "$out/sitemap.xml"
+check "search index written" grep -q '^window.KAKEHASHI_SEARCH = ' "$out/search-index.js"
+check "theme assets copied" test -s "$out/assets/css/style.css"
+
+# Members pages: under members/, and in none of the public indexes.
+check "members pages are under members/" test -s "$out/members/index.html"
+nmembers=$(find "$out/members" -name '*.html' | wc -l)
+check "members area has pages ($nmembers)" test "$nmembers" -gt 3
+for f in feed.xml sitemap.xml search-index.js; do
+	check "no members page in $f" sh -c "! grep -q 'members/' '$out/$f'"
+done
+# No public page of the news feed or sitemap is missing from disk.
+for u in $(grep -o 'href="[^"]*"' "$out/feed.xml" | sed 's/href="//; s/"$//'); do
+	test -f "$out/$u" || { not_ok "feed link $u exists"; continue; }
+done
+ok "feed links exist on disk"
+
+# Drafts and expired items.
+draft=$(grep -l '^draft: true' -r content/center --include='*.md' | head -n 1)
+if [ -n "$draft" ]; then
+	rel=${draft#content/center/}
+	dir=${rel%.md}
+	check "draft $rel is not built" test ! -e "$out/$dir/index.html"
+	$GEN build content/center -o "$work/drafts" --drafts -q 2>/dev/null
+	check "draft $rel is built with --drafts" test -s "$work/drafts/$dir/index.html"
+fi
+expired=$(grep -l '^expires: ' -r content/center/news --include='*.md' | head -n 1)
+if [ -n "$expired" ]; then
+	rel=${expired#content/center/}
+	dir=${rel%.md}
+	check "expired item's page still exists" test -s "$out/$dir/index.html"
+	check "expired item is not in the feed" sh -c "! grep -q '$dir/' '$out/feed.xml'"
+	check "expired item is not in the news list" sh -c "! grep -rq 'href=\"$(basename "$dir")/index.html\"' '$out/news/index.html' $out/news/page 2>/dev/null"
+fi
+
+# Same input, same bytes.
+$GEN build content/center -o "$work/again" -q
+check "two builds give identical trees" diff -r "$out" "$work/again"
+
+# The ZIP: deterministic, and it unpacks to the same tree.
+$GEN zip content/center -i "$out" -o "$work/a.zip" -q
+$GEN zip content/center -i "$work/again" -o "$work/b.zip" -q
+check "two ZIPs of the same tree are identical" cmp "$work/a.zip" "$work/b.zip"
+mkdir "$work/unz"
+(cd "$work/unz" && unzip -q ../a.zip)
+check "the ZIP unpacks to the same tree" diff -r "$out" "$work/unz"
+check "gen zip refuses a missing tree" sh -c "! $GEN zip -i '$work/nothing' -o '$work/n.zip' -q 2>/dev/null"
+
+# --- the command line ------------------------------------------------
+check "gen --help" sh -c "$GEN --help | grep -q 'build \[SITE_DIR\]'"
+check "gen build --help names every option" sh -c "$GEN build --help | grep -q -- '--drafts' && $GEN build --help | grep -q -- '--output'"
+check "gen zip --help" sh -c "$GEN zip --help | grep -q -- '--input'"
+check "gen --version" sh -c "$GEN --version | grep -q '^gen (Kakehashi) '"
+check "unknown command exits 2" sh -c "$GEN frobnicate 2>/dev/null; test \$? -eq 2"
+
+# --- errors leave the previous output alone ---------------------------
+fx=$work/site
+mkfix() {
+	rm -rf "$fx"
+	mkdir -p "$fx/about"
+	cat >"$fx/site.yaml" <<'YAML'
+title: 試験サイト
+language: ja
+theme: default
+YAML
+	printf -- '---\ntitle: ホーム\ndescription: 試験\nmenu: main\n---\n\n[概要](about/_index.md)\n' >"$fx/_index.md"
+	printf -- '---\ntitle: 概要\ndescription: 概要\nmenu: main\n---\n\n## 見出し\n\n本文。\n' >"$fx/about/_index.md"
+}
+mkfix
+build_fx() { $GEN build "$fx" -o "$work/fxout" --theme-dir themes -q 2>"$work/err"; }
+check "fixture builds" build_fx
+cp -r "$work/fxout" "$work/fxprev"
+
+expect_error() {	# name, expected message (grep -E)
+	if build_fx; then
+		not_ok "$1: build fails"
+	elif grep -Eq -- "$2" "$work/err"; then
+		ok "$1: $(head -n 1 "$work/err")"
+	else
+		not_ok "$1: message matches '$2'"; diag <"$work/err"
+	fi
+	check "$1: previous output intact" diff -r "$work/fxprev" "$work/fxout"
+	mkfix
+}
+
+printf '\n[なし](missing.md)\n' >>"$fx/about/_index.md"
+expect_error "broken link" "about/_index.md:11: link 'missing.md': no page"
+printf '\n![図](img/nothing.png)\n' >>"$fx/_index.md"
+expect_error "missing image" "_index.md:9: link 'img/nothing.png'"
+printf '\n[上](../../etc/passwd)\n' >>"$fx/_index.md"
+expect_error "link outside the site" "_index.md:9: link '../../etc/passwd' leads outside the site"
+sed -i 's/^title: 概要/tittle: 概要/' "$fx/about/_index.md"
+expect_error "misspelt key" "about/_index.md:2: unknown key 'tittle' \(did you mean 'title'\?\)"
+sed -i 's/^description: 概要/description: [概要/' "$fx/about/_index.md"
+expect_error "bad YAML" "about/_index.md:3:[0-9]+: "
+printf -- '---\ntitle: x\ndate: 2026-02-30\n---\n' >"$fx/about/x.md"
+expect_error "impossible date" "about/x.md:3: date '2026-02-30' is not a date"
+printf 'no front matter\n' >"$fx/about/y.md"
+expect_error "missing front matter" "about/y.md:1: missing front matter"
+printf -- '---\ntitle: \xff\n---\n' >"$fx/about/z.md"
+expect_error "invalid UTF-8" "about/z.md:2: not valid UTF-8"
+printf '\n:::details 質問\n答え\n' >>"$fx/about/_index.md"
+expect_error "unclosed accordion" "about/_index.md:11: accordion ':::details' is not closed"
+printf 'pattern: diagonal\n' >>"$fx/site.yaml"
+expect_error "bad layout pattern" "site.yaml:4: pattern 'diagonal' must be 'top'"
+printf -- '---\ntitle: 重複\n---\n' >"$fx/about/index.md"
+printf -- '---\ntitle: 重複2\n---\n' >"$fx/about.md"
+expect_error "two pages at one path" "is the same page as"
+
+# Links of every kind in one page, and where they land.
+cat >>"$fx/_index.md" <<'MD'
+
+[root link](/about/) [md link](about/_index.md#見出し) [dir link](about/)
+[outside](https://example.go.jp/) [mail](mailto:a@example.go.jp) [anchor](#top)
+MD
+check "fixture with links builds" build_fx
+h=$work/fxout/index.html
+check "site-root link made relative and names the file" grep -q 'href="about/index.html"' "$h"
+check ".md link rewritten, anchor kept" grep -q 'href="about/index.html#見出し"' "$h"
+check "outside links kept" grep -q 'href="https://example.go.jp/"' "$h"
+check "mailto kept" grep -q 'href="mailto:a@example.go.jp"' "$h"
+check "heading id kept for Japanese" grep -q '<h2 id="見出し">' "$work/fxout/about/index.html"
+check "home link from a section names the file" grep -q 'href="../index.html"' "$work/fxout/about/index.html"
+
+done_testing

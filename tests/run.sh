@@ -1,0 +1,72 @@
+#!/bin/bash
+# Runs every test suite and counts its TAP lines ("ok N - ..." and
+# "not ok N - ..."); ends with the line "N passed, N failed".
+#
+# A suite is a command printing TAP.  One that exits non-zero without
+# printing a "not ok" line (a crash, a missing tool) counts as one failure.
+# Each suite's whole output is kept in build/test-logs/<suite>.log.
+set -u
+cd "$(dirname "$0")/.."
+
+logs=build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+pass=0
+fail=0
+
+suite() {
+	local name=$1
+	shift
+	local log=$logs/$name.log start=$SECONDS rc p f
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	printf '%-28s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - start))
+	if [ "$f" -ne 0 ]; then
+		# Show what failed, with the diagnostics around it.
+		grep -A 12 '^not ok ' "$log" | head -n 80 | sed 's/^/    /'
+		tail -n 5 "$log" | sed 's/^/    | /'
+	fi
+}
+
+# C unit tests, plain and under AddressSanitizer + UndefinedBehaviorSanitizer.
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	suite "unit/$(basename "$t")" "$t"
+done
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for t in build/tests-san/test_*; do
+	[ -x "$t" ] || continue
+	suite "asan+ubsan/$(basename "$t")" "$t"
+done
+
+# libFuzzer targets: a bounded run over the seed corpus and fresh inputs.
+for f in build/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	suite "fuzz/$(basename "$f")" tests/fuzz/smoke.sh "$f"
+done
+
+# Integration: gen on real content (the site the later suites check is
+# built at build/check/center).
+for t in tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	suite "integration/$(basename "$t" .sh)" bash "$t"
+done
+
+# HTML validator and browser tests on the built site.
+if [ -d build/check/center ]; then
+	suite "html/vnu" bash tests/html/validate.sh build/check/center
+	suite "browser/pages" bash tests/browser/run.sh build/check/center
+fi
+
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
