@@ -170,8 +170,8 @@ build_today(char out[11])
 	else
 		now += 9 * 3600;	/* Japan Standard Time, no DST */
 	gmtime_r(&now, &tm);
-	snprintf(out, 11, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000,
-	    tm.tm_mon + 1, tm.tm_mday);
+	if (strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		memcpy(out, "1970-01-01", 11);
 }
 
 /* "2026-04-01" as "2026年4月1日". */

@@ -1,0 +1,134 @@
+/* gen/md: the Markdown renderer's own additions to CommonMark. */
+#include "buf.h"
+#include "md.h"
+#include "test.h"
+
+/* A resolver that maps "x.md" to "x/index.html" and fails on "bad". */
+static int
+resolver(void *arg, const char *url, size_t len, size_t line,
+    struct buf *out)
+{
+	struct buf *log = arg;
+
+	buf_printf(log, "%zu:%.*s;", line, (int)len, url);
+	if (len == 3 && memcmp(url, "bad", 3) == 0)
+		return -1;
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (memcmp(url + i, ".md", 3) == 0) {
+			buf_add(out, url, i);
+			BUF_PUTSL(out, "/index.html");
+			buf_add(out, url + i + 3, len - i - 3);
+			return 0;
+		}
+	buf_add(out, url, len);
+	return 0;
+}
+
+static struct md_doc doc;
+static struct buf log_, err;
+
+static int
+render(const char *src, size_t first_line)
+{
+	md_doc_release(&doc);
+	md_doc_init(&doc);
+	buf_reset(&log_);
+	buf_reset(&err);
+	return md_render(&doc, src, strlen(src), "t.md", first_line, resolver,
+	    &log_, &err);
+}
+
+static int
+has(const char *needle)
+{
+	int yes = strstr(doc.html.ptr, needle) != NULL;
+
+	if (!yes)
+		fprintf(stderr, "  html: %s\n", doc.html.ptr);
+	return yes;
+}
+
+static const char *
+slug(const char *s)
+{
+	static struct buf b = BUF_INIT;
+
+	buf_reset(&b);
+	md_slug(&b, s, strlen(s));
+	return b.ptr;
+}
+
+int
+main(void)
+{
+	md_doc_init(&doc);
+
+	test_streq("ASCII slug", slug("Hello, World!"), "hello-world");
+	test_streq("Japanese slug", slug("支援の流れ（概要）"), "支援の流れ概要");
+	test_streq("full-width letters fold", slug("Ｑ＆Ａ　よくある質問"), "qa-よくある質問");
+	test_streq("empty slug", slug("！？"), "section");
+
+	render("## 概要\n\n## 概要\n\n### Sub Part\n", 1);
+	test_cond("heading id from Japanese", has("<h2 id=\"概要\">概要</h2>"));
+	test_cond("repeated heading gets -2", has("<h2 id=\"概要-2\">"));
+	test_cond("h3 id", has("<h3 id=\"sub-part\">"));
+	test_cond("toc has two h2", json_array_size(doc.toc) == 2);
+	test_cond("h3 nests under the h2 before it",
+	    json_array_size(json_object_get(json_array_get(doc.toc, 1),
+	    "children")) == 1);
+
+	md_doc_release(&doc);
+	md_doc_init(&doc);
+	md_doc_reserve_id(&doc, "main");
+	buf_reset(&err);
+	md_render(&doc, "## Main\n", 8, "t.md", 1, resolver, &log_, &err);
+	test_cond("reserved id is not reused", has("<h2 id=\"main-2\">"));
+
+	render("## 見出し {#custom-id}\n", 1);
+	test_cond("custom id", has("<h2 id=\"custom-id\">見出し</h2>"));
+
+	render("a\n\n[x](page.md#frag) and ![図](img/a.png \"t\")\n", 5);
+	test_cond("md link rewritten", has("<a href=\"page/index.html#frag\">x</a>"));
+	test_cond("image with alt and title",
+	    has("<img src=\"img/a.png\" alt=\"図\" title=\"t\">"));
+	test_cond("links resolved with their line", strstr(log_.ptr, "7:page.md#frag;") != NULL);
+
+	test_cond("broken link fails the render", render("[x](bad)\n", 1) == -1);
+
+	render("前の行\n次の行 and\nnext\n", 1);
+	test_cond("no space between Japanese lines", has("前の行次の行 and\nnext"));
+
+	render("intro\n\n:::details 質問です\n答え **太字**\n:::\n\nafter\n", 1);
+	test_cond("accordion", has("<details class=\"accordion\">\n<summary>質問です</summary>\n<div class=\"accordion-body\">\n<p>答え <strong>太字</strong></p>\n</div>\n</details>"));
+	test_cond("text after the accordion", has("<p>after</p>"));
+
+	render(":::details 外\n:::details 内\nx\n:::\n:::\n", 1);
+	test_cond("nested accordions", has("<summary>内</summary>"));
+
+	render("```\n:::details not one\n```\n", 1);
+	test_cond("accordion syntax inside code is code", has("<pre><code>:::details not one\n</code></pre>"));
+
+	test_cond("unclosed accordion fails", render("x\n\n:::details 質問\n答え\n", 10) == -1);
+	test_cond("with its line", strstr(err.ptr, "t.md:12: accordion") != NULL);
+	test_cond("stray close fails", render("x\n:::\n", 1) == -1);
+
+	render("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", 1);
+	test_cond("table in a focusable region", has("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1\">"));
+	test_cond("alignment as classes, not styles", has("<th class=\"align-center\">a</th><th class=\"align-right\">b</th>"));
+
+	render("<div class=\"x\">raw</div>\n\n&copy; <b>&amp;</b>\n", 1);
+	test_cond("raw HTML passes (trusted content)", has("<div class=\"x\">raw</div>"));
+	test_cond("entities kept in markup", has("&copy;"));
+	test_cond("entities decoded in text", strstr(doc.text.ptr, "\xc2\xa9") != NULL);
+
+	render("- [x] done\n- [ ] todo\n", 1);
+	test_cond("task list without unlabeled inputs", has("aria-label=\"完了\"") && !has("<input"));
+
+	render("[a](<sp ace.pdf>)\n", 1);
+	test_cond("spaces in URLs are encoded", has("href=\"sp%20ace.pdf\""));
+
+	md_doc_release(&doc);
+	buf_release(&log_);
+	buf_release(&err);
+	return test_done();
+}
