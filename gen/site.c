@@ -201,7 +201,8 @@ valid_layout(const char *l)
 	return 1;
 }
 
-static void
+/* Read the keys of a page's front matter; -1 when any was wrong. */
+static int
 front_matter(struct site *s, struct page *p, const struct ynode *fm)
 {
 	struct buf e = BUF_INIT;
@@ -266,6 +267,7 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 	buf_release(&e);
 	if (s->nerr == nerr && (p->title == NULL || p->title[0] == '\0'))
 		site_error(s, "%s:1: missing 'title' in the front matter", f);
+	return s->nerr == nerr ? 0 : -1;
 }
 
 /* Length of the line at s[0..n), excluding its end ("\n" or "\r\n"). */
@@ -356,8 +358,7 @@ load_page(struct site *s, struct page *p)
 	}
 	p->body_off = off + next;
 	p->body_line = line + 1;
-	front_matter(s, p, fm);
-	rc = 0;
+	rc = front_matter(s, p, fm);
 out:
 	ynode_free(fm);
 	buf_release(&e);

@@ -54,10 +54,12 @@ for f in build/fuzz/fuzz_*; do
 	suite "fuzz/$(basename "$f")" tests/fuzz/smoke.sh "$f"
 done
 
-# Integration: gen on real content (the site the later suites check is
-# built at build/check/center).
+# Integration: gen on real content, first the sanitizer build, then the
+# plain one (which leaves the site the later suites check in
+# build/check/center).
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
+	GEN=build/gen-san suite "asan+ubsan/$(basename "$t" .sh)" bash "$t"
 	suite "integration/$(basename "$t" .sh)" bash "$t"
 done
 
