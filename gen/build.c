@@ -356,6 +356,9 @@ fail(struct ctx *c)
 {
 	size_t i;
 
+	/* One message a line, whoever wrote it. */
+	if (c->err.len > 0 && c->err.ptr[c->err.len - 1] != '\n')
+		buf_putc(&c->err, '\n');
 	for (i = 0; i < c->err.len; i++)
 		if (c->err.ptr[i] == '\n')
 			c->site->nerr++;

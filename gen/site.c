@@ -236,7 +236,7 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 			int on;
 
 			if (v->kind == YNODE_SCALAR && v->plain &&
-			    ynode_bool(v, f, key, &on, &(struct buf)BUF_INIT) == 0)
+			    ynode_bool(v, f, key, &on, NULL) == 0)
 				p->menu = on ? xstrdup("main") : NULL;
 			else if ((p->menu = fm_string(s, f, key, v)) != NULL &&
 			    strcmp(p->menu, "main") != 0 &&
@@ -613,8 +613,12 @@ walk(struct site *s, const char *rel, int depth)
 
 		if (name[0] == '.')
 			continue;	/* editors' and VCS files */
+		/* Not content: settings, page templates, themes and the
+		 * default output of a build run inside the site folder. */
 		if (depth == 0 && (strcmp(name, "site.yaml") == 0 ||
-		    strcmp(name, "archetypes") == 0))
+		    strcmp(name, "archetypes") == 0 ||
+		    strcmp(name, "themes") == 0 ||
+		    strcmp(name, "public") == 0))
 			continue;
 		buf_reset(&sub);
 		buf_printf(&sub, "%s%s", rel, name);

@@ -61,8 +61,9 @@ struct ynode {
  * `first_line` is the file line of src's first line (front matter starts
  * on line 2, after "---").  An empty document (no text, only comments,
  * or a bare "---") gives an empty mapping.  Returns the root, which the
- * caller frees with ynode_free(), or NULL with one "FILE:LINE:COL:
- * message" (no trailing newline) appended to err.  `file` may be NULL
+ * caller frees with ynode_free(), or NULL with one line "FILE:LINE:COL:
+ * message\n" appended to err (earlier contents are kept, so one buffer
+ * can collect the messages of many calls).  `file` may be NULL
  * ("<input>" is used), and so may err (no message is kept).
  */
 struct ynode	*yaml_load(const char *src, size_t len, const char *file,
@@ -75,10 +76,11 @@ const struct ynode *ynode_get(const struct ynode *map, const char *key);
 int		 ynode_is_null(const struct ynode *);
 
 /*
- * Typed readers for scalars, each returning 0 or -1 with "FILE:LINE:COL:
- * message" in err that quotes the key: ynode_bool() accepts plain
- * true/false (also True, TRUE, False, FALSE), ynode_int() a plain decimal
- * integer in range.  A NULL node is an error naming the missing key.
+ * Typed readers for scalars, each returning 0 or -1 with a line
+ * "FILE:LINE:COL: message\n" appended to err (which may be NULL) that
+ * quotes the key: ynode_bool() accepts plain true/false (also True,
+ * TRUE, False, FALSE), ynode_int() a plain decimal integer in range.
+ * A NULL node is an error naming the missing key.
  */
 int		 ynode_bool(const struct ynode *, const char *file,
 		    const char *key, int *out, struct buf *err);
