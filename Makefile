@@ -26,11 +26,11 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lpthre
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -Ilib -Igen $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -iquote lib -iquote gen $(PKG_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) -Ilib -Igen $(PKG_CFLAGS)
+SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) -iquote lib -iquote gen $(PKG_CFLAGS)
 
 LIB_SRC	 = $(wildcard lib/*.c)
 GEN_SRC	 = $(filter-out gen/main.c,$(wildcard gen/*.c))
@@ -93,18 +93,18 @@ $(B)/gen-san: $(B)/san/gen/main.o $(B)/san/libgen.a $(B)/san/libkk.a
 
 $(B)/tests/%: tests/unit/%.c $(B)/libgen.a $(B)/libkk.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(B)/libgen.a $(B)/libkk.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -iquote tests/unit -o $@ $< $(B)/libgen.a $(B)/libkk.a $(PKG_LIBS)
 
 $(B)/tests-san/%: tests/unit/%.c $(B)/san/libgen.a $(B)/san/libkk.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/san/libgen.a $(B)/san/libkk.a $(PKG_LIBS)
+	$(CC) $(SAN_CFLAGS) -iquote tests/unit -o $@ $< $(B)/san/libgen.a $(B)/san/libkk.a $(PKG_LIBS)
 
 # libFuzzer targets, built with clang from the sources (not the archives)
 # so that coverage instrumentation reaches the code under test.
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Ilib -Igen $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
 
 sanitize: $(B)/gen-san $(STESTS)
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libyaml.h>	/* libyaml's <yaml.h>: see libyaml.h */
+#include <yaml.h>	/* libyaml; ours is "yaml.h" (found by -iquote) */
 
 #include "buf.h"
 #include "utf8.h"
