@@ -48,6 +48,9 @@ theme_loader(void *arg, const char *name, struct buf *src, struct buf *label,
 	struct theme *t = arg;
 	size_t i;
 
+	/* A template name is a file name in the theme, never a path. */
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL)
+		return 1;
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		buf_reset(label);
 		buf_printf(label, "%s/%s/%s.mustache", t->dir, dirs[i], name);

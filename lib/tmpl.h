@@ -46,10 +46,17 @@ struct tmpl_set;
  * keep the stack small.  A partial that includes itself is fine as long
  * as the data ends the recursion within TMPL_MAX_DEPTH levels.
  */
-#define TMPL_MAX_NEST	64	/* sections, parents, blocks open at once
-				 * in one template (a syntax error past it) */
-#define TMPL_MAX_DEPTH	64	/* partials, parents and block overrides
-				 * expanded inside each other (a render error) */
+#define TMPL_MAX_NEST	64	/* sections, parents, blocks open at once */
+#define TMPL_MAX_DEPTH	64	/* partials, parents, overrides nested */
+
+/*
+ * Sections over arrays multiply: {{#a}}{{#a}}...{{/a}}{{/a}} repeats the
+ * inside |a|^n times, so one render is also bounded in work and size.
+ * Real pages stay far below both.  Past TMPL_MAX_NEST is a syntax error,
+ * past any of the others a render error.
+ */
+#define TMPL_MAX_STEPS	(1 << 24)	/* nodes visited per render */
+#define TMPL_MAX_OUTPUT	(64 << 20)	/* bytes appended per render */
 
 /*
  * A loader appends the source of template `name` to `src` and may set
@@ -69,6 +76,7 @@ struct tmpl	*tmpl_parse(const char *src, size_t len, const char *label,
 		    struct buf *err);
 void		 tmpl_free(struct tmpl *);
 
+/* A set; with a NULL loader it holds only what tmpl_set_add() puts in. */
 struct tmpl_set	*tmpl_set_new(tmpl_loader, void *arg);
 void		 tmpl_set_free(struct tmpl_set *);
 void		 tmpl_set_strict(struct tmpl_set *, int);
@@ -89,10 +97,11 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *, const char *name,
  * `out`.  Partials and parents are looked up in `set` (which may be NULL
  * when the template uses none).  Returns 0, or -1 with a message in err
  * (a missing partial in a strict set, a partial or parent that fails to
- * load or parse, nesting past TMPL_MAX_DEPTH); `out` is then left as it
- * was.  Strings interpolate as they are (escaped or not), integers in
- * decimal, reals in the shortest form that reads back the same, true and
- * false as words; null, objects and arrays as nothing.  Section names
+ * load or parse, nesting past TMPL_MAX_DEPTH, more work or output than
+ * TMPL_MAX_STEPS or TMPL_MAX_OUTPUT); `out` is then left as it was.
+ * Strings interpolate as they are (escaped or not), integers in decimal,
+ * reals in the shortest form that reads back the same, true and false
+ * as words; null, objects and arrays as nothing.  Section names
  * and variables may be dotted ("a.b.c") or "." for the current item.
  */
 int	tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,

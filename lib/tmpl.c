@@ -1,0 +1,1342 @@
+/*
+ * tmpl: Mustache templates (see tmpl.h).
+ *
+ * A template is parsed in four passes over its own copy of the source:
+ *
+ *  1. lex: split the source into text and tag tokens, following set-
+ *     delimiter tags as they come;
+ *  2. standalone: decide which tags stand alone on their line (and so
+ *     take the line's indentation and newline away with them);
+ *  3. build: turn the tokens into a tree, cutting the text around
+ *     standalone tags and marking every line start with a K_INDENT node;
+ *  4. dedent: strip the common indentation of standalone blocks.
+ *
+ * Indentation of partials, parents and blocks is applied at render time:
+ * each K_INDENT node emits the indentation current at that point, so one
+ * parsed template serves every place it is included from.  The tree is
+ * never written after parsing, which is what makes concurrent rendering
+ * safe.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "escape.h"
+#include "tmpl.h"
+
+enum kind {
+	K_TEXT,		/* literal text */
+	K_INDENT,	/* a line start: the current indentation goes here */
+	K_VAR,		/* {{name}}: escaped */
+	K_RAW,		/* {{{name}}} or {{&name}}: not escaped */
+	K_SECTION,	/* {{#name}} */
+	K_INVERTED,	/* {{^name}} */
+	K_PARTIAL,	/* {{>name}} */
+	K_PARENT,	/* {{<name}} */
+	K_BLOCK,	/* {{$name}} */
+	K_CLOSE,	/* {{/name}} (tokens only) */
+	K_COMMENT,	/* {{! text}} (tokens only) */
+	K_DELIM,	/* {{=<% %>=}} (tokens only) */
+	K__MAX
+};
+
+/* What a kind is called in messages. */
+static const char *const kind_names[K__MAX] = {
+	"text",			/* K_TEXT */
+	"line start",		/* K_INDENT */
+	"variable",		/* K_VAR */
+	"variable",		/* K_RAW */
+	"section",		/* K_SECTION */
+	"inverted section",	/* K_INVERTED */
+	"partial",		/* K_PARTIAL */
+	"parent",		/* K_PARENT */
+	"block",		/* K_BLOCK */
+	"closing tag",		/* K_CLOSE */
+	"comment",		/* K_COMMENT */
+	"set-delimiter tag",	/* K_DELIM */
+};
+
+/*
+ * A token: text, or a tag from its opening to its closing delimiter.
+ * Pass 2 sets the standalone fields: cut_before drops [ls, start), the
+ * tag's indentation; cut_after drops [end, le), the rest of its line
+ * with the newline; standalone makes the indentation apply to what a
+ * partial, parent or block renders; atbol says [ls, start) is the
+ * indentation of a line.
+ */
+struct tok {
+	enum kind	 kind;
+	size_t		 start, end;
+	size_t		 name, namelen;	/* trimmed tag content */
+	enum kind	 closes;	/* K_CLOSE: kind of the open tag */
+	unsigned	 cut_before:1;
+	unsigned	 cut_after:1;
+	unsigned	 standalone:1;
+	unsigned	 atbol:1;
+	size_t		 ls, le;
+};
+
+/*
+ * A node of the tree.  `ind` is the whitespace before a standalone tag
+ * that starts its line (NULL otherwise); `intr` the intrinsic
+ * indentation of a block; `cbol` says a block's content starts a line.
+ */
+struct node {
+	enum kind	 kind;
+	unsigned	 standalone;
+	size_t		 off;	/* tag offset in the source */
+	const char	*text;		/* K_TEXT */
+	size_t		 len;
+	char		*name;		/* tags */
+	const char	*ind;
+	size_t		 indlen;
+	const char	*intr;
+	size_t		 intrlen;
+	unsigned	 cbol;
+	struct node	*kids;
+	size_t		 nkids;
+};
+
+struct tmpl {
+	char		*src;	/* own copy; nodes point into it */
+	size_t		 len;
+	char		*label;
+	struct node	*kids;
+	size_t		 nkids;
+};
+
+/* A growable list of nodes: the children of a container being built. */
+struct nlist {
+	struct node	*v;
+	size_t		 n, cap;
+};
+
+struct parser {
+	const char	*src;
+	size_t		 len;
+	const char	*label;
+	struct buf	*err;
+	struct tok	*toks;
+	size_t		 ntoks, cap;
+};
+
+/* ---------------------------------------------------------------- */
+/* Messages                                                         */
+/* ---------------------------------------------------------------- */
+
+static void
+pos_of(const char *s, size_t off, size_t *line, size_t *col)
+{
+	size_t i;
+
+	*line = *col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else
+			++*col;
+	}
+}
+
+static void verrat(struct buf *, const char *, const char *, size_t,
+    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
+static void
+verrat(struct buf *err, const char *label, const char *src, size_t off,
+    const char *fmt, va_list ap)
+{
+	size_t line, col;
+
+	if (err == NULL)
+		return;
+	pos_of(src, off, &line, &col);
+	buf_printf(err, "%s:%zu:%zu: ", label, line, col);
+	buf_vprintf(err, fmt, ap);
+}
+
+static int perr(struct parser *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A syntax error at byte `off`; returns -1 for the caller to pass on. */
+static int
+perr(struct parser *p, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrat(p->err, p->label, p->src, off, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int rerr(struct buf *, const struct tmpl *, const struct node *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/* A render error at node `k` of template `t`. */
+static int
+rerr(struct buf *err, const struct tmpl *t, const struct node *k,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrat(err, t->label, t->src, k->off, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Copy (s, n) for a message, control characters replaced by '?'. */
+static char *
+quote(const char *s, size_t n)
+{
+	char *q = xstrndup(s, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)q[i] < ' ' || q[i] == 0x7f)
+			q[i] = '?';
+	return q;
+}
+
+/* ---------------------------------------------------------------- */
+/* Pass 1: tokens                                                   */
+/* ---------------------------------------------------------------- */
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static struct tok *
+tok_push(struct parser *p, enum kind kind, size_t start, size_t end)
+{
+	struct tok *t;
+
+	if (p->ntoks == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->toks = xreallocarray(p->toks, p->cap, sizeof(*p->toks));
+	}
+	t = &p->toks[p->ntoks++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->start = start;
+	t->end = end;
+	t->closes = K__MAX;
+	return t;
+}
+
+static const char *
+find(const struct parser *p, size_t from, const char *needle, size_t n)
+{
+	if (from > p->len)
+		return NULL;
+	return memmem(p->src + from, p->len - from, needle, n);
+}
+
+/*
+ * The first closing delimiter at or after `from` that comes right after
+ * the byte `c` (itself at or after `from`): the end of {{{x}}} and of
+ * {{=a b=}}.
+ */
+static const char *
+find_after(const struct parser *p, size_t from, int c, const char *cd,
+    size_t cdlen)
+{
+	const char *hit = find(p, from, cd, cdlen);
+
+	while (hit != NULL && !((size_t)(hit - p->src) > from && hit[-1] == c))
+		hit = find(p, (size_t)(hit - p->src) + 1, cd, cdlen);
+	return hit;
+}
+
+/* Check a tag's name; data names must be "." or dot-separated keys. */
+static int
+check_name(struct parser *p, const struct tok *t)
+{
+	const char *n = p->src + t->name;
+	size_t i, len = t->namelen;
+	char *q;
+	int bad = 0;
+
+	if (len == 0)
+		return perr(p, t->start, "empty %s", kind_names[t->kind]);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)n[i] <= ' ' || n[i] == 0x7f)
+			bad = 1;
+	if (!bad && (t->kind == K_VAR || t->kind == K_RAW ||
+	    t->kind == K_SECTION || t->kind == K_INVERTED) &&
+	    !(len == 1 && n[0] == '.'))
+		bad = n[0] == '.' || n[len - 1] == '.' ||
+		    memmem(n, len, "..", 2) != NULL;
+	if (!bad)
+		return 0;
+	q = quote(n, len);
+	perr(p, t->start, "invalid name '%s' in %s", q, kind_names[t->kind]);
+	free(q);
+	return -1;
+}
+
+/* {{=<% %>=}}: two delimiters without whitespace or '='. */
+static int
+set_delims(struct parser *p, const struct tok *t, const char **od,
+    size_t *odlen, const char **cd, size_t *cdlen)
+{
+	const char *c = p->src + t->name;
+	size_t n = t->namelen, alen = 0, b, blen = 0;
+
+	while (alen < n && !is_space(c[alen]))
+		alen++;
+	b = alen;
+	while (b < n && is_space(c[b]))
+		b++;
+	while (b + blen < n && !is_space(c[b + blen]))
+		blen++;
+	if (alen == 0 || blen == 0 || b + blen != n ||
+	    memchr(c, '=', alen) != NULL || memchr(c + b, '=', blen) != NULL)
+		return perr(p, t->start, "bad set-delimiter tag");
+	*od = c;
+	*odlen = alen;
+	*cd = c + b;
+	*cdlen = blen;
+	return 0;
+}
+
+static int
+lex(struct parser *p)
+{
+	const char *s = p->src, *od = "{{", *cd = "}}", *hit;
+	size_t odlen = 2, cdlen = 2, pos = 0, start, q, cs, ce, end;
+	enum kind kind;
+	struct tok *t;
+
+	while (pos < p->len) {
+		if ((hit = find(p, pos, od, odlen)) == NULL) {
+			tok_push(p, K_TEXT, pos, p->len);
+			break;
+		}
+		start = (size_t)(hit - s);
+		if (start > pos)
+			tok_push(p, K_TEXT, pos, start);
+		q = start + odlen;
+		kind = K_VAR;
+		cs = q;
+		if (q < p->len) {
+			switch (s[q]) {
+			case '=': kind = K_DELIM; break;
+			case '{': kind = K_RAW; break;
+			case '&': kind = K_RAW; break;
+			case '#': kind = K_SECTION; break;
+			case '^': kind = K_INVERTED; break;
+			case '/': kind = K_CLOSE; break;
+			case '!': kind = K_COMMENT; break;
+			case '>': kind = K_PARTIAL; break;
+			case '<': kind = K_PARENT; break;
+			case '$': kind = K_BLOCK; break;
+			default: break;
+			}
+			if (kind != K_VAR)
+				cs = q + 1;
+		}
+		if (kind == K_DELIM || (kind == K_RAW && s[q] == '{')) {
+			hit = find_after(p, cs, kind == K_DELIM ? '=' : '}',
+			    cd, cdlen);
+			if (hit == NULL)
+				goto unclosed;
+			ce = (size_t)(hit - s) - 1;
+		} else {
+			if ((hit = find(p, cs, cd, cdlen)) == NULL)
+				goto unclosed;
+			ce = (size_t)(hit - s);
+		}
+		end = (size_t)(hit - s) + cdlen;
+		while (cs < ce && is_space(s[cs]))
+			cs++;
+		while (ce > cs && is_space(s[ce - 1]))
+			ce--;
+		t = tok_push(p, kind, start, end);
+		t->name = cs;
+		t->namelen = ce - cs;
+		if (kind == K_DELIM) {
+			if (set_delims(p, t, &od, &odlen, &cd, &cdlen) == -1)
+				return -1;
+		} else if (kind != K_COMMENT && check_name(p, t) == -1)
+			return -1;
+		pos = end;
+	}
+	return 0;
+unclosed:
+	return perr(p, start, "unclosed tag: no '%.*s' after '%.*s'",
+	    (int)cdlen, cd, (int)odlen, od);
+}
+
+/* ---------------------------------------------------------------- */
+/* Pass 2: standalone tags                                          */
+/* ---------------------------------------------------------------- */
+
+/* Only spaces and tabs between the line start and `start`. */
+static int
+ws_before(const struct parser *p, size_t start, size_t *ls)
+{
+	size_t i = start;
+
+	while (i > 0 && (p->src[i - 1] == ' ' || p->src[i - 1] == '\t'))
+		i--;
+	if (i > 0 && p->src[i - 1] != '\n')
+		return 0;
+	*ls = i;
+	return 1;
+}
+
+/* Only spaces and tabs from `end` to the newline or the end. */
+static int
+ws_after(const struct parser *p, size_t end, size_t *le)
+{
+	size_t i = end;
+
+	while (i < p->len && (p->src[i] == ' ' || p->src[i] == '\t'))
+		i++;
+	if (i == p->len)
+		*le = i;
+	else if (p->src[i] == '\n')
+		*le = i + 1;
+	else if (p->src[i] == '\r' && i + 1 < p->len && p->src[i + 1] == '\n')
+		*le = i + 2;
+	else
+		return 0;
+	return 1;
+}
+
+static int
+can_stand(enum kind k)
+{
+	return k != K_TEXT && k != K_VAR && k != K_RAW;
+}
+
+static int
+same_name(const struct parser *p, const struct tok *a, const struct tok *b)
+{
+	return a->namelen == b->namelen &&
+	    memcmp(p->src + a->name, p->src + b->name, a->namelen) == 0;
+}
+
+/*
+ * A tag alone on its line, between whitespace, is standalone: the line's
+ * indentation and newline go with it.  Inheritance adds pairs that count
+ * as one tag when they touch (the spec's "Standalone parent" and
+ * "Standalone block"):
+ *
+ *   {{<p}}{{/p}}	the parent stands alone;
+ *   {{$b}}{{/b}}	the indentation goes, the newline stays (an empty
+ *			block leaves its line);
+ *   {{<p}}{{$b}}	both stand alone: the block starts on the next line;
+ *   {{/b}}{{/p}}	the line goes.
+ */
+static void
+mark_standalone(struct parser *p)
+{
+	enum kind open[TMPL_MAX_NEST];
+	size_t i, depth = 0, ls, le;
+	struct tok *t, *n;
+
+	for (i = 0; i < p->ntoks; i++) {
+		t = &p->toks[i];
+		switch (t->kind) {
+		case K_SECTION:
+		case K_INVERTED:
+		case K_PARENT:
+		case K_BLOCK:
+			if (depth < TMPL_MAX_NEST)
+				open[depth] = t->kind;
+			depth++;
+			break;
+		case K_CLOSE:
+			if (depth > 0 && depth <= TMPL_MAX_NEST)
+				t->closes = open[depth - 1];
+			if (depth > 0)
+				depth--;
+			break;
+		default:
+			break;
+		}
+	}
+
+	for (i = 0; i < p->ntoks; i++) {
+		t = &p->toks[i];
+		if (!can_stand(t->kind) || !ws_before(p, t->start, &ls))
+			continue;
+		if (ws_after(p, t->end, &le)) {
+			t->cut_before = t->cut_after = 1;
+			t->standalone = t->atbol = 1;
+			t->ls = ls;
+			t->le = le;
+			continue;
+		}
+		if (i + 1 == p->ntoks)
+			continue;
+		n = &p->toks[i + 1];
+		if (n->kind == K_TEXT || n->start != t->end ||
+		    !ws_after(p, n->end, &le))
+			continue;
+		if (t->kind == K_PARENT && n->kind == K_CLOSE &&
+		    same_name(p, t, n)) {
+			t->cut_before = t->standalone = t->atbol = 1;
+			n->cut_after = 1;
+		} else if (t->kind == K_BLOCK && n->kind == K_CLOSE &&
+		    same_name(p, t, n)) {
+			t->cut_before = t->standalone = t->atbol = 1;
+		} else if (t->kind == K_PARENT && n->kind == K_BLOCK) {
+			t->cut_before = t->standalone = t->atbol = 1;
+			n->cut_after = n->standalone = 1;
+		} else if (t->kind == K_CLOSE && t->closes == K_BLOCK &&
+		    n->kind == K_CLOSE && n->closes == K_PARENT) {
+			t->cut_before = 1;
+			n->cut_after = 1;
+		} else
+			continue;
+		t->ls = ls;
+		n->le = le;
+		i++;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Pass 3: the tree                                                 */
+/* ---------------------------------------------------------------- */
+
+static void
+nodes_free(struct node *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		nodes_free(v[i].kids, v[i].nkids);
+	}
+	free(v);
+}
+
+static struct node *
+nlist_push(struct nlist *l, enum kind kind, size_t off)
+{
+	struct node *k;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	k = &l->v[l->n++];
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	k->off = off;
+	return k;
+}
+
+static int
+at_bol(const struct parser *p, size_t off)
+{
+	return off == 0 || p->src[off - 1] == '\n';
+}
+
+static int
+empty_line(const struct parser *p, size_t off)
+{
+	return p->src[off] == '\n' || (p->src[off] == '\r' &&
+	    off + 1 < p->len && p->src[off + 1] == '\n');
+}
+
+/* Text [s, e) as one node per line, each non-empty line after a mark. */
+static void
+add_text(const struct parser *p, struct nlist *l, size_t s, size_t e)
+{
+	const char *nl;
+	size_t q;
+	struct node *k;
+
+	while (s < e) {
+		if (at_bol(p, s) && !empty_line(p, s))
+			nlist_push(l, K_INDENT, s);
+		nl = memchr(p->src + s, '\n', e - s);
+		q = nl != NULL ? (size_t)(nl - p->src) + 1 : e;
+		k = nlist_push(l, K_TEXT, s);
+		k->text = p->src + s;
+		k->len = q - s;
+		s = q;
+	}
+}
+
+static struct node *
+add_tag(const struct parser *p, struct nlist *l, const struct tok *t)
+{
+	struct node *k = nlist_push(l, t->kind, t->start);
+
+	k->name = xstrndup(p->src + t->name, t->namelen);
+	k->standalone = t->standalone;
+	if (t->atbol) {
+		k->ind = p->src + t->ls;
+		k->indlen = t->start - t->ls;
+	}
+	return k;
+}
+
+static int
+build(struct parser *p, struct node **kidsp, size_t *nkidsp)
+{
+	struct nlist stack[TMPL_MAX_NEST + 1];
+	size_t open[TMPL_MAX_NEST + 1];
+	size_t i, depth = 0, s, e, line, col;
+	const struct tok *t, *o;
+	struct node *k;
+	char *q;
+	int rc = -1;
+
+	memset(stack, 0, sizeof(stack));
+	for (i = 0; i < p->ntoks; i++) {
+		t = &p->toks[i];
+		if (t->kind == K_TEXT) {
+			s = t->start;
+			e = t->end;
+			if (i > 0 && p->toks[i - 1].cut_after &&
+			    p->toks[i - 1].le > s)
+				s = p->toks[i - 1].le;
+			if (i + 1 < p->ntoks && p->toks[i + 1].cut_before &&
+			    p->toks[i + 1].ls < e)
+				e = p->toks[i + 1].ls;
+			add_text(p, &stack[depth], s, e < s ? s : e);
+			continue;
+		}
+		if (!t->cut_before && at_bol(p, t->start))
+			nlist_push(&stack[depth], K_INDENT, t->start);
+		switch (t->kind) {
+		case K_VAR:
+		case K_RAW:
+		case K_PARTIAL:
+			add_tag(p, &stack[depth], t);
+			break;
+		case K_SECTION:
+		case K_INVERTED:
+		case K_PARENT:
+		case K_BLOCK:
+			if (depth == TMPL_MAX_NEST) {
+				perr(p, t->start, "sections nested deeper "
+				    "than %d", TMPL_MAX_NEST);
+				goto out;
+			}
+			open[++depth] = i;
+			break;
+		case K_CLOSE:
+			if (depth == 0) {
+				q = quote(p->src + t->name, t->namelen);
+				perr(p, t->start, "closing tag '%s' without "
+				    "an open section", q);
+				free(q);
+				goto out;
+			}
+			o = &p->toks[open[depth]];
+			if (!same_name(p, o, t)) {
+				pos_of(p->src, o->start, &line, &col);
+				q = quote(p->src + t->name, t->namelen);
+				perr(p, t->start, "closing tag '%s' does not "
+				    "match open %s '%.*s' at %zu:%zu", q,
+				    kind_names[o->kind], (int)o->namelen,
+				    p->src + o->name, line, col);
+				free(q);
+				goto out;
+			}
+			k = add_tag(p, &stack[depth - 1], o);
+			k->cbol = at_bol(p, o->cut_after ? o->le : o->end);
+			k->kids = stack[depth].v;
+			k->nkids = stack[depth].n;
+			memset(&stack[depth], 0, sizeof(stack[depth]));
+			depth--;
+			break;
+		default:
+			break;
+		}
+	}
+	if (depth > 0) {
+		o = &p->toks[open[depth]];
+		perr(p, o->start, "unclosed %s '%.*s'", kind_names[o->kind],
+		    (int)o->namelen, p->src + o->name);
+		goto out;
+	}
+	*kidsp = stack[0].v;
+	*nkidsp = stack[0].n;
+	memset(&stack[0], 0, sizeof(stack[0]));
+	rc = 0;
+out:
+	for (i = 0; i <= depth; i++)
+		nodes_free(stack[i].v, stack[i].n);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Pass 4: block indentation                                        */
+/* ---------------------------------------------------------------- */
+
+/*
+ * "Block indentation is removed at the site of definition and added at
+ * the site of expansion": a standalone block loses the indentation its
+ * lines have in common, which becomes its intrinsic indentation (used at
+ * the site when the tag itself is not indented).  Blank lines do not
+ * count.  Outer blocks go first, so nested ones measure what is left.
+ */
+
+static void
+common(const char **pfx, size_t *plen, int *have, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!*have) {
+		*pfx = s;
+		*plen = n;
+		*have = 1;
+		return;
+	}
+	for (i = 0; i < *plen && i < n && (*pfx)[i] == s[i]; i++)
+		continue;
+	*plen = i;
+}
+
+static size_t
+lead_ws(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+static void
+measure(const struct node *v, size_t n, const char **pfx, size_t *plen,
+    int *have)
+{
+	const struct node *k, *t;
+	size_t i, w;
+
+	for (i = 0; i < n; i++) {
+		k = &v[i];
+		if (k->kind == K_INDENT && i + 1 < n) {
+			if (v[i + 1].kind != K_TEXT) {
+				common(pfx, plen, have, "", 0);
+				continue;
+			}
+			/* Blank lines, and a last line of blanks, do
+			 * not count. */
+			t = &v[i + 1];
+			w = lead_ws(t->text, t->len);
+			if (w == t->len ? i + 2 < n :
+			    t->text[w] != '\n' && t->text[w] != '\r')
+				common(pfx, plen, have, t->text, w);
+		} else if (k->ind != NULL)
+			common(pfx, plen, have, k->ind, k->indlen);
+		measure(k->kids, k->nkids, pfx, plen, have);
+	}
+}
+
+static void
+strip(struct node *v, size_t n, size_t cut)
+{
+	struct node *k;
+	size_t i, w;
+
+	for (i = 0; i < n; i++) {
+		k = &v[i];
+		if (k->kind == K_INDENT && i + 1 < n &&
+		    v[i + 1].kind == K_TEXT) {
+			w = lead_ws(v[i + 1].text, v[i + 1].len);
+			w = w < cut ? w : cut;
+			v[i + 1].text += w;
+			v[i + 1].len -= w;
+		} else if (k->ind != NULL) {
+			w = k->indlen < cut ? k->indlen : cut;
+			k->ind += w;
+			k->indlen -= w;
+		}
+		strip(k->kids, k->nkids, cut);
+	}
+}
+
+static void
+dedent(struct node *v, size_t n)
+{
+	const char *pfx = NULL;
+	size_t i, plen = 0;
+	int have;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].kind == K_BLOCK && v[i].standalone) {
+			have = 0;
+			measure(v[i].kids, v[i].nkids, &pfx, &plen, &have);
+			if (have && plen > 0) {
+				v[i].intr = pfx;
+				v[i].intrlen = plen;
+				strip(v[i].kids, v[i].nkids, plen);
+			}
+		}
+		dedent(v[i].kids, v[i].nkids);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Parsing                                                          */
+/* ---------------------------------------------------------------- */
+
+struct tmpl *
+tmpl_parse(const char *src, size_t len, const char *label, struct buf *err)
+{
+	struct parser p;
+	struct tmpl *t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->src = xstrndup(src, len);
+	t->len = len;
+	t->label = xstrdup(label != NULL ? label : "template");
+	memset(&p, 0, sizeof(p));
+	p.src = t->src;
+	p.len = len;
+	p.label = t->label;
+	p.err = err;
+	if (lex(&p) == -1)
+		goto fail;
+	mark_standalone(&p);
+	if (build(&p, &t->kids, &t->nkids) == -1)
+		goto fail;
+	dedent(t->kids, t->nkids);
+	free(p.toks);
+	return t;
+fail:
+	free(p.toks);
+	tmpl_free(t);
+	return NULL;
+}
+
+void
+tmpl_free(struct tmpl *t)
+{
+	if (t == NULL)
+		return;
+	nodes_free(t->kids, t->nkids);
+	free(t->src);
+	free(t->label);
+	free(t);
+}
+
+/* ---------------------------------------------------------------- */
+/* Sets                                                             */
+/* ---------------------------------------------------------------- */
+
+struct entry {
+	char		*name;
+	struct tmpl	*t;	/* NULL: the loader has no such name */
+	struct entry	*next;
+};
+
+struct tmpl_set {
+	tmpl_loader	 loader;
+	void		*arg;
+	int		 strict;
+	pthread_mutex_t	 lock;	/* guards everything below */
+	struct entry	**tab;
+	size_t		 size;	/* buckets, a power of two */
+	size_t		 count;
+	struct tmpl	**old;	/* replaced: a render may hold them */
+	size_t		 nold;
+};
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct entry *
+set_find(const struct tmpl_set *set, const char *name)
+{
+	struct entry *e;
+
+	for (e = set->tab[hash(name) & (set->size - 1)]; e; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+set_insert(struct tmpl_set *set, const char *name, struct tmpl *t)
+{
+	struct entry **tab, *e, *next;
+	size_t i, h;
+
+	if (set->count >= set->size) {
+		tab = xcalloc(set->size * 2, sizeof(*tab));
+		for (i = 0; i < set->size; i++)
+			for (e = set->tab[i]; e; e = next) {
+				next = e->next;
+				h = hash(e->name) & (set->size * 2 - 1);
+				e->next = tab[h];
+				tab[h] = e;
+			}
+		free(set->tab);
+		set->tab = tab;
+		set->size *= 2;
+	}
+	e = xmalloc(sizeof(*e));
+	e->name = xstrdup(name);
+	e->t = t;
+	h = hash(name) & (set->size - 1);
+	e->next = set->tab[h];
+	set->tab[h] = e;
+	set->count++;
+}
+
+struct tmpl_set *
+tmpl_set_new(tmpl_loader loader, void *arg)
+{
+	struct tmpl_set *set = xcalloc(1, sizeof(*set));
+
+	if (pthread_mutex_init(&set->lock, NULL) != 0) {
+		fputs("fatal: pthread_mutex_init\n", stderr);
+		abort();
+	}
+	set->loader = loader;
+	set->arg = arg;
+	set->size = 16;
+	set->tab = xcalloc(set->size, sizeof(*set->tab));
+	return set;
+}
+
+void
+tmpl_set_free(struct tmpl_set *set)
+{
+	struct entry *e, *next;
+	size_t i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->size; i++)
+		for (e = set->tab[i]; e; e = next) {
+			next = e->next;
+			tmpl_free(e->t);
+			free(e->name);
+			free(e);
+		}
+	for (i = 0; i < set->nold; i++)
+		tmpl_free(set->old[i]);
+	free(set->old);
+	free(set->tab);
+	pthread_mutex_destroy(&set->lock);
+	free(set);
+}
+
+void
+tmpl_set_strict(struct tmpl_set *set, int on)
+{
+	pthread_mutex_lock(&set->lock);
+	set->strict = on != 0;
+	pthread_mutex_unlock(&set->lock);
+}
+
+int
+tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
+    size_t len, const char *label, struct buf *err)
+{
+	struct tmpl *t;
+	struct entry *e;
+
+	if ((t = tmpl_parse(src, len, label != NULL ? label : name,
+	    err)) == NULL)
+		return -1;
+	pthread_mutex_lock(&set->lock);
+	if ((e = set_find(set, name)) != NULL) {
+		if (e->t != NULL) {
+			set->old = xreallocarray(set->old, set->nold + 1,
+			    sizeof(*set->old));
+			set->old[set->nold++] = e->t;
+		}
+		e->t = t;
+	} else
+		set_insert(set, name, t);
+	pthread_mutex_unlock(&set->lock);
+	return 0;
+}
+
+/*
+ * The template `name`: 0 with *tp set, 1 when there is none (no
+ * message), -1 on a loader or syntax error (message in err).  *strictp
+ * receives the set's strictness.  The loader runs under the lock, so it
+ * runs once per name.
+ */
+static int
+set_lookup(struct tmpl_set *set, const char *name, const struct tmpl **tp,
+    int *strictp, struct buf *err)
+{
+	struct buf src = BUF_INIT, label = BUF_INIT;
+	struct entry *e;
+	struct tmpl *t;
+	int rc;
+
+	pthread_mutex_lock(&set->lock);
+	*strictp = set->strict;
+	if ((e = set_find(set, name)) != NULL) {
+		*tp = e->t;
+		rc = e->t != NULL ? 0 : 1;
+		goto out;
+	}
+	rc = set->loader != NULL ?
+	    set->loader(set->arg, name, &src, &label, err) : 1;
+	rc = rc < 0 ? -1 : rc > 0 ? 1 : 0;
+	if (rc == 1)
+		set_insert(set, name, NULL);
+	if (rc != 0)
+		goto out;
+	t = tmpl_parse(src.ptr, src.len, label.len ? label.ptr : name, err);
+	if (t == NULL) {
+		rc = -1;
+		goto out;
+	}
+	set_insert(set, name, t);
+	*tp = t;
+out:
+	pthread_mutex_unlock(&set->lock);
+	buf_release(&src);
+	buf_release(&label);
+	return rc;
+}
+
+const struct tmpl *
+tmpl_set_get(struct tmpl_set *set, const char *name, struct buf *err)
+{
+	const struct tmpl *t = NULL;
+	char *q;
+	int strict, rc;
+
+	if ((rc = set_lookup(set, name, &t, &strict, err)) == 0)
+		return t;
+	if (rc == 1 && err != NULL) {
+		q = quote(name, strlen(name));
+		buf_printf(err, "template '%s' not found", q);
+		free(q);
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* Rendering                                                        */
+/* ---------------------------------------------------------------- */
+
+/* The context stack, innermost first, on the C stack. */
+struct ctx {
+	json_t			*v;
+	const struct ctx	*up;
+};
+
+/* The parents being expanded, innermost first: their blocks override. */
+struct frame {
+	const struct tmpl	*t;
+	const struct node	*parent;
+	const struct frame	*up;
+};
+
+struct render {
+	struct tmpl_set	*set;
+	struct buf	*out;
+	struct buf	*err;
+	size_t		 mark;	/* out->len before rendering */
+	size_t		 steps;	/* nodes visited */
+	int		 depth;	/* partials, parents, overrides */
+};
+
+static int render_nodes(struct render *, const struct tmpl *,
+    const struct node *, size_t, const struct ctx *, const struct frame *,
+    const char *, size_t);
+
+/* Look a name up: the first key in the innermost context that has it,
+ * the rest of a dotted name inside that value only. */
+static json_t *
+lookup(const struct ctx *c, const char *name)
+{
+	const char *dot;
+	json_t *v = NULL;
+	size_t n;
+
+	if (name[0] == '.' && name[1] == '\0')
+		return c->v;
+	dot = strchr(name, '.');
+	n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+	for (; c != NULL; c = c->up)
+		if (json_is_object(c->v) &&
+		    (v = json_object_getn(c->v, name, n)) != NULL)
+			break;
+	while (v != NULL && dot != NULL) {
+		name = dot + 1;
+		dot = strchr(name, '.');
+		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+		v = json_is_object(v) ? json_object_getn(v, name, n) : NULL;
+	}
+	return v;
+}
+
+static int
+truthy(const json_t *v)
+{
+	if (v == NULL || json_is_false(v) || json_is_null(v))
+		return 0;
+	if (json_is_array(v))
+		return json_array_size(v) > 0;
+	if (json_is_string(v))
+		return json_string_length(v) > 0;
+	return 1;
+}
+
+/*
+ * The fewest significant digits that read back as the same double, laid
+ * out as JavaScript does: plain for exponents -7..20 (1.21, 100, 0.001),
+ * else with an exponent (1e+300).
+ */
+static void
+put_real(struct buf *out, double d)
+{
+	char tmp[64];
+	const char *e;
+	int prec, exp, dec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+	exp = (e = strchr(tmp, 'e')) != NULL ? atoi(e + 1) : 0;
+	if (exp >= -7 && exp < 21) {
+		dec = prec - 1 - exp;
+		snprintf(tmp, sizeof(tmp), "%.*f", dec > 0 ? dec : 0, d);
+	}
+	buf_puts(out, tmp);
+}
+
+static void
+put_value(struct buf *out, const json_t *v, int escape)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (escape)
+			esc_html(out, json_string_value(v),
+			    json_string_length(v));
+		else
+			buf_add(out, json_string_value(v),
+			    json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		buf_printf(out, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_real(out, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		BUF_PUTSL(out, "true");
+		break;
+	case JSON_FALSE:
+		BUF_PUTSL(out, "false");
+		break;
+	default:
+		/* null, objects and arrays interpolate as nothing */
+		break;
+	}
+}
+
+/* Render a partial or parent: the named template with its indentation. */
+static int
+render_include(struct render *r, const struct tmpl *t, const struct node *k,
+    const struct ctx *c, const struct frame *f, const char *ind,
+    size_t indlen)
+{
+	struct buf nind = BUF_INIT;
+	const struct tmpl *it = NULL;
+	struct frame nf;
+	int rc, strict = 0;
+
+	rc = r->set != NULL ?
+	    set_lookup(r->set, k->name, &it, &strict, r->err) : 1;
+	if (rc == -1)
+		return -1;
+	if (rc == 1)
+		return strict ? rerr(r->err, t, k, "%s '%s' not found",
+		    kind_names[k->kind], k->name) : 0;
+	if (r->depth >= TMPL_MAX_DEPTH)
+		return rerr(r->err, t, k, "%s '%s' nested deeper than %d "
+		    "levels", kind_names[k->kind], k->name, TMPL_MAX_DEPTH);
+	if (k->standalone && k->indlen > 0) {
+		buf_add(&nind, ind, indlen);
+		buf_add(&nind, k->ind, k->indlen);
+		ind = nind.ptr;
+		indlen = nind.len;
+	}
+	if (k->kind == K_PARENT) {
+		nf.t = t;
+		nf.parent = k;
+		nf.up = f;
+		f = &nf;
+	}
+	r->depth++;
+	rc = render_nodes(r, it, it->kids, it->nkids, c, f, ind, indlen);
+	r->depth--;
+	buf_release(&nind);
+	return rc;
+}
+
+/*
+ * Render a block: the outermost override of its name among the parents
+ * being expanded, else its own content.  A standalone block indents
+ * every line of what it renders, the first included.
+ */
+static int
+render_block(struct render *r, const struct tmpl *t, const struct node *k,
+    const struct ctx *c, const struct frame *f, const char *ind,
+    size_t indlen)
+{
+	struct buf nind = BUF_INIT;
+	const struct tmpl *bt = t;
+	const struct node *b = k, *first;
+	const struct frame *fr;
+	size_t i;
+	int rc;
+
+	for (fr = f; fr != NULL; fr = fr->up)
+		for (i = 0; i < fr->parent->nkids; i++)
+			if (fr->parent->kids[i].kind == K_BLOCK &&
+			    strcmp(fr->parent->kids[i].name, k->name) == 0) {
+				bt = fr->t;
+				b = &fr->parent->kids[i];
+			}
+	if (b != k && r->depth >= TMPL_MAX_DEPTH)
+		return rerr(r->err, t, k, "block '%s' nested deeper than %d "
+		    "levels", k->name, TMPL_MAX_DEPTH);
+	if (k->standalone) {
+		buf_add(&nind, ind, indlen);
+		if (k->indlen > 0)
+			buf_add(&nind, k->ind, k->indlen);
+		else
+			buf_add(&nind, k->intr, k->intrlen);
+		ind = nind.ptr;
+		indlen = nind.len;
+		/* Content that starts mid-line has no mark for its first
+		 * line; it goes on a line of its own all the same. */
+		first = b->nkids > 0 ? &b->kids[0] : NULL;
+		if (!b->cbol && first != NULL &&
+		    !(first->kind == K_TEXT && first->len > 0 &&
+		    (first->text[0] == '\n' || first->text[0] == '\r')))
+			buf_add(r->out, ind, indlen);
+	}
+	if (b != k)
+		r->depth++;
+	rc = render_nodes(r, bt, b->kids, b->nkids, c, f, ind, indlen);
+	if (b != k)
+		r->depth--;
+	buf_release(&nind);
+	return rc;
+}
+
+static int
+render_nodes(struct render *r, const struct tmpl *t, const struct node *v,
+    size_t n, const struct ctx *c, const struct frame *f, const char *ind,
+    size_t indlen)
+{
+	const struct node *k;
+	struct ctx nc;
+	json_t *val;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		k = &v[i];
+		if (++r->steps > TMPL_MAX_STEPS)
+			return rerr(r->err, t, k, "rendering takes more than "
+			    "%d steps", TMPL_MAX_STEPS);
+		if (r->out->len - r->mark > TMPL_MAX_OUTPUT)
+			return rerr(r->err, t, k, "output larger than %d "
+			    "bytes", TMPL_MAX_OUTPUT);
+		switch (k->kind) {
+		case K_TEXT:
+			buf_add(r->out, k->text, k->len);
+			break;
+		case K_INDENT:
+			buf_add(r->out, ind, indlen);
+			break;
+		case K_VAR:
+		case K_RAW:
+			if ((val = lookup(c, k->name)) != NULL)
+				put_value(r->out, val, k->kind == K_VAR);
+			break;
+		case K_SECTION:
+			val = lookup(c, k->name);
+			if (!truthy(val))
+				break;
+			nc.up = c;
+			if (!json_is_array(val)) {
+				nc.v = val;
+				if (render_nodes(r, t, k->kids, k->nkids, &nc,
+				    f, ind, indlen) == -1)
+					return -1;
+				break;
+			}
+			for (j = 0; j < json_array_size(val); j++) {
+				nc.v = json_array_get(val, j);
+				if (render_nodes(r, t, k->kids, k->nkids, &nc,
+				    f, ind, indlen) == -1)
+					return -1;
+			}
+			break;
+		case K_INVERTED:
+			if (!truthy(lookup(c, k->name)) &&
+			    render_nodes(r, t, k->kids, k->nkids, c, f, ind,
+			    indlen) == -1)
+				return -1;
+			break;
+		case K_PARTIAL:
+		case K_PARENT:
+			if (render_include(r, t, k, c, f, ind, indlen) == -1)
+				return -1;
+			break;
+		case K_BLOCK:
+			if (render_block(r, t, k, c, f, ind, indlen) == -1)
+				return -1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,
+    struct buf *out, struct buf *err)
+{
+	struct render r;
+	struct ctx top;
+
+	r.set = set;
+	r.out = out;
+	r.err = err;
+	r.mark = out->len;
+	r.steps = 0;
+	r.depth = 0;
+	top.v = data != NULL ? data : json_null();
+	top.up = NULL;
+	if (render_nodes(&r, t, t->kids, t->nkids, &top, NULL, "", 0) == -1) {
+		buf_truncate(out, r.mark);
+		return -1;
+	}
+	return 0;
+}
