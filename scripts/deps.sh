@@ -42,7 +42,7 @@ fi
 if [ ! -d "$top/tests/node_modules" ] || [ "$top/tests/package-lock.json" -nt "$top/tests/node_modules/.stamp" ]; then
 	if [ -f "$top/tests/package.json" ]; then
 		echo "deps: installing npm packages for tests"
-		(cd "$top/tests" && npm ci --no-audit --no-fund --silent >/dev/null)
+		(cd "$top/tests" && npm ci --ignore-scripts --no-audit --no-fund --silent >/dev/null)
 		touch "$top/tests/node_modules/.stamp"
 	fi
 fi

@@ -66,7 +66,9 @@ done
 # HTML validator and browser tests on the built site.
 if [ -d build/check/center ]; then
 	suite "html/vnu" bash tests/html/validate.sh build/check/center
-	suite "browser/pages" bash tests/browser/run.sh build/check/center
+	suite "browser/a11y" bash tests/browser/a11y.sh build/check/center
+	suite "browser/keyboard" bash tests/browser/keyboard.sh build/check/center
+	suite "browser/links" bash tests/browser/links.sh build/check/center
 fi
 
 echo

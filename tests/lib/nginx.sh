@@ -100,6 +100,10 @@ EOF
 		index index.html;
 		error_page 404 /404.html;
 		location / { }
+		location = /404.html {
+			sub_filter '<head>' '<head><base href="/">';
+			sub_filter_once on;
+		}
 	}
 }
 EOF
@@ -109,6 +113,11 @@ EOF
 			alias $root/;
 			index index.html;
 			error_page 404 ${prefix}404.html;
+		}
+		location = ${prefix}404.html {
+			alias $root/404.html;
+			sub_filter '<head>' '<head><base href="${prefix}">';
+			sub_filter_once on;
 		}
 		# Outside the prefix there is nothing: a link that escapes
 		# the sub-path must fail here as it would in production.
