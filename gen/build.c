@@ -306,11 +306,13 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 		json_object_set(pg, "toc", p->doc.toc);
 	else
 		json_object_set_new(pg, "toc", json_array());
+	json_object_set_new(pg, "has_toc", json_boolean(p->doc.nheadings >= 2));
 	tags = json_array();
 	for (i = 0; i < p->ntags; i++)
 		json_array_append_new(tags, json_pack("{s:s}", "name",
 		    p->tags[i]));
 	json_object_set_new(pg, "tags", tags);
+	json_object_set_new(pg, "has_tags", json_boolean(p->ntags > 0));
 	json_object_set_new(pg, "kind", json_string(p->notfound ? "404" :
 	    p->kind == PAGE_HOME ? "home" : p->kind == PAGE_SECTION ?
 	    "section" : "page"));
@@ -325,6 +327,8 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	    &menu_id));
 	json_object_set_new(d, "footer_menu", menu_json(s->footer, s->nfooter,
 	    dir, p, &menu_id));
+	json_object_set_new(d, "has_menu", json_boolean(s->nmenu > 0));
+	json_object_set_new(d, "has_footer_menu", json_boolean(s->nfooter > 0));
 
 	/* Breadcrumbs from the home page down. */
 	crumbs = json_array();
@@ -345,6 +349,7 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 			    dir));
 			n++;
 		}
+		json_object_set_new(d, "has_news", json_boolean(n > 0));
 		json_object_set_new(d, "news", news);
 	}
 	return d;
@@ -445,6 +450,7 @@ write_section(struct ctx *c, struct page *p)
 		d = page_json(c, p, dir.ptr, k == 1 ? p->doc.html.ptr : "");
 		for (i = (k - 1) * per; i < n && i < k * per; i++)
 			json_array_append_new(list, item_json(items[i], dir.ptr));
+		json_object_set_new(d, "has_list", json_boolean(json_array_size(list) > 0));
 		json_object_set_new(d, "list", list);
 		if (npages > 1) {
 			json_t *pg = json_object(), *pages = json_array();

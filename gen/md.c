@@ -331,11 +331,15 @@ heading_end(struct rend *r)
 
 		if (level == 2 || r->toc_h2 == NULL) {
 			json_object_set_new(e, "children", json_array());
+			json_object_set_new(e, "has_children", json_false());
 			json_array_append_new(r->doc->toc, e);
 			r->toc_h2 = level == 2 ? e : NULL;
-		} else
+		} else {
 			json_array_append_new(json_object_get(r->toc_h2,
 			    "children"), e);
+			json_object_set_new(r->toc_h2, "has_children",
+			    json_true());
+		}
 		r->doc->nheadings++;
 	}
 	/* Heading text is searchable too. */
