@@ -4,7 +4,8 @@
 #
 # A suite is a command printing TAP.  One that exits non-zero without
 # printing a "not ok" line (a crash, a missing tool) counts as one failure.
-# Each suite's whole output is kept in build/test-logs/<suite>.log.
+# Each suite's whole output is kept in build/test-logs/<suite>.log (with
+# '/' in the suite's name written '_').
 set -u
 cd "$(dirname "$0")/.."
 
@@ -17,11 +18,11 @@ fail=0
 suite() {
 	local name=$1
 	shift
-	local log=$logs/$name.log start=$SECONDS rc p f
+	local log=$logs/${name//\//_}.log start=$SECONDS rc p f
 	"$@" >"$log" 2>&1
 	rc=$?
-	p=$(grep -c '^ok ' "$log")
-	f=$(grep -c '^not ok ' "$log")
+	p=$(grep -c '^ok ' "$log" 2>/dev/null) || p=0
+	f=$(grep -c '^not ok ' "$log" 2>/dev/null) || f=0
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
@@ -57,9 +58,9 @@ done
 # Integration: gen on real content, first the sanitizer build, then the
 # plain one (which leaves the site the later suites check in
 # build/check/center).
+GEN=build/gen-san suite "asan+ubsan/gen_build" bash tests/integration/gen_build.sh
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
-	GEN=build/gen-san suite "asan+ubsan/$(basename "$t" .sh)" bash "$t"
 	suite "integration/$(basename "$t" .sh)" bash "$t"
 done
 
@@ -70,7 +71,19 @@ if [ -d build/check/center ]; then
 	suite "browser/keyboard" bash tests/browser/keyboard.sh build/check/center
 	suite "browser/links" bash tests/browser/links.sh build/check/center
 fi
+# The side-navigation pattern with paginated news: the pages that differ.
+if [ -d build/check/center-side ]; then
+	suite "html/vnu-side" bash tests/html/validate.sh build/check/center-side
+	A11Y_ONLY='^(index|404|[a-z-]+/index|council/faq/index|practice/points/index|news/page/[0-9]+/index|members/archive/index)\.html$' \
+		suite "browser/a11y-side" bash tests/browser/a11y.sh build/check/center-side
+	suite "browser/keyboard-side" bash tests/browser/keyboard.sh build/check/center-side
+fi
 
+# A run that counted nothing has tested nothing: that is a failure too.
+if [ $((pass + fail)) -eq 0 ]; then
+	echo "not ok - no test ran"
+	fail=1
+fi
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

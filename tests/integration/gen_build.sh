@@ -72,6 +72,27 @@ mkdir "$work/unz"
 check "the ZIP unpacks to the same tree" diff -r "$out" "$work/unz"
 check "gen zip refuses a missing tree" sh -c "! $GEN zip -i '$work/nothing' -o '$work/n.zip' -q 2>/dev/null"
 
+# The other layout pattern, with news spread over several list pages:
+# built to build/check/center-side for the browser suites.
+side=build/check/center-side
+mkdir -p build/check/src
+cp -r content/center build/check/src/
+sed -i 's/^pattern: .*/pattern: side/; s/^per_page: .*/per_page: 2/' build/check/src/center/site.yaml
+if $GEN build build/check/src/center -o "$side" --theme-dir themes -q 2>"$work/err"; then
+	ok "sample site builds with the side pattern and 2 news items a page"
+else
+	not_ok "sample site builds with the side pattern"; diag <"$work/err"
+fi
+check "side pattern: the body says so" grep -q 'class="pattern-side' "$side/index.html"
+check "side pattern: the active section starts open" grep -q '<details class="menu-group" open>' "$side/about/concept/index.html"
+check "news list page 2 exists" test -s "$side/news/page/2/index.html"
+check "news list page 3 exists" test -s "$side/news/page/3/index.html"
+check "page 2 links back to page 1 by file" grep -q 'href="../../index.html" rel="prev"' "$side/news/page/2/index.html"
+check "page 1 links on to page 2" grep -q 'href="page/2/index.html" rel="next"' "$side/news/index.html"
+check "the current page number is marked" grep -q 'aria-current="page">2<' "$side/news/page/2/index.html"
+n1=$(grep -c 'class="entry-link"' "$side/news/index.html")
+check "two items on a list page ($n1)" test "$n1" -eq 2
+
 # --- the command line ------------------------------------------------
 check "gen --help" sh -c "$GEN --help | grep -q 'build \[SITE_DIR\]'"
 check "gen build --help names every option" sh -c "$GEN build --help | grep -q -- '--drafts' && $GEN build --help | grep -q -- '--output'"

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 
 work=$(mktemp -d)
+# nginx's workers (nobody, when started as root) must reach the site.
+chmod 755 "$work"
 copy=$work/repo
 cleanup() {
 	[ -x "$copy/scripts/stop.sh" ] && "$copy/scripts/stop.sh" >/dev/null 2>&1
