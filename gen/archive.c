@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "fs.h"
 #include "archive.h"
+#include "build.h"
 
 struct zctx {
 	zip_t		*za;
@@ -48,6 +49,9 @@ add_tree(struct zctx *z, const char *rel)
 		zip_source_t *src;
 		zip_int64_t idx;
 
+		/* gen's own marker is not part of the deliverable. */
+		if (rel[0] == '\0' && strcmp(names[i], BUILD_MARKER) == 0)
+			continue;
 		buf_reset(&sub);
 		buf_printf(&sub, "%s%s", rel, names[i]);
 		buf_reset(&full);

@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "feeds.h"
 #include "fs.h"
+#include "map.h"
 #include "path.h"
 #include "site.h"
 #include "tmpl.h"
@@ -524,7 +525,7 @@ write_404(struct ctx *c)
 	struct page p;
 	json_t *d;
 
-	if (map_gets(&s->by_src, "404.md") != NULL)
+	if (site_page(s, "404.md") != NULL)
 		return;		/* the editors wrote one */
 	memset(&p, 0, sizeof(p));
 	md_doc_init(&p.doc);
@@ -643,6 +644,146 @@ copy_assets(struct ctx *c)
 	buf_release(&from);
 }
 
+/* 1 when path `in` is `dir` or lies inside it (both real paths). */
+static int
+is_within_dir(const char *in, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(in, dir, n) == 0 && (in[n] == '\0' || in[n] == '/');
+}
+
+/*
+ * The absolute form of `path`, which need not exist: the real path of its
+ * longest existing head, then the rest.  Empty when that rest holds "..".
+ */
+static void
+real_out_path(const char *path, struct buf *out)
+{
+	struct buf head = BUF_INIT;
+	const char *rest = "";
+	char *real = NULL;
+
+	buf_puts(&head, path);
+	while ((real = realpath(head.ptr, NULL)) == NULL) {
+		char *slash = strrchr(head.ptr, '/');
+
+		if (slash == NULL) {
+			rest = path;
+			real = realpath(".", NULL);
+			break;
+		}
+		rest = path + (slash - head.ptr) + 1;
+		buf_truncate(&head, slash == head.ptr ? 1 : (size_t)(slash - head.ptr));
+	}
+	if (real != NULL && strstr(rest, "..") == NULL) {
+		buf_puts(out, real);
+		if (*rest != '\0') {
+			if (strcmp(real, "/") != 0)
+				buf_putc(out, '/');
+			buf_puts(out, rest);
+		}
+	}
+	free(real);
+	buf_release(&head);
+}
+
+/*
+ * The output folder is replaced as a whole, so it must be gen's own: not
+ * the site, the theme or the current folder, nor one holding them, nor a
+ * folder inside the site (which the next build would read as content),
+ * and, if it exists, one that an earlier build wrote (it has the marker).
+ */
+static int
+check_output(struct site *s, const struct theme *t, const char *out)
+{
+	struct buf full = BUF_INIT, marker = BUF_INIT, pub = BUF_INIT;
+	char *site = realpath(s->dir, NULL), *theme = realpath(t->dir, NULL);
+	char *cwd = realpath(".", NULL), **names = NULL;
+	long n = 0;
+	int rc = -1;
+
+	/* The output and its parents may not exist yet: resolve the
+	 * longest part that does and append the rest. */
+	real_out_path(out, &full);
+	if (site == NULL || theme == NULL || cwd == NULL || full.len == 0) {
+		site_error(s, "%s: cannot create the output here", out);
+		goto done;
+	}
+	buf_printf(&pub, "%s/public", site);
+	if (is_within_dir(site, full.ptr) || is_within_dir(theme, full.ptr) ||
+	    is_within_dir(cwd, full.ptr)) {
+		site_error(s, "%s: the output folder would hold the site, the "
+		    "theme or the current folder, and gen replaces it as a "
+		    "whole: choose another with -o", out);
+		goto done;
+	}
+	if (is_within_dir(full.ptr, site) && !is_within_dir(full.ptr, pub.ptr)) {
+		site_error(s, "%s: the output folder is inside the site folder, "
+		    "whose files are all content; use %s/public/... or a folder "
+		    "outside it", out, s->dir);
+		goto done;
+	}
+	if (fs_is_dir(out)) {
+		buf_printf(&marker, "%s/%s", out, BUILD_MARKER);
+		n = fs_list(out, &names, &s->err);
+		if (n > 0 && !fs_is_file(marker.ptr)) {
+			site_error(s, "%s: exists and was not written by gen build "
+			    "(no %s in it); remove it or choose another folder "
+			    "with -o", out, BUILD_MARKER);
+			goto done;
+		}
+	} else if (fs_is_file(out)) {
+		site_error(s, "%s: is a file, not a folder", out);
+		goto done;
+	}
+	rc = 0;
+done:
+	fs_list_free(names, n > 0 ? n : 0);
+	free(site);
+	free(theme);
+	free(cwd);
+	buf_release(&full);
+	buf_release(&marker);
+	buf_release(&pub);
+	return rc;
+}
+
+/* Every page's layout exists and parses: reported against the page. */
+static void
+check_layouts(struct site *s, struct theme *t)
+{
+	struct buf path = BUF_INIT, e = BUF_INIT;
+	struct map parsed = MAP_INIT;
+	size_t i;
+
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		const char *l = layout_of(p);
+
+		buf_reset(&path);
+		buf_printf(&path, "%s/layouts/%s.mustache", t->dir, l);
+		if (!fs_is_file(path.ptr)) {
+			site_error(s, "%s:%zu: layout '%s' not found (no %s)",
+			    p->file, p->layout ? p->layout_line : 1, l, path.ptr);
+			continue;
+		}
+		/* A layout's own errors once, not once per page. */
+		if (map_add(&parsed, l, strlen(l), t, NULL) == 0 &&
+		    tmpl_set_get(t->set, l, &e) == NULL) {
+			if (e.len > 0 && e.ptr[e.len - 1] == '\n')
+				buf_truncate(&e, e.len - 1);
+			site_error(s, "%s", e.ptr);
+		}
+		buf_reset(&e);
+	}
+	map_release(&parsed);
+	buf_release(&path);
+	buf_release(&e);
+}
+
 static void
 print_errors(struct site *s)
 {
@@ -664,20 +805,24 @@ build_run(const struct build_opts *o)
 
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
-	if (site_load(&s, o->site_dir, o->drafts, o->today) == -1)
+	/* Go on past errors as far as the site's shape allows, so that one
+	 * run reports all of them. */
+	site_load(&s, o->site_dir, o->drafts, o->today);
+	if (s.home == NULL)
 		goto out;
-	if (theme_open(&theme, o, &s) == -1)
-		goto out;
-	have_theme = 1;
+	if (theme_open(&theme, o, &s) == 0) {
+		have_theme = 1;
+		check_layouts(&s, &theme);
+	}
 
 	/* Everything gen writes besides pages and assets, so that links
 	 * to them resolve and clashes are found before writing. */
-	for (i = 0; i < theme.nassets; i++) {
+	for (i = 0; have_theme && i < theme.nassets; i++) {
 		buf_reset(&b);
 		buf_printf(&b, "assets/%s", theme.assets[i]);
 		site_add_output(&s, b.ptr);
 	}
-	if (map_gets(&s.by_src, "404.md") == NULL)
+	if (site_page(&s, "404.md") == NULL)
 		site_add_output(&s, "404.html");
 	site_add_output(&s, "robots.txt");
 	site_add_output(&s, "search-index.js");
@@ -688,9 +833,8 @@ build_run(const struct build_opts *o)
 	feeds_register_data(&s);
 	register_pages(&s);
 	register_aliases(&s);
-	if (s.nerr > 0)
-		goto out;
-	if (site_render_markdown(&s) == -1 || s.nerr > 0)
+	site_render_markdown(&s);
+	if (s.nerr > 0 || !have_theme)
 		goto out;
 
 	if (o->out_dir != NULL)
@@ -699,6 +843,8 @@ build_run(const struct build_opts *o)
 		buf_printf(&out, "public/%s", s.name);
 	while (out.len > 1 && out.ptr[out.len - 1] == '/')
 		buf_truncate(&out, out.len - 1);
+	if (check_output(&s, &theme, out.ptr) == -1)
+		goto out;
 	buf_printf(&tmp, "%s.tmp-%ld", out.ptr, (long)getpid());
 	if (fs_remove_tree(tmp.ptr, &s.err) == -1 ||
 	    fs_mkdirs(tmp.ptr, &s.err) == -1) {
@@ -738,6 +884,7 @@ build_run(const struct build_opts *o)
 		written++;
 	}
 	write_404(&c);
+	write_out(&c, BUILD_MARKER, BUILD_MARKER_TEXT, strlen(BUILD_MARKER_TEXT));
 	if (feeds_write(&s, tmp.ptr, &c.err) == -1)
 		fail(&c);
 	copy_assets(&c);

@@ -7,6 +7,15 @@
 #ifndef GEN_BUILD_H
 #define GEN_BUILD_H
 
+/*
+ * Every tree gen writes holds this file, so that gen replaces only
+ * folders that an earlier build made (never, say, a home folder given to
+ * -o by mistake).  Not part of the ZIP.
+ */
+#define BUILD_MARKER		".gen-output"
+#define BUILD_MARKER_TEXT	"This folder is written by gen build, which " \
+	"replaces it as a whole on every build.\n"
+
 struct build_opts {
 	const char	*site_dir;	/* content/<site> */
 	const char	*out_dir;	/* NULL: public/<site> */

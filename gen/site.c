@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "escape.h"
@@ -13,8 +14,25 @@
 #include "utf8.h"
 #include "yaml.h"
 
-/* Marker value in by_src/by_path for drafts left out of the build. */
-static char draft_marker;
+/*
+ * Marker values in by_src and by_path: a draft left out of the build, and
+ * a page whose file could not be read (already reported), so that links
+ * to them get the right message, or none.
+ */
+static char draft_marker, broken_marker;
+
+/* A map value as a page: NULL for the markers. */
+static struct page *
+real(void *v)
+{
+	return v == &draft_marker || v == &broken_marker ? NULL : v;
+}
+
+struct page *
+site_page(const struct site *s, const char *src)
+{
+	return real(map_gets(&s->by_src, src));
+}
 
 void
 site_error(struct site *s, const char *fmt, ...)
@@ -54,6 +72,17 @@ static const char *const fm_keys[] = {
 	"title", "description", "date", "weight", "draft", "menu", "access",
 	"aliases", "tags", "expires", "layout",
 };
+
+static int
+is_known_key(const char *key, const char *const *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static size_t
 edit_distance(const char *a, const char *b)
@@ -213,6 +242,10 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 		const struct ynode *k = fm->keys[i], *v = fm->items[i];
 		const char *key = k->str;
 
+		/* "key:" with nothing after it, or "~": as if not written. */
+		if (ynode_is_null(v) && v->kind == YNODE_SCALAR &&
+		    is_known_key(key, fm_keys, sizeof(fm_keys) / sizeof(fm_keys[0])))
+			continue;
 		if (strcmp(key, "title") == 0)
 			p->title = fm_string(s, f, key, v);
 		else if (strcmp(key, "description") == 0)
@@ -222,6 +255,7 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 		else if (strcmp(key, "expires") == 0)
 			p->expires = fm_date(s, f, key, v);
 		else if (strcmp(key, "layout") == 0) {
+			p->layout_line = v->line;
 			p->layout = fm_string(s, f, key, v);
 			if (p->layout != NULL && !valid_layout(p->layout))
 				site_error(s, "%s:%zu: layout '%s' must be a "
@@ -298,17 +332,18 @@ load_page(struct site *s, struct page *p)
 {
 	struct buf e = BUF_INIT;
 	struct ynode *fm = NULL;
+	struct stat st;
 	size_t bad, off, next, k, line = 1, fm_start;
 	const char *t;
 	int rc = -1;
 
-	if (buf_read_file(&p->text, p->file) == -1) {
-		site_error(s, "%s: cannot read: %s", p->file, strerror(errno));
-		return -1;
-	}
-	if (p->text.len > SITE_MAX_PAGE_BYTES) {
+	if (stat(p->file, &st) == 0 && st.st_size > SITE_MAX_PAGE_BYTES) {
 		site_error(s, "%s: file is larger than %u MiB", p->file,
 		    SITE_MAX_PAGE_BYTES >> 20);
+		return -1;
+	}
+	if (buf_read_file(&p->text, p->file) == -1) {
+		site_error(s, "%s: cannot read: %s", p->file, strerror(errno));
 		return -1;
 	}
 	t = p->text.ptr;
@@ -410,6 +445,10 @@ load_config(struct site *s, struct ynode **rootp)
 				    "names to lists", path.ptr, v->line);
 			continue;
 		}
+		if (ynode_is_null(v) && v->kind == YNODE_SCALAR &&
+		    is_known_key(key, site_keys,
+		    sizeof(site_keys) / sizeof(site_keys[0])))
+			continue;	/* as if not written: keep the default */
 		if (strcmp(key, "per_page") == 0) {
 			if (ynode_int(v, path.ptr, key, &s->per_page, &e) == 0 &&
 			    (s->per_page < 1 || s->per_page > 1000))
@@ -514,11 +553,40 @@ site_add_output(struct site *s, const char *out)
 }
 
 static void
+page_free(struct page *p)
+{
+	size_t j;
+
+	free(p->src);
+	free(p->srcdir);
+	free(p->path);
+	free(p->out);
+	free(p->outdir);
+	free(p->file);
+	free(p->kids);
+	free(p->title);
+	free(p->description);
+	free(p->date);
+	free(p->expires);
+	free(p->layout);
+	free(p->menu);
+	for (j = 0; j < p->naliases; j++)
+		free(p->aliases[j]);
+	free(p->aliases);
+	for (j = 0; j < p->ntags; j++)
+		free(p->tags[j]);
+	free(p->tags);
+	buf_release(&p->text);
+	md_doc_release(&p->doc);
+	free(p);
+}
+
+static void
 add_page(struct site *s, const char *rel, const char *dir, const char *name)
 {
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct buf b = BUF_INIT;
-	void *old;
+	void *old, *marker = NULL;
 
 	p->src = xstrdup(rel);
 	p->srcdir = xstrdup(dir);
@@ -537,42 +605,29 @@ add_page(struct site *s, const char *rel, const char *dir, const char *name)
 		buf_printf(&b, "%s%.*s/", dir, (int)(strlen(name) - 3), name);
 		p->path = buf_detach(&b, NULL);
 	}
-	if (load_page(s, p) == -1 || (p->draft && !s->drafts)) {
-		if (p->draft && !s->drafts) {
-			map_put(&s->by_src, p->src, strlen(p->src), &draft_marker);
-			if (map_get(&s->by_path, p->path, strlen(p->path)) == NULL)
-				map_put(&s->by_path, p->path, strlen(p->path),
-				    &draft_marker);
-		}
-		buf_release(&p->text);
-		md_doc_release(&p->doc);
-		free(p->src);
-		free(p->srcdir);
-		free(p->file);
-		free(p->path);
-		free(p->title);
-		free(p->description);
-		free(p->date);
-		free(p->expires);
-		free(p->layout);
-		free(p->menu);
-		while (p->naliases)
-			free(p->aliases[--p->naliases]);
-		free(p->aliases);
-		while (p->ntags)
-			free(p->tags[--p->ntags]);
-		free(p->tags);
-		free(p);
+	if (load_page(s, p) == -1)
+		marker = &broken_marker;
+	else if (p->draft && !s->drafts)
+		marker = &draft_marker;
+	if (marker != NULL) {
+		map_put(&s->by_src, p->src, strlen(p->src), marker);
+		if (map_get(&s->by_path, p->path, strlen(p->path)) == NULL)
+			map_put(&s->by_path, p->path, strlen(p->path), marker);
+		page_free(p);
 		return;
 	}
 	map_put(&s->by_src, p->src, strlen(p->src), p);
 	old = map_get(&s->by_path, p->path, strlen(p->path));
-	if (old != NULL && old != &draft_marker)
+	if (real(old) != NULL)
 		site_error(s, "%s: is the same page as %s (both make '/%s')",
 		    p->file, ((struct page *)old)->file, p->path);
 	else
 		map_put(&s->by_path, p->path, strlen(p->path), p);
-	s->pages = xreallocarray(s->pages, s->npages + 1, sizeof(*s->pages));
+	if (s->npages == s->pages_cap) {
+		s->pages_cap = s->pages_cap ? s->pages_cap * 2 : 64;
+		s->pages = xreallocarray(s->pages, s->pages_cap,
+		    sizeof(*s->pages));
+	}
 	s->pages[s->npages++] = p;
 }
 
@@ -581,8 +636,11 @@ add_asset(struct site *s, const char *rel)
 {
 	struct asset *a;
 
-	s->assets = xreallocarray(s->assets, s->nassets + 1,
-	    sizeof(*s->assets));
+	if (s->nassets == s->assets_cap) {
+		s->assets_cap = s->assets_cap ? s->assets_cap * 2 : 64;
+		s->assets = xreallocarray(s->assets, s->assets_cap,
+		    sizeof(*s->assets));
+	}
 	a = &s->assets[s->nassets++];
 	a->src = xstrdup(rel);
 	a->out = xstrdup(rel);
@@ -593,6 +651,7 @@ static int
 walk(struct site *s, const char *rel, int depth)
 {
 	struct buf full = BUF_INIT, sub = BUF_INIT;
+	struct stat st;
 	char **names = NULL;
 	long n, i;
 	int rc = 0;
@@ -624,7 +683,23 @@ walk(struct site *s, const char *rel, int depth)
 		buf_printf(&sub, "%s%s", rel, name);
 		buf_reset(&full);
 		buf_printf(&full, "%s/%s", s->dir, sub.ptr);
-		if (fs_is_dir(full.ptr)) {
+		/* Only what is really inside the folder: a link could bring
+		 * in any file of the machine, or loop. */
+		if (lstat(full.ptr, &st) == -1) {
+			site_error(s, "%s: %s", full.ptr, strerror(errno));
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			site_error(s, "%s: is a symbolic link, which gen does not "
+			    "follow (put the file itself in the site)", full.ptr);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+			site_error(s, "%s: is neither a file nor a folder",
+			    full.ptr);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
 			if (depth == 0 && strcmp(name, "data") == 0) {
 				char **dn = NULL;
 				long dnn = fs_list(full.ptr, &dn, &s->err), j;
@@ -673,14 +748,34 @@ section_of(struct site *s, const char *dir)
 
 	buf_puts(&d, dir);
 	for (;;) {
-		p = map_get(&s->by_path, d.ptr, d.len);
-		if (p != NULL && p != (void *)&draft_marker &&
-		    p->kind != PAGE_REGULAR)
+		p = real(map_get(&s->by_path, d.ptr, d.len));
+		if (p != NULL && p->kind != PAGE_REGULAR)
 			break;
 		p = NULL;
 		if (d.len == 0)
 			break;
 		/* Drop the last segment: "a/b/" -> "a/". */
+		buf_truncate(&d, d.len - 1);
+		while (d.len > 0 && d.ptr[d.len - 1] != '/')
+			buf_truncate(&d, d.len - 1);
+	}
+	buf_release(&d);
+	return p;
+}
+
+/* The page whose folder holds the file `src`: the nearest enclosing
+ * folder that is a page's own ("x/" of x/_index.md, x/index.md, x.md). */
+static struct page *
+owner_of(struct site *s, const char *src)
+{
+	struct buf d = BUF_INIT;
+	struct page *p = NULL;
+
+	path_dirname(&d, src);
+	for (;;) {
+		if ((p = real(map_get(&s->by_path, d.ptr, d.len))) != NULL ||
+		    d.len == 0)
+			break;
 		buf_truncate(&d, d.len - 1);
 		while (d.len > 0 && d.ptr[d.len - 1] != '/')
 			buf_truncate(&d, d.len - 1);
@@ -739,11 +834,12 @@ build_tree(struct site *s)
 	struct buf b = BUF_INIT;
 	size_t i;
 
-	s->home = map_gets(&s->by_path, "");
-	if (s->home == (void *)&draft_marker || s->home == NULL ||
-	    s->home->kind != PAGE_HOME) {
-		site_error(s, "%s/_index.md: missing: every site needs a home "
-		    "page", s->dir);
+	s->home = real(map_gets(&s->by_path, ""));
+	if (s->home == NULL || s->home->kind != PAGE_HOME) {
+		/* A home page with errors has been reported already. */
+		if (map_gets(&s->by_path, "") != &broken_marker)
+			site_error(s, "%s/_index.md: missing: every site needs "
+			    "a home page", s->dir);
 		s->home = NULL;
 		return;
 	}
@@ -776,13 +872,14 @@ build_tree(struct site *s)
 		par->kids[par->nkids++] = p;
 	}
 	if (s->news_dir != NULL) {
-		s->news = map_gets(&s->by_path, s->news_dir);
-		if (s->news == (void *)&draft_marker || s->news == NULL ||
-		    s->news->kind != PAGE_SECTION) {
+		s->news = real(map_gets(&s->by_path, s->news_dir));
+		if (s->news != NULL && s->news->kind != PAGE_SECTION)
+			s->news = NULL;
+		if (s->news == NULL &&
+		    map_gets(&s->by_path, s->news_dir) != &broken_marker) {
 			site_error(s, "%s/site.yaml: news: '%s' is not a section "
 			    "(it needs %s/%s_index.md)", s->dir, s->news_dir,
 			    s->dir, s->news_dir);
-			s->news = NULL;
 		}
 	}
 	for (i = 0; i < s->npages; i++) {
@@ -817,7 +914,16 @@ build_tree(struct site *s)
 	for (i = 0; i < s->nassets; i++) {
 		struct asset *a = &s->assets[i];
 		struct buf f = BUF_INIT;
+		struct page *owner;
 
+		/* A file beside members pages is for members too. */
+		owner = owner_of(s, a->src);
+		if (owner != NULL && owner->members &&
+		    strncmp(a->src, "members/", 8) != 0) {
+			free(a->out);
+			buf_printf(&f, "members/%s", a->src);
+			a->out = buf_detach(&f, NULL);
+		}
 		buf_printf(&f, "%s/%s", s->dir, a->src);
 		a->file = buf_detach(&f, NULL);
 		map_put(&s->by_asset, a->src, strlen(a->src), a);
@@ -854,7 +960,7 @@ page_by_link(struct site *s, const char *link)
 		}
 	}
 	buf_release(&n);
-	return p == (void *)&draft_marker ? NULL : p;
+	return real(p);
 }
 
 static void
@@ -896,11 +1002,11 @@ menu_from_config(struct site *s, const struct ynode *menus, const char *name,
 				continue;
 			}
 		} else if (url != NULL && url->kind == YNODE_SCALAR &&
-		    title != NULL) {
+		    title != NULL && title->kind == YNODE_SCALAR) {
 			e.url = xstrdup(url->str);
 		} else {
 			site_error(s, "%s:%zu: a menu entry needs 'page: /path/'"
-			    " or both 'url' and 'title'", file, it->line);
+			    " or both 'url' and 'title' as text", file, it->line);
 			continue;
 		}
 		if (title != NULL && title->kind == YNODE_SCALAR)
@@ -1041,34 +1147,10 @@ free_menu(struct menu_entry *v, size_t n)
 void
 site_release(struct site *s)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < s->npages; i++) {
-		struct page *p = s->pages[i];
-
-		free(p->src);
-		free(p->srcdir);
-		free(p->path);
-		free(p->out);
-		free(p->outdir);
-		free(p->file);
-		free(p->kids);
-		free(p->title);
-		free(p->description);
-		free(p->date);
-		free(p->expires);
-		free(p->layout);
-		free(p->menu);
-		for (j = 0; j < p->naliases; j++)
-			free(p->aliases[j]);
-		free(p->aliases);
-		for (j = 0; j < p->ntags; j++)
-			free(p->tags[j]);
-		free(p->tags);
-		buf_release(&p->text);
-		md_doc_release(&p->doc);
-		free(p);
-	}
+	for (i = 0; i < s->npages; i++)
+		page_free(s->pages[i]);
 	free(s->pages);
 	for (i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);
@@ -1176,6 +1258,11 @@ site_resolve(struct site *s, const struct page *p, const char *url,
 		buf_putc(&target, '/');
 		tp = map_get(&s->by_path, target.ptr, target.len);
 		buf_truncate(&target, target.len - 1);
+	}
+	if (tp == (void *)&broken_marker) {
+		/* The page has errors of its own, reported already. */
+		rc = 0;
+		goto out;
 	}
 	if (tp == (void *)&draft_marker) {
 		site_error(s, "%s:%zu: link '%.*s' leads to a draft page, which "

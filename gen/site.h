@@ -43,6 +43,7 @@ struct page {
 	char		*date;	 /* YYYY-MM-DD or NULL */
 	char		*expires;
 	char		*layout;
+	size_t		 layout_line;
 	char		*menu;	 /* menu name or NULL */
 	long long	 weight;
 	int		 has_weight;
@@ -97,10 +98,12 @@ struct site {
 
 	struct page	**pages; /* sorted by source path */
 	size_t		 npages;
+	size_t		 pages_cap;
 	struct page	*home;
 	struct page	*news;	/* the news section, or NULL */
 	struct asset	*assets;
 	size_t		 nassets;
+	size_t		 assets_cap;
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
 
@@ -126,6 +129,9 @@ struct site {
 int	site_load(struct site *, const char *dir, int drafts,
 	    const char *today);
 void	site_release(struct site *);
+
+/* The page made from source file `src` ("news/a.md"), or NULL. */
+struct page *site_page(const struct site *, const char *src);
 
 /* Record that the output file `out` will exist (generated files). */
 void	site_add_output(struct site *, const char *out);

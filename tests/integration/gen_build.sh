@@ -69,7 +69,8 @@ $GEN zip content/center -i "$work/again" -o "$work/b.zip" -q
 check "two ZIPs of the same tree are identical" cmp "$work/a.zip" "$work/b.zip"
 mkdir "$work/unz"
 (cd "$work/unz" && unzip -q ../a.zip)
-check "the ZIP unpacks to the same tree" diff -r "$out" "$work/unz"
+check "the ZIP unpacks to the same tree (but gen's marker)" diff -r -x .gen-output "$out" "$work/unz"
+check "the marker is not in the ZIP" test ! -e "$work/unz/.gen-output"
 check "gen zip refuses a missing tree" sh -c "! $GEN zip -i '$work/nothing' -o '$work/n.zip' -q 2>/dev/null"
 
 # The other layout pattern, with news spread over several list pages:
@@ -92,6 +93,16 @@ check "page 1 links on to page 2" grep -q 'href="page/2/index.html" rel="next"' 
 check "the current page number is marked" grep -q 'aria-current="page">2<' "$side/news/page/2/index.html"
 n1=$(grep -c 'class="entry-link"' "$side/news/index.html")
 check "two items on a list page ($n1)" test "$n1" -eq 2
+
+# --- the output folder is gen's own ------------------------------------
+mkdir -p "$work/mine" && echo keep >"$work/mine/notes.txt"
+check "refuses to replace a folder gen did not write" sh -c "! $GEN build content/center -o '$work/mine' -q 2>/dev/null"
+check "and leaves it alone" grep -q keep "$work/mine/notes.txt"
+check "refuses the site folder itself" sh -c "! $GEN build content/center -o content/center -q 2>/dev/null"
+check "refuses a folder holding the site" sh -c "! $GEN build content/center -o content -q 2>/dev/null"
+check "refuses the current folder" sh -c "! $GEN build content/center -o . -q 2>/dev/null"
+check "refuses a folder inside the site" sh -c "! $GEN build content/center -o content/center/out -q 2>/dev/null"
+check "the site is still there" test -s content/center/site.yaml
 
 # --- the command line ------------------------------------------------
 check "gen --help" sh -c "$GEN --help | grep -q 'build \[SITE_DIR\]'"
