@@ -98,20 +98,28 @@ archive_zip(const char *tree, const char *zipfile, int quiet)
 {
 	struct zctx z;
 	struct buf tmp = BUF_INIT;
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	int zerr, rc = 1;
 
 	memset(&z, 0, sizeof(z));
 	buf_init(&z.err);
 	z.tree = tree;
-	/* 1980-01-01 00:00 in MS-DOS form, unless SOURCE_DATE_EPOCH. */
+	/* 1980-01-01 00:00 in MS-DOS form, unless SOURCE_DATE_EPOCH sets
+	 * the time (in Japan); MS-DOS dates end with 2107. */
 	z.ddate = (0 << 9) | (1 << 5) | 1;
 	z.dtime = 0;
-	if (sde != NULL && *sde != '\0') {
-		time_t t = (time_t)strtoll(sde, NULL, 10);
+	if (getenv("SOURCE_DATE_EPOCH") != NULL) {
 		struct tm tm;
 
-		gmtime_r(&t, &tm);
+		if (build_time(&tm) == -1)
+			return 2;
+		if (tm.tm_year > 207) {
+			tm.tm_year = 207;
+			tm.tm_mon = 11;
+			tm.tm_mday = 31;
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_sec = 58;
+		}
 		if (tm.tm_year >= 80) {
 			z.ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) |
 			    ((tm.tm_mon + 1) << 5) | tm.tm_mday);

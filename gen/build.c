@@ -126,9 +126,11 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 			break;
 	}
 	if (i == nb) {
-		site_error(s, "%s/site.yaml: theme '%s' not found (looked in "
-		    "%s/themes, %s, %s/themes; use --theme-dir DIR)", s->dir,
-		    s->theme, s->dir, tried, GEN_DATADIR);
+		buf_reset(&d);
+		for (i = 0; i < nb; i++)
+			buf_printf(&d, "%s%s", i ? ", " : "", bases[i]);
+		site_error(s, "%s/site.yaml: theme '%s' not found in any of %s "
+		    "(use --theme-dir DIR)", s->dir, s->theme, d.ptr);
 		free(tried);
 		buf_release(&a);
 		buf_release(&d);
@@ -144,6 +146,46 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 	t->set = tmpl_set_new(theme_loader, t);
 	tmpl_set_strict(t->set, 1);
 	return 0;
+}
+
+/* Ids the theme's templates write literally (id="main"), which headings
+ * must not take. */
+static void
+theme_ids(struct theme *t, struct site *s)
+{
+	static const char *const dirs[] = { "layouts", "partials" };
+	struct buf dir = BUF_INIT, f = BUF_INIT, text = BUF_INIT, e = BUF_INIT;
+	char **names = NULL;
+	size_t d;
+	long n, i;
+
+	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		buf_reset(&dir);
+		buf_printf(&dir, "%s/%s", t->dir, dirs[d]);
+		if ((n = fs_list(dir.ptr, &names, &e)) < 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			const char *p, *q;
+
+			buf_reset(&f);
+			buf_reset(&text);
+			buf_printf(&f, "%s/%s", dir.ptr, names[i]);
+			if (buf_read_file(&text, f.ptr) == -1)
+				continue;
+			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
+			    p = q) {
+				p += 5;
+				q = p + strcspn(p, "\"{");
+				if (*q == '"' && q > p)
+					site_reserve_id(s, p, (size_t)(q - p));
+			}
+		}
+		fs_list_free(names, n);
+	}
+	buf_release(&dir);
+	buf_release(&f);
+	buf_release(&text);
+	buf_release(&e);
 }
 
 static void
@@ -162,20 +204,40 @@ theme_close(struct theme *t)
  * Template data
  * ---------------------------------------------------------------- */
 
-void
-build_today(char out[11])
+int
+build_time(struct tm *tm)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = time(NULL);
+	long long v;
+	char *end;
+	time_t t;
+
+	if (sde != NULL && *sde != '\0') {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		/* Up to the year 9999, so that dates keep four digits. */
+		if (errno != 0 || *end != '\0' || v < 0 || v > 253402300799LL) {
+			fprintf(stderr, "gen: SOURCE_DATE_EPOCH '%s' is not a "
+			    "number of seconds since 1970\n", sde);
+			return -1;
+		}
+		t = (time_t)v;
+	} else
+		t = time(NULL);
+	t += 9 * 3600;		/* Japan Standard Time, no DST */
+	if (gmtime_r(&t, tm) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+build_today(char out[11])
+{
 	struct tm tm;
 
-	if (sde != NULL && *sde != '\0')
-		now = (time_t)strtoll(sde, NULL, 10);
-	else
-		now += 9 * 3600;	/* Japan Standard Time, no DST */
-	gmtime_r(&now, &tm);
-	if (strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-		memcpy(out, "1970-01-01", 11);
+	if (build_time(&tm) == -1 || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		return -1;
+	return 0;
 }
 
 /* "2026-04-01" as "2026年4月1日". */
@@ -196,7 +258,7 @@ rel(const char *from_dir, const char *to)
 	struct buf b = BUF_INIT;
 	json_t *j;
 
-	path_relative(&b, from_dir, to);
+	path_relative_url(&b, from_dir, to);
 	j = json_stringn(b.ptr, b.len);
 	buf_release(&b);
 	return j;
@@ -270,11 +332,12 @@ item_json(const struct page *p, const char *dir)
 	    "description", str_or_empty(p->description));
 }
 
-/* Whether an item shows in lists: not expired. */
+/* Whether item p shows in a list on page `on`: not expired, and no
+ * members page on a public one (not even its title). */
 static int
-listed(const struct page *p)
+listed(const struct page *p, const struct page *on)
 {
-	return !p->expired;
+	return !p->expired && (!p->members || on->members);
 }
 
 /* The data for one output file of page p, written in folder `dir`. */
@@ -344,7 +407,8 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 		size_t n = 0;
 
 		for (i = 0; i < s->news->nkids && n < 5; i++) {
-			if (!s->news->kids[i]->news || !listed(s->news->kids[i]))
+			if (!s->news->kids[i]->news ||
+			    !listed(s->news->kids[i], p))
 				continue;
 			json_array_append_new(news, item_json(s->news->kids[i],
 			    dir));
@@ -433,7 +497,7 @@ write_section(struct ctx *c, struct page *p)
 
 	items = xcalloc(p->nkids + 1, sizeof(*items));
 	for (i = 0; i < p->nkids; i++)
-		if (listed(p->kids[i]))
+		if (listed(p->kids[i], p))
 			items[n++] = p->kids[i];
 	per = p == s->news ? (size_t)s->per_page : (n ? n : 1);
 	npages = n ? (n + per - 1) / per : 1;
@@ -484,11 +548,12 @@ write_section(struct ctx *c, struct page *p)
 			if (k > 1) {
 				/* "お知らせ（2ページ目）" in the title. */
 				json_t *jp = json_object_get(d, "page");
-				char t[512];
+				struct buf t = BUF_INIT;
 
-				snprintf(t, sizeof(t), "%s（%zuページ目）",
-				    p->title, k);
-				json_object_set_new(jp, "title", json_string(t));
+				buf_printf(&t, "%s（%zuページ目）", p->title, k);
+				json_object_set_new(jp, "title",
+				    json_stringn(t.ptr, t.len));
+				buf_release(&t);
 			}
 		}
 		render_to(c, layout_of(p), d, out.ptr, p->file);
@@ -508,7 +573,7 @@ register_pages(struct site *s)
 	if (s->news == NULL)
 		return;
 	for (i = 0; i < s->news->nkids; i++)
-		n += listed(s->news->kids[i]);
+		n += listed(s->news->kids[i], s->news);
 	for (k = 2; (k - 1) * (size_t)s->per_page < n; k++) {
 		struct buf b = BUF_INIT;
 
@@ -552,7 +617,7 @@ write_alias(struct ctx *c, const struct page *p, const char *out)
 	struct buf html = BUF_INIT, dir = BUF_INIT, to = BUF_INIT;
 
 	path_dirname(&dir, out);
-	path_relative(&to, dir.ptr, p->out);
+	path_relative_url(&to, dir.ptr, p->out);
 	BUF_PUTSL(&html, "<!DOCTYPE html>\n<html lang=\"");
 	esc_html(&html, c->site->language, strlen(c->site->language));
 	BUF_PUTSL(&html, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
@@ -575,7 +640,8 @@ write_alias(struct ctx *c, const struct page *p, const char *out)
 	buf_release(&to);
 }
 
-/* Alias output paths: "/old/page/" -> "old/page/index.html". */
+/* Alias output paths: "/old/page/" -> "old/page/index.html"; under
+ * members/ for a members page (the alias page bears its title). */
 static int
 alias_out(const struct page *p, size_t i, struct buf *out)
 {
@@ -583,6 +649,8 @@ alias_out(const struct page *p, size_t i, struct buf *out)
 
 	if (*a == '/')
 		a++;
+	if (p->members && strncmp(a, "members/", 8) != 0)
+		BUF_PUTSL(out, "members/");
 	if (path_normalize(out, a, strlen(a)) == -1 || out->len == 0)
 		return -1;
 	if (out->ptr[out->len - 1] == '/')
@@ -813,6 +881,7 @@ build_run(const struct build_opts *o)
 	if (theme_open(&theme, o, &s) == 0) {
 		have_theme = 1;
 		check_layouts(&s, &theme);
+		theme_ids(&theme, &s);
 	}
 
 	/* Everything gen writes besides pages and assets, so that links
@@ -898,6 +967,7 @@ build_run(const struct build_opts *o)
 		fs_remove_tree(tmp.ptr, &b);
 		goto out;
 	}
+	fputs(s.err.ptr, stderr);	/* what the swap left behind, if anything */
 	if (!o->quiet)
 		printf("gen: wrote %zu pages and %zu files to %s\n", written,
 		    s.nassets + theme.nassets, out.ptr);

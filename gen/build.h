@@ -28,8 +28,15 @@ struct build_opts {
 /* Returns the process exit status: 0, or 1 with messages on stderr. */
 int	build_run(const struct build_opts *);
 
-/* Today's date in Japan (UTC+9) as YYYY-MM-DD, or the date of
- * SOURCE_DATE_EPOCH when that is set (reproducible builds). */
-void	build_today(char out[11]);
+/*
+ * The time of the build in Japan (UTC+9), broken down: now, or
+ * SOURCE_DATE_EPOCH when that is set (reproducible builds).  -1, with a
+ * message on stderr, when SOURCE_DATE_EPOCH is not a number of seconds.
+ */
+struct tm;
+int	build_time(struct tm *);
+
+/* Its date as YYYY-MM-DD.  0 or -1 (as above). */
+int	build_today(char out[11]);
 
 #endif

@@ -103,6 +103,7 @@ write_atom(struct site *s, const char *out, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	const struct page *items[FEEDS_ATOM_MAX];
+	struct buf u = BUF_INIT;
 	size_t i, n = 0;
 	int rc;
 
@@ -140,7 +141,9 @@ write_atom(struct site *s, const char *out, struct buf *err)
 		xml_text(&b, p->title);
 		BUF_PUTSL(&b, "</title>\n    <link rel=\"alternate\" "
 		    "type=\"text/html\" href=\"");
-		esc_href(&b, p->out, strlen(p->out));
+		buf_reset(&u);
+		url_encode_path(&u, p->out, strlen(p->out));
+		esc_xml(&b, u.ptr, u.len);
 		BUF_PUTSL(&b, "\"/>\n    <id>");
 		put_id(&b, s, p->out);
 		buf_printf(&b, "</id>\n    <updated>%sT00:00:00+09:00</updated>\n",
@@ -155,13 +158,14 @@ write_atom(struct site *s, const char *out, struct buf *err)
 	BUF_PUTSL(&b, "</feed>\n");
 	rc = put(out, "feed.xml", &b, err);
 	buf_release(&b);
+	buf_release(&u);
 	return rc;
 }
 
 static int
 write_sitemap(struct site *s, const char *out, struct buf *err)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, u = BUF_INIT;
 	size_t i;
 	int rc;
 
@@ -174,7 +178,10 @@ write_sitemap(struct site *s, const char *out, struct buf *err)
 			continue;
 		BUF_PUTSL(&b, "  <url><loc>");
 		esc_xml(&b, s->base_url, strlen(s->base_url));
-		esc_href(&b, p->outdir, strlen(p->outdir));
+		/* A sitemap wants URIs: non-ASCII percent-encoded too. */
+		buf_reset(&u);
+		esc_url_path(&u, p->outdir, strlen(p->outdir));
+		esc_xml(&b, u.ptr, u.len);
 		BUF_PUTSL(&b, "</loc>");
 		if (p->date != NULL)
 			buf_printf(&b, "<lastmod>%s</lastmod>", p->date);
@@ -183,6 +190,7 @@ write_sitemap(struct site *s, const char *out, struct buf *err)
 	BUF_PUTSL(&b, "</urlset>\n");
 	rc = put(out, "sitemap.xml", &b, err);
 	buf_release(&b);
+	buf_release(&u);
 	return rc;
 }
 

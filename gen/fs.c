@@ -128,8 +128,13 @@ fs_remove_tree(const char *path, struct buf *err)
 {
 	struct stat st;
 
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -1;
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		buf_printf(err, "%s: cannot remove: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
 	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) == -1) {
 		buf_printf(err, "%s: cannot remove: %s\n", path,
 		    strerror(errno));
@@ -187,8 +192,14 @@ int
 fs_swap_into(const char *tmp, const char *dst, struct buf *err)
 {
 	if (fs_is_dir(dst)) {
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0)
-			return fs_remove_tree(tmp, err);
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+			/* The new tree is in place; the old one is left
+			 * behind at tmp only if removing it fails. */
+			if (fs_remove_tree(tmp, err) == -1)
+				buf_printf(err, "%s: written, but its previous "
+				    "version is left in %s\n", dst, tmp);
+			return 0;
+		}
 		if (errno != EINVAL && errno != ENOSYS) {
 			buf_printf(err, "%s: cannot replace: %s\n", dst,
 			    strerror(errno));

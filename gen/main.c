@@ -128,7 +128,8 @@ cmd_build(int argc, char *argv[])
 		buf_printf(&out, "public/%s", name);
 		o.out_dir = out.ptr;
 	}
-	build_today(today);
+	if (build_today(today) == -1)
+		return 2;
 	o.today = today;
 	rc = build_run(&o);
 	free(name);

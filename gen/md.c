@@ -19,7 +19,7 @@
 struct rend {
 	struct md_doc	*doc;
 	struct buf	*out;		/* doc->html, or hhtml in a heading */
-	const char	*src;		/* the whole body, for line numbers */
+	const char	*src;		/* the body as parsed, for line numbers */
 	size_t		 len;
 	size_t		 first_line;
 	const char	*file;
@@ -35,8 +35,10 @@ struct rend {
 	int		 softbr;	/* a soft break waits for the next text */
 	uint32_t	 last_cp;	/* last character of text written */
 	size_t		 pos;		/* last source offset seen */
-	size_t		*lines;		/* offsets of line starts */
+	size_t		*lines;		/* offsets of line starts in src */
+	size_t		*lineno;	/* the file line each stands for */
 	size_t		 nlines;
+	size_t		 lines_cap;
 	unsigned	 ntables;
 	json_t		*toc_h2;	/* the h2 entry that h3s go under */
 };
@@ -59,7 +61,7 @@ line_at(const struct rend *r, size_t off)
 		else
 			hi = mid;
 	}
-	return r->first_line + lo;
+	return r->lineno[lo];
 }
 
 /* Note the source position of text md4c hands us, when it points into
@@ -109,8 +111,7 @@ flush_softbr(struct rend *r, const char *next, size_t n)
 	    is_wide(cp) && is_wide(r->last_cp))
 		return;
 	buf_putc(r->out, '\n');
-	if (r->hlevel)
-		buf_putc(&r->htext, ' ');
+	buf_putc(r->hlevel ? &r->htext : &r->doc->text, ' ');
 }
 
 /* Decode one entity ("&amp;", "&#12354;", "&#x3042;") into out; an
@@ -189,7 +190,19 @@ put_url(struct rend *r, const MD_ATTRIBUTE *a)
 
 	buf_reset(&r->scratch);
 	attr_text(&r->scratch, a);
-	note_pos(r, a->text);
+	if (a->text >= r->src && a->text < r->src + r->len)
+		note_pos(r, a->text);
+	else {
+		/* md4c made the URL up (escapes, entities, a reference):
+		 * the link's "](" or "][" after the last text seen. */
+		const char *q = r->src + r->pos, *end = r->src + r->len;
+
+		for (; q + 1 < end; q++)
+			if (q[0] == ']' && (q[1] == '(' || q[1] == '[')) {
+				r->pos = (size_t)(q - r->src);
+				break;
+			}
+	}
 	line = line_at(r, r->pos);
 	if (r->resolve(r->arg, r->scratch.ptr, r->scratch.len, line, &url) < 0)
 		r->rc = -1;
@@ -252,11 +265,22 @@ static void
 unique_id(struct md_doc *doc, struct buf *id)
 {
 	size_t base = id->len;
-	unsigned n = 1;
+	uintptr_t n;
+	char *key;
 
-	while (map_get(&doc->ids, id->ptr, id->len) != NULL) {
-		buf_truncate(id, base);
-		buf_printf(id, "-%u", ++n);
+	if (map_get(&doc->ids, id->ptr, id->len) != NULL) {
+		/* Go on from the last suffix this text was given, so that
+		 * many equal headings stay linear. */
+		key = xstrndup(id->ptr, base);
+		n = (uintptr_t)map_get(&doc->idnext, key, base);
+		if (n == 0)
+			n = 1;
+		do {
+			buf_truncate(id, base);
+			buf_printf(id, "-%lu", (unsigned long)++n);
+		} while (map_get(&doc->ids, id->ptr, id->len) != NULL);
+		map_put(&doc->idnext, key, base, (void *)n);
+		free(key);
 	}
 	map_put(&doc->ids, id->ptr, id->len, doc);
 }
@@ -304,16 +328,21 @@ heading_end(struct rend *r)
 	while (tl > 0 && r->htext.ptr[tl - 1] == ' ')
 		tl--;
 	buf_truncate(&r->htext, tl);
-	if ((cut = custom_id(r->htext.ptr, r->htext.len, &name, &namelen)) > 0) {
+	/* The markup (trimmed) must end with the same "{#name}" as the
+	 * text: it is plain text at the end, not inside emphasis or code. */
+	tl = r->hhtml.len;
+	while (tl > 0 && r->hhtml.ptr[tl - 1] == ' ')
+		tl--;
+	if ((cut = custom_id(r->htext.ptr, r->htext.len, &name, &namelen)) > 0 &&
+	    tl >= namelen + 3 && r->hhtml.ptr[tl - 1] == '}' &&
+	    memcmp(r->hhtml.ptr + tl - namelen - 3, "{#", 2) == 0 &&
+	    memcmp(r->hhtml.ptr + tl - namelen - 1, name, namelen) == 0) {
 		buf_add(&id, name, namelen);
 		buf_truncate(&r->htext, r->htext.len - cut);
-		/* The markup ends with the same characters (all ASCII and
-		 * none escaped), possibly followed by trailing spaces. */
-		tl = r->hhtml.len;
+		tl -= namelen + 3;
 		while (tl > 0 && r->hhtml.ptr[tl - 1] == ' ')
 			tl--;
-		if (tl >= cut)
-			buf_truncate(&r->hhtml, tl - cut);
+		buf_truncate(&r->hhtml, tl);
 	} else
 		md_slug(&id, r->htext.ptr, r->htext.len);
 	unique_id(r->doc, &id);
@@ -691,8 +720,11 @@ line_len(const char *s, const char *end)
 	return nl ? (size_t)(nl - s) : (size_t)(end - s);
 }
 
-/* The fence a line opens or closes ("```", "~~~~"...): its char and
- * length, or 0. */
+/*
+ * The fence a line opens or closes ("```", "~~~~"...): its char and
+ * length, or 0.  As in CommonMark, a backtick fence's info string holds
+ * no backtick (so "```x``` is code" is a line of text, not a fence).
+ */
 static size_t
 fence_of(const char *s, size_t n, char *ch)
 {
@@ -705,6 +737,8 @@ fence_of(const char *s, size_t n, char *ch)
 	for (k = i; k < n && s[k] == s[i]; k++)
 		;
 	if (k - i < 3)
+		return 0;
+	if (s[i] == '`' && memchr(s + k, '`', n - k) != NULL)
 		return 0;
 	*ch = s[i];
 	return k - i;
@@ -737,101 +771,92 @@ acc_of(const char *s, size_t n, const char **title, size_t *tlen)
 	return ACC_OPEN;
 }
 
+/* Append one line of the rewritten source and the source line it
+ * stands for. */
 static void
-parse_md(struct rend *r, const char *s, size_t n)
+emit_line(struct rend *r, struct buf *x, const char *s, size_t n,
+    size_t line)
 {
-	MD_PARSER p = {
-		.abi_version = 0,
-		.flags = MD_FLAGS,
-		.enter_block = enter_block,
-		.leave_block = leave_block,
-		.enter_span = enter_span,
-		.leave_span = leave_span,
-		.text = text,
-	};
-
-	if (n == 0)
-		return;
-	if (md_parse(s, (MD_SIZE)n, &p, r) != 0) {
-		buf_printf(r->err, "%s:%zu: cannot parse Markdown\n", r->file,
-		    line_at(r, (size_t)(s - r->src)));
-		r->rc = -1;
+	if (r->nlines == r->lines_cap) {
+		r->lines_cap = r->lines_cap ? r->lines_cap * 2 : 256;
+		r->lines = xreallocarray(r->lines, r->lines_cap,
+		    sizeof(*r->lines));
+		r->lineno = xreallocarray(r->lineno, r->lines_cap,
+		    sizeof(*r->lineno));
 	}
-	if (r->softbr)
-		flush_softbr(r, NULL, 0);
+	r->lines[r->nlines] = x->len;
+	r->lineno[r->nlines++] = line;
+	buf_add(x, s, n);
+	buf_putc(x, '\n');
 }
 
 /*
- * Render [s, end): Markdown runs between accordion blocks, each block's
- * inside rendered the same way.  Fenced code is skipped when looking for
- * the ":::" lines.
+ * Rewrite the accordion lines as HTML blocks, one source line for one
+ * line (plus a blank line after each, which ends the HTML block so that
+ * what follows is Markdown again), so that the whole body is parsed as
+ * one document: link reference definitions reach into accordions, and
+ * every line keeps its number.  Fenced code is left alone.
  */
 static void
-render_range(struct rend *r, const char *s, const char *end, int depth)
+rewrite_accordions(struct rend *r, const char *src, size_t len,
+    struct buf *x)
 {
-	const char *run = s, *p = s, *title = NULL, *open = NULL, *inner = NULL;
-	size_t n, tlen = 0, flen = 0, k;
+	const char *p, *end = src + len, *title;
+	size_t n, tlen, flen = 0, line = r->first_line, depth = 0;
+	size_t open[MD_MAX_ACCORDION_DEPTH];
+	struct buf h = BUF_INIT;
 	char fch = 0, c;
-	int level = 0;
 
-	for (; p < end; p += n + (p + n < end)) {
+	for (p = src; p < end; p += n + (p + n < end), line++) {
 		n = line_len(p, end);
 		if (flen > 0) {
-			if ((k = fence_of(p, n, &c)) >= flen && c == fch)
+			if (fence_of(p, n, &c) >= flen && c == fch)
 				flen = 0;
-			continue;
-		}
-		if ((flen = fence_of(p, n, &fch)) > 0)
-			continue;
-		switch (acc_of(p, n, level == 0 ? &title : &(const char *){0},
-		    level == 0 ? &tlen : &(size_t){0})) {
+		} else if ((flen = fence_of(p, n, &fch)) > 0) {
+			/* a fence opens */
+		} else switch (acc_of(p, n, &title, &tlen)) {
 		case ACC_OPEN:
-			if (level++ == 0) {
-				open = p;
-				inner = p + n + (p + n < end);
-			}
-			break;
-		case ACC_CLOSE:
-			if (level == 0) {
-				buf_printf(r->err, "%s:%zu: ':::' closes no "
-				    "accordion (open one with ':::details "
-				    "TITLE')\n", r->file,
-				    line_at(r, (size_t)(p - r->src)));
-				r->rc = -1;
-				break;
-			}
-			if (--level > 0)
-				break;
-			if (depth >= MD_MAX_ACCORDION_DEPTH) {
+			if (depth == MD_MAX_ACCORDION_DEPTH) {
 				buf_printf(r->err, "%s:%zu: accordions nested "
-				    "deeper than %d\n", r->file,
-				    line_at(r, (size_t)(open - r->src)),
+				    "deeper than %d\n", r->file, line,
 				    MD_MAX_ACCORDION_DEPTH);
 				r->rc = -1;
-				return;
+				break;
 			}
-			parse_md(r, run, (size_t)(open - run));
-			BUF_PUTSL(r->out, "<details class=\"accordion\">\n<summary>");
-			esc_html(r->out, title, tlen);
-			BUF_PUTSL(r->out, "</summary>\n<div class=\"accordion-body\">\n");
+			open[depth++] = line;
+			buf_reset(&h);
+			BUF_PUTSL(&h, "<details class=\"accordion\"><summary>");
+			esc_html(&h, title, tlen);
+			BUF_PUTSL(&h, "</summary><div class=\"accordion-body\">");
+			emit_line(r, x, h.ptr, h.len, line);
+			emit_line(r, x, "", 0, line);
 			buf_add(&r->doc->text, title, tlen);
 			buf_putc(&r->doc->text, '\n');
-			render_range(r, inner, p, depth + 1);
-			BUF_PUTSL(r->out, "</div>\n</details>\n");
-			run = p + n + (p + n < end);
-			break;
+			continue;
+		case ACC_CLOSE:
+			if (depth == 0) {
+				buf_printf(r->err, "%s:%zu: ':::' closes no "
+				    "accordion (open one with ':::details "
+				    "TITLE')\n", r->file, line);
+				r->rc = -1;
+				break;
+			}
+			depth--;
+			emit_line(r, x, "</div></details>", 16, line);
+			emit_line(r, x, "", 0, line);
+			continue;
 		case ACC_NONE:
 			break;
 		}
+		emit_line(r, x, p, n, line);
 	}
-	if (level > 0) {
+	while (depth > 0) {
 		buf_printf(r->err, "%s:%zu: accordion ':::details' is not "
 		    "closed (end it with a line ':::')\n", r->file,
-		    line_at(r, (size_t)(open - r->src)));
+		    open[--depth]);
 		r->rc = -1;
-		return;
 	}
-	parse_md(r, run, (size_t)(end - run));
+	buf_release(&h);
 }
 
 void
@@ -842,6 +867,7 @@ md_doc_init(struct md_doc *d)
 	d->toc = json_array();
 	d->nheadings = 0;
 	memset(&d->ids, 0, sizeof(d->ids));
+	memset(&d->idnext, 0, sizeof(d->idnext));
 }
 
 void
@@ -852,6 +878,7 @@ md_doc_release(struct md_doc *d)
 	json_decref(d->toc);
 	d->toc = NULL;
 	map_release(&d->ids);
+	map_release(&d->idnext);
 }
 
 void
@@ -864,14 +891,21 @@ int
 md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
     size_t first_line, md_resolver resolve, void *arg, struct buf *err)
 {
+	MD_PARSER p = {
+		.abi_version = 0,
+		.flags = MD_FLAGS,
+		.enter_block = enter_block,
+		.leave_block = leave_block,
+		.enter_span = enter_span,
+		.leave_span = leave_span,
+		.text = text,
+	};
+	struct buf x = BUF_INIT;
 	struct rend r;
-	size_t i, cap = 64;
 
 	memset(&r, 0, sizeof(r));
 	r.doc = doc;
 	r.out = &doc->html;
-	r.src = src;
-	r.len = len;
 	r.first_line = first_line;
 	r.file = file;
 	r.resolve = resolve;
@@ -880,18 +914,21 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 	buf_init(&r.hhtml);
 	buf_init(&r.htext);
 	buf_init(&r.scratch);
-	r.lines = xmalloc(cap * sizeof(*r.lines));
-	r.lines[r.nlines++] = 0;
-	for (i = 0; i < len; i++) {
-		if (src[i] != '\n')
-			continue;
-		if (r.nlines == cap)
-			r.lines = xreallocarray(r.lines, cap *= 2,
-			    sizeof(*r.lines));
-		r.lines[r.nlines++] = i + 1;
+	rewrite_accordions(&r, src, len, &x);
+	if (r.nlines == 0)
+		emit_line(&r, &x, "", 0, first_line);
+	r.src = x.ptr;
+	r.len = x.len;
+	if (md_parse(x.ptr, (MD_SIZE)x.len, &p, &r) != 0) {
+		buf_printf(err, "%s:%zu: cannot parse Markdown\n", file,
+		    first_line);
+		r.rc = -1;
 	}
-	render_range(&r, src, src + len, 0);
+	if (r.softbr)
+		flush_softbr(&r, NULL, 0);
 	free(r.lines);
+	free(r.lineno);
+	buf_release(&x);
 	buf_release(&r.hhtml);
 	buf_release(&r.htext);
 	buf_release(&r.scratch);

@@ -42,6 +42,7 @@ struct md_doc {
 	json_t		*toc;	/* [{id, text, children: [{id, text}]}] */
 	size_t		 nheadings; /* h2 and h3 in toc */
 	struct map	 ids;	/* ids used on the page */
+	struct map	 idnext; /* heading text -> last suffix given */
 };
 
 void	md_doc_init(struct md_doc *);

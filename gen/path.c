@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "path.h"
 
 int
@@ -80,4 +81,14 @@ str_endswith(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+void
+path_relative_url(struct buf *out, const char *from_dir, const char *to)
+{
+	struct buf rel = BUF_INIT;
+
+	path_relative(&rel, from_dir, to);
+	url_encode_path(out, rel.ptr, rel.len);
+	buf_release(&rel);
 }

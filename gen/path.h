@@ -25,6 +25,11 @@ int	path_normalize(struct buf *out, const char *p, size_t n);
  */
 void	path_relative(struct buf *out, const char *from_dir, const char *to);
 
+/* The same as a URL: each segment percent-encoded where a file name
+ * holds what a URL path may not ('%', '#', '?', spaces...). */
+void	path_relative_url(struct buf *out, const char *from_dir,
+	    const char *to);
+
 /* Append the directory part of `p` with its trailing slash ("" if none). */
 void	path_dirname(struct buf *out, const char *p);
 

@@ -1163,6 +1163,10 @@ site_release(struct site *s)
 	free(s->datafiles);
 	free_menu(s->menu, s->nmenu);
 	free_menu(s->footer, s->nfooter);
+	for (i = 0; i < s->nreserved; i++)
+		free(s->reserved[i]);
+	free(s->reserved);
+	map_release(&s->reserved_ids);
 	map_release(&s->by_src);
 	map_release(&s->by_path);
 	map_release(&s->by_asset);
@@ -1278,7 +1282,7 @@ site_resolve(struct site *s, const struct page *p, const char *url,
 		    s->dir);
 		goto out;
 	}
-	path_relative(out, p->outdir, dest);
+	path_relative_url(out, p->outdir, dest);
 	buf_add(out, url + plen, len - plen);
 	rc = 0;
 out:
@@ -1286,6 +1290,16 @@ out:
 	buf_release(&target);
 	buf_release(&joined);
 	return rc;
+}
+
+void
+site_reserve_id(struct site *s, const char *id, size_t len)
+{
+	if (map_add(&s->reserved_ids, id, len, s, NULL) == -1)
+		return;
+	s->reserved = xreallocarray(s->reserved, s->nreserved + 1,
+	    sizeof(char *));
+	s->reserved[s->nreserved++] = xstrndup(id, len);
 }
 
 static int
@@ -1301,17 +1315,30 @@ resolve_cb(void *arg, const char *url, size_t len, size_t line,
 int
 site_render_markdown(struct site *s)
 {
-	struct buf e = BUF_INIT;
-	size_t i;
+	struct buf e = BUF_INIT, id = BUF_INIT;
+	size_t i, j, nmenu = s->nmenu + s->nfooter;
 	int rc = 0;
 
+	/* The menu's ids: menu-N and submenu-menu-N, N counting entries
+	 * and their children. */
+	for (i = 0; i < s->nmenu; i++)
+		nmenu += s->menu[i].nkids;
+	for (i = 1; i <= nmenu; i++) {
+		buf_reset(&id);
+		buf_printf(&id, "menu-%zu", i);
+		site_reserve_id(s, id.ptr, id.len);
+		buf_reset(&id);
+		buf_printf(&id, "submenu-menu-%zu", i);
+		site_reserve_id(s, id.ptr, id.len);
+	}
+	buf_release(&id);
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		void *arg[2] = { p, s };
 
 		/* Ids the layouts use themselves. */
-		md_doc_reserve_id(&p->doc, "main");
-		md_doc_reserve_id(&p->doc, "top");
+		for (j = 0; j < s->nreserved; j++)
+			md_doc_reserve_id(&p->doc, s->reserved[j]);
 		if (md_render(&p->doc, p->text.ptr + p->body_off,
 		    p->text.len - p->body_off, p->file, p->body_line,
 		    resolve_cb, arg, &e) == -1)

@@ -117,6 +117,10 @@ struct site {
 	struct map	 by_asset;	/* "about/x.svg" -> asset */
 	struct map	 outputs;	/* every output file -> non-NULL */
 
+	char		**reserved;	/* ids headings may not take */
+	size_t		 nreserved;
+	struct map	 reserved_ids;
+
 	struct buf	 err;		/* messages, one per line */
 	size_t		 nerr;
 };
@@ -145,7 +149,11 @@ void	site_add_output(struct site *, const char *out);
 int	site_resolve(struct site *, const struct page *p, const char *url,
 	    size_t len, size_t line, struct buf *out);
 
-/* Render every page's Markdown (links resolved).  0 or -1. */
+/* Keep headings from taking `id` (one the theme writes). */
+void	site_reserve_id(struct site *, const char *id, size_t len);
+
+/* Render every page's Markdown (links resolved).  0 or -1.  Reserves
+ * the menu's ids and those given to site_reserve_id() first. */
 int	site_render_markdown(struct site *);
 
 /* printf-like: add a message line to site->err. */

@@ -185,3 +185,21 @@ esc_href(struct buf *b, const char *s, size_t n)
 			buf_putc(b, c);
 	}
 }
+
+void
+url_encode_path(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f || strchr("\"#%<>?[\\]^`{|}", c) != NULL) {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		} else
+			buf_putc(b, c);
+	}
+}

@@ -32,6 +32,14 @@ void	esc_url_path(struct buf *, const char *, size_t);
 void	esc_href(struct buf *, const char *, size_t);
 
 /*
+ * url_encode_path() turns a file path ("a b/100%.pdf") into the path of a
+ * URL ("a%20b/100%25.pdf"): it percent-encodes what would end the path or
+ * change its meaning ('%', '#', '?', spaces, controls, and characters a
+ * URL may not hold raw) and keeps '/' and non-ASCII text as it is.
+ */
+void	url_encode_path(struct buf *, const char *, size_t);
+
+/*
  * A URL is "safe" for an href when it is relative or its scheme is one
  * of http, https, mailto or tel (case-insensitive).  Used wherever a URL
  * comes from input that is not trusted content.

@@ -109,6 +109,7 @@ check "gen --help" sh -c "$GEN --help | grep -q 'build \[SITE_DIR\]'"
 check "gen build --help names every option" sh -c "$GEN build --help | grep -q -- '--drafts' && $GEN build --help | grep -q -- '--output'"
 check "gen zip --help" sh -c "$GEN zip --help | grep -q -- '--input'"
 check "gen --version" sh -c "$GEN --version | grep -q '^gen (Kakehashi) '"
+check "a malformed SOURCE_DATE_EPOCH is refused" sh -c "SOURCE_DATE_EPOCH=soon $GEN build content/center -o '$work/sde' -q 2>&1 | grep -q 'SOURCE_DATE_EPOCH'"
 check "unknown command exits 2" sh -c "$GEN frobnicate 2>/dev/null; test \$? -eq 2"
 
 # --- errors leave the previous output alone ---------------------------
@@ -171,7 +172,27 @@ cat >>"$fx/_index.md" <<'MD'
 [root link](/about/) [md link](about/_index.md#見出し) [dir link](about/)
 [outside](https://example.go.jp/) [mail](mailto:a@example.go.jp) [anchor](#top)
 MD
+# A members section with an attachment, beside a public section.
+mkdir -p "$fx/secret" "$fx/about/files"
+printf -- '---\ntitle: 会員向け\naccess: members\n---\n\n[議事録](minutes.pdf)\n' >"$fx/secret/_index.md"
+printf -- '---\ntitle: 内部資料\n---\n\n本文\n' >"$fx/secret/inner.md"
+printf '%%PDF-1.4\n' >"$fx/secret/minutes.pdf"
+printf '%%PDF-1.4\n' >"$fx/about/files/a b#1.pdf"
+printf -- '---\ntitle: 内部限定\naccess: members\n---\n\n本文\n' >"$fx/about/private.md"
+cat >>"$fx/about/_index.md" <<'MD'
+
+[添付](files/a%20b%231.pdf)
+MD
 check "fixture with links builds" build_fx
+check "a members section is written under members/" test -s "$work/fxout/members/secret/index.html"
+check "its pages inherit access" test -s "$work/fxout/members/secret/inner/index.html"
+check "its attachment too" test -s "$work/fxout/members/secret/minutes.pdf"
+check "and not in the public tree" test ! -e "$work/fxout/secret/minutes.pdf"
+check "the link to it follows" grep -q 'href="minutes.pdf"' "$work/fxout/members/secret/index.html"
+check "a file name with '#' and a space is percent-encoded" grep -q 'href="files/a%20b%231.pdf"' "$work/fxout/about/index.html"
+check "a members page in a public section goes under members/" test -s "$work/fxout/members/about/private/index.html"
+check "and is not listed on the public section's page" sh -c "! grep -q '内部限定' '$work/fxout/about/index.html'"
+check "fixture with links builds (2)" build_fx
 h=$work/fxout/index.html
 check "site-root link made relative and names the file" grep -q 'href="about/index.html"' "$h"
 check ".md link rewritten, anchor kept" grep -q 'href="about/index.html#見出し"' "$h"

@@ -99,7 +99,7 @@ main(void)
 	test_cond("no space between Japanese lines", has("前の行次の行 and\nnext"));
 
 	render("intro\n\n:::details 質問です\n答え **太字**\n:::\n\nafter\n", 1);
-	test_cond("accordion", has("<details class=\"accordion\">\n<summary>質問です</summary>\n<div class=\"accordion-body\">\n<p>答え <strong>太字</strong></p>\n</div>\n</details>"));
+	test_cond("accordion", has("<details class=\"accordion\"><summary>質問です</summary><div class=\"accordion-body\">\n<p>答え <strong>太字</strong></p>\n</div></details>"));
 	test_cond("text after the accordion", has("<p>after</p>"));
 
 	render(":::details 外\n:::details 内\nx\n:::\n:::\n", 1);
@@ -111,6 +111,29 @@ main(void)
 	test_cond("unclosed accordion fails", render("x\n\n:::details 質問\n答え\n", 10) == -1);
 	test_cond("with its line", strstr(err.ptr, "t.md:12: accordion") != NULL);
 	test_cond("stray close fails", render("x\n:::\n", 1) == -1);
+
+	render(":::details Q & A\n[ref][r]\n:::\n\n[r]: target.md\n", 1);
+	test_cond("accordion title escaped", has("<summary>Q &amp; A</summary>"));
+	test_cond("reference links reach into accordions", has("<a href=\"target/index.html\">ref</a>"));
+
+	render(":::details 質問\n```x``` is code\n:::\n", 1);
+	test_cond("inline code is not a fence", has("</div></details>") && err.len == 0);
+
+	render("[a](bad)\n\n:::details x\n", 1);
+	test_cond("links are checked even when an accordion is unclosed",
+	    strstr(log_.ptr, "1:bad;") != NULL && strstr(err.ptr, "t.md:3: accordion") != NULL);
+
+	render("line 1\n\n:::details x\ny\n:::\n\n[b](x\\_y.md)\n", 1);
+	test_cond("copied URLs get their own line", strstr(log_.ptr, "7:x_y.md;") != NULL);
+
+	render("hello\nworld\n", 1);
+	test_cond("soft breaks separate words in the plain text", strstr(doc.text.ptr, "hello world") != NULL);
+
+	render("## a\n## a\n## a\n## a-2\n", 1);
+	test_cond("repeats keep counting past taken ids", has("id=\"a-3\"") && has("id=\"a-2-2\""));
+
+	render("## Title *{#x}*\n", 1);
+	test_cond("a custom id must be plain text at the end", has("<h2 id=\"title-x\">Title <em>{#x}</em></h2>"));
 
 	render("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", 1);
 	test_cond("table in a focusable region", has("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1\">"));
