@@ -47,7 +47,10 @@ build/gen build "content/$site" -o "public/$site"
 
 mkdir -p var/nginx/tmp var/log var/run
 user=""
-[ "$(id -u)" -eq 0 ] && user="user nobody nogroup;"
+# As root, nginx's workers run as the owner of the checkout, who can read
+# the site wherever the checkout lies (a production install names its own
+# user instead).
+[ "$(id -u)" -eq 0 ] && user="user $(stat -c %U "$top") $(stat -c %G "$top");"
 # sed with | as separator: the paths are the repository's, which may hold
 # spaces but not |; refuse one that does rather than write a broken file.
 case $top in

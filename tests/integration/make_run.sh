@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 
 work=$(mktemp -d)
-# nginx's workers (nobody, when started as root) must reach the site.
+# The copy lives in a private temporary folder; nginx must reach it.
 chmod 755 "$work"
 copy=$work/repo
 cleanup() {
