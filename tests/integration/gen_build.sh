@@ -41,6 +41,12 @@ for u in $(grep -o 'href="[^"]*"' "$out/feed.xml" | sed 's/href="//; s/"$//'); d
 done
 ok "feed links exist on disk"
 
+# data/*.yaml as JSON, for scripts and open data.
+check "data/prefectures.yaml is published as JSON" node -e '
+	const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	if (d.prefectures.length !== 47 || d.prefectures[12].name !== "東京都" ||
+	    d.prefectures[12].code !== "130001") process.exit(1);' "$out/data/prefectures.json"
+
 # Drafts and expired items.
 draft=$(grep -l '^draft: true' -r content/center --include='*.md' | head -n 1)
 if [ -n "$draft" ]; then
@@ -128,7 +134,23 @@ YAML
 mkfix
 build_fx() { $GEN build "$fx" -o "$work/fxout" --theme-dir themes -q 2>"$work/err"; }
 check "fixture builds" build_fx
+check "no sitemap without a base_url" test ! -e "$work/fxout/sitemap.xml"
+check "no feed without a news section" test ! -e "$work/fxout/feed.xml"
 cp -r "$work/fxout" "$work/fxprev"
+
+# A broken theme template: its file, line and column.
+cp -r themes "$work/themes"
+printf '{{<base}}\n{{$main}}\n{{#page.title}}\n{{/main}}\n{{/base}}\n' >"$work/themes/default/layouts/page.mustache"
+printf -- '---\ntitle: ページ\n---\n本文\n' >"$fx/about/p.md"
+if $GEN build "$fx" -o "$work/fxout" --theme-dir "$work/themes" -q 2>"$work/err"; then
+	not_ok "a broken template fails the build"
+elif grep -q 'layouts/page.mustache:[0-9]*:[0-9]*: ' "$work/err"; then
+	ok "a broken template fails the build: $(head -n 1 "$work/err")"
+else
+	not_ok "a broken template's error names file:line:col"; diag <"$work/err"
+fi
+rm -f "$fx/about/p.md"
+check "previous output intact after a template error" diff -r "$work/fxprev" "$work/fxout"
 
 expect_error() {	# name, expected message (grep -E)
 	if build_fx; then
