@@ -180,6 +180,20 @@ attr_text(struct buf *out, const MD_ATTRIBUTE *a)
 	}
 }
 
+/* Write an md4c attribute as ` name="value"`, escaped; nothing when it
+ * is empty. */
+static void
+put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
+{
+	if (a->size == 0)
+		return;
+	buf_reset(&r->scratch);
+	attr_text(&r->scratch, a);
+	buf_printf(r->out, " %s=\"", name);
+	esc_html(r->out, r->scratch.ptr, r->scratch.len);
+	buf_putc(r->out, '"');
+}
+
 /* Resolve a link or image URL through the caller and write it as an
  * attribute value. */
 static void
@@ -583,13 +597,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *ud)
 		BUF_PUTSL(o, "<a href=\"");
 		put_url(r, &d->href);
 		buf_putc(o, '"');
-		if (d->title.size > 0) {
-			buf_reset(&r->scratch);
-			attr_text(&r->scratch, &d->title);
-			BUF_PUTSL(o, " title=\"");
-			esc_html(o, r->scratch.ptr, r->scratch.len);
-			buf_putc(o, '"');
-		}
+		put_attr(r, "title", &d->title);
 		buf_putc(o, '>');
 		break;
 	}
@@ -627,13 +635,7 @@ leave_span(MD_SPANTYPE type, void *detail, void *ud)
 			const MD_SPAN_IMG_DETAIL *d = detail;
 
 			buf_putc(o, '"');
-			if (d->title.size > 0) {
-				buf_reset(&r->scratch);
-				attr_text(&r->scratch, &d->title);
-				BUF_PUTSL(o, " title=\"");
-				esc_html(o, r->scratch.ptr, r->scratch.len);
-				buf_putc(o, '"');
-			}
+			put_attr(r, "title", &d->title);
 			buf_putc(o, '>');
 		}
 		return 0;

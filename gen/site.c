@@ -738,50 +738,37 @@ walk(struct site *s, const char *rel, int depth)
  * Tree, access, outputs, sorting
  * ---------------------------------------------------------------- */
 
-/* The section that encloses folder `dir` ("a/b/"), searching upwards
- * from dir itself. */
-static struct page *
-section_of(struct site *s, const char *dir)
+/* Drop the last segment of a folder path: "a/b/" -> "a/", "a/" -> "". */
+static void
+dir_up(struct buf *d)
 {
-	struct buf d = BUF_INIT;
-	struct page *p = NULL;
-
-	buf_puts(&d, dir);
-	for (;;) {
-		p = real(map_get(&s->by_path, d.ptr, d.len));
-		if (p != NULL && p->kind != PAGE_REGULAR)
-			break;
-		p = NULL;
-		if (d.len == 0)
-			break;
-		/* Drop the last segment: "a/b/" -> "a/". */
-		buf_truncate(&d, d.len - 1);
-		while (d.len > 0 && d.ptr[d.len - 1] != '/')
-			buf_truncate(&d, d.len - 1);
-	}
-	buf_release(&d);
-	return p;
+	if (d->len == 0)
+		return;
+	buf_truncate(d, d->len - 1);
+	while (d->len > 0 && d->ptr[d->len - 1] != '/')
+		buf_truncate(d, d->len - 1);
 }
 
-/* The page whose folder holds the file `src`: the nearest enclosing
- * folder that is a page's own ("x/" of x/_index.md, x/index.md, x.md). */
+/*
+ * The nearest page whose own folder is `dir` ("a/b/") or encloses it:
+ * with `sections`, only sections and the home page count; otherwise any
+ * page ("x/" is the folder of x/_index.md, x/index.md and x.md).
+ */
 static struct page *
-owner_of(struct site *s, const char *src)
+nearest(struct site *s, const char *dir, int sections)
 {
 	struct buf d = BUF_INIT;
-	struct page *p = NULL;
+	struct page *p;
 
-	path_dirname(&d, src);
-	for (;;) {
-		if ((p = real(map_get(&s->by_path, d.ptr, d.len))) != NULL ||
+	buf_puts(&d, dir);
+	for (;; dir_up(&d)) {
+		p = real(map_get(&s->by_path, d.ptr, d.len));
+		if ((p != NULL && (!sections || p->kind != PAGE_REGULAR)) ||
 		    d.len == 0)
 			break;
-		buf_truncate(&d, d.len - 1);
-		while (d.len > 0 && d.ptr[d.len - 1] != '/')
-			buf_truncate(&d, d.len - 1);
 	}
 	buf_release(&d);
-	return p;
+	return p != NULL && (!sections || p->kind != PAGE_REGULAR) ? p : NULL;
 }
 
 static int
@@ -853,12 +840,10 @@ build_tree(struct site *s)
 		 * is the section of its own folder. */
 		if (p->kind == PAGE_SECTION) {
 			buf_puts(&d, p->path);
-			buf_truncate(&d, d.len - 1);
-			while (d.len > 0 && d.ptr[d.len - 1] != '/')
-				buf_truncate(&d, d.len - 1);
-			par = section_of(s, d.ptr);
+			dir_up(&d);
+			par = nearest(s, d.ptr, 1);
 		} else
-			par = section_of(s, p->srcdir);
+			par = nearest(s, p->srcdir, 1);
 		buf_release(&d);
 		p->parent = par;
 		/* content/<site>/404.md is the not-found page: no list
@@ -917,7 +902,9 @@ build_tree(struct site *s)
 		struct page *owner;
 
 		/* A file beside members pages is for members too. */
-		owner = owner_of(s, a->src);
+		path_dirname(&f, a->src);
+		owner = nearest(s, f.ptr, 0);
+		buf_reset(&f);
 		if (owner != NULL && owner->members &&
 		    strncmp(a->src, "members/", 8) != 0) {
 			free(a->out);

@@ -54,6 +54,17 @@ is_alnum(unsigned char c)
 	return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
+/* "%XX" for one byte. */
+static void
+put_pct(struct buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf_putc(b, '%');
+	buf_putc(b, hex[c >> 4]);
+	buf_putc(b, hex[c & 15]);
+}
+
 static int
 is_unreserved(unsigned char c)
 {
@@ -63,7 +74,6 @@ is_unreserved(unsigned char c)
 static void
 esc_url_keep(struct buf *b, const char *s, size_t n, int keep_slash)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -73,9 +83,7 @@ esc_url_keep(struct buf *b, const char *s, size_t n, int keep_slash)
 			buf_putc(b, c);
 			continue;
 		}
-		buf_putc(b, '%');
-		buf_putc(b, hex[c >> 4]);
-		buf_putc(b, hex[c & 15]);
+		put_pct(b, c);
 	}
 }
 
@@ -167,17 +175,14 @@ url_is_safe(const char *s, size_t n)
 void
 esc_href(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= ' ' || c == 0x7f || strchr("\"<>\\^`{|}", c) != NULL) {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		} else if (c == '&')
+		if (c <= ' ' || c == 0x7f || strchr("\"<>\\^`{|}", c) != NULL)
+			put_pct(b, c);
+		else if (c == '&')
 			BUF_PUTSL(b, "&amp;");
 		else if (c == '\'')
 			BUF_PUTSL(b, "&#39;");
@@ -189,17 +194,14 @@ esc_href(struct buf *b, const char *s, size_t n)
 void
 url_encode_path(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= ' ' || c == 0x7f || strchr("\"#%<>?[\\]^`{|}", c) != NULL) {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		} else
+		if (c <= ' ' || c == 0x7f || strchr("\"#%<>?[\\]^`{|}", c) != NULL)
+			put_pct(b, c);
+		else
 			buf_putc(b, c);
 	}
 }
