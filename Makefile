@@ -19,7 +19,7 @@ SITE	?= center
 PORT	?= 8080
 FUZZ_SECONDS ?= 60
 
-PKGS	 = md4c yaml-0.1 jansson libzip
+PKGS	 = md4c yaml-0.1 jansson libzip libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lpthread
 

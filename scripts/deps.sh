@@ -10,11 +10,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # Tests: nginx (real server), clang (libFuzzer, sanitizer runtimes),
 # chromium (browser tests), Java (Nu HTML validator), unzip, curl.
 # fonts-ipafont-gothic gives Chromium Japanese glyphs for screenshots.
+# libcurl: gen check --external.  hugo: the other generator make bench
+# measures gen against.
 PKGS="build-essential pkg-config
 libmd4c-dev libyaml-dev libjansson-dev libzip-dev libmbedtls-dev
+libcurl4-openssl-dev
 nginx clang libclang-rt-14-dev
 chromium default-jre-headless unzip curl ca-certificates
-fonts-ipafont-gothic"
+fonts-ipafont-gothic hugo"
 
 missing=""
 for p in $PKGS; do
