@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "feeds.h"
 #include "fs.h"
 #include "map.h"
+#include "out.h"
 #include "path.h"
 #include "site.h"
 #include "tmpl.h"
@@ -28,13 +30,19 @@ struct theme {
 	struct tmpl_set	*set;
 };
 
+/* What a rendering thread works with: shared, read-only state and its
+ * own error messages. */
 struct ctx {
 	struct site	*site;
 	struct theme	*theme;
-	const char	*out;		/* the temporary tree */
+	struct out	*out;
 	json_t		*site_json;	/* shared by every page */
 	struct buf	 err;
 	int		 failed;
+	size_t		*next;		/* the next page to take */
+	size_t		*done;		/* pages done, for the progress line */
+	pthread_mutex_t	*lock;		/* guards next and done */
+	int		 progress;	/* show progress on stderr */
 };
 
 /* ---------------------------------------------------------------- *
@@ -427,28 +435,31 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 static void
 fail(struct ctx *c)
 {
-	size_t i;
-
-	/* One message a line, whoever wrote it. */
+	/* One message a line, whoever wrote it; the thread's messages go
+	 * to the site when the threads are done. */
 	if (c->err.len > 0 && c->err.ptr[c->err.len - 1] != '\n')
 		buf_putc(&c->err, '\n');
+	c->failed = 1;
+}
+
+/* A thread's messages, into the site's list. */
+static void
+take_thread_errors(struct ctx *c)
+{
+	size_t i;
+
 	for (i = 0; i < c->err.len; i++)
 		if (c->err.ptr[i] == '\n')
 			c->site->nerr++;
 	buf_addbuf(&c->site->err, &c->err);
 	buf_reset(&c->err);
-	c->failed = 1;
 }
 
 static void
 write_out(struct ctx *c, const char *rel_path, const char *data, size_t len)
 {
-	struct buf path = BUF_INIT;
-
-	buf_printf(&path, "%s/%s", c->out, rel_path);
-	if (fs_write(path.ptr, data, len, &c->err) == -1)
+	if (out_write(c->out, rel_path, data, len, &c->err) == -1)
 		fail(c);
-	buf_release(&path);
 }
 
 static void
@@ -687,29 +698,127 @@ register_aliases(struct site *s)
 }
 
 static void
+copy_file(struct ctx *c, const char *from, const char *to)
+{
+	struct buf data = BUF_INIT;
+
+	if (buf_read_file(&data, from) == -1) {
+		buf_printf(&c->err, "%s: cannot read: %s\n", from,
+		    strerror(errno));
+		fail(c);
+	} else
+		write_out(c, to, data.ptr, data.len);
+	buf_release(&data);
+}
+
+static void
 copy_assets(struct ctx *c)
 {
 	struct site *s = c->site;
 	struct buf to = BUF_INIT, from = BUF_INIT;
 	size_t i;
 
-	for (i = 0; i < s->nassets; i++) {
-		buf_reset(&to);
-		buf_printf(&to, "%s/%s", c->out, s->assets[i].out);
-		if (fs_copy(s->assets[i].file, to.ptr, &c->err) == -1)
-			fail(c);
-	}
+	for (i = 0; i < s->nassets; i++)
+		copy_file(c, s->assets[i].file, s->assets[i].out);
 	for (i = 0; i < c->theme->nassets; i++) {
 		buf_reset(&to);
 		buf_reset(&from);
 		buf_printf(&from, "%s/assets/%s", c->theme->dir,
 		    c->theme->assets[i]);
-		buf_printf(&to, "%s/assets/%s", c->out, c->theme->assets[i]);
-		if (fs_copy(from.ptr, to.ptr, &c->err) == -1)
-			fail(c);
+		buf_printf(&to, "assets/%s", c->theme->assets[i]);
+		copy_file(c, from.ptr, to.ptr);
 	}
 	buf_release(&to);
 	buf_release(&from);
+}
+
+/* One page's output files: the page (or a section's list pages) and its
+ * aliases. */
+static void
+write_page(struct ctx *c, struct page *p)
+{
+	struct buf b = BUF_INIT;
+	size_t j;
+
+	if (p->kind != PAGE_REGULAR)
+		write_section(c, p);
+	else {
+		json_t *d = page_json(c, p, p->outdir, p->doc.html.ptr);
+
+		render_to(c, layout_of(p), d, p->out, p->file);
+		json_decref(d);
+	}
+	for (j = 0; j < p->naliases; j++) {
+		buf_reset(&b);
+		alias_out(p, j, &b);
+		write_alias(c, p, b.ptr);
+	}
+	buf_release(&b);
+}
+
+/* A rendering thread: takes pages one at a time until none is left. */
+static void *
+render_pages(void *arg)
+{
+	struct ctx *c = arg;
+	struct site *s = c->site;
+	size_t i, done;
+
+	for (;;) {
+		pthread_mutex_lock(c->lock);
+		i = (*c->next)++;
+		pthread_mutex_unlock(c->lock);
+		if (i >= s->npages)
+			break;
+		write_page(c, s->pages[i]);
+		pthread_mutex_lock(c->lock);
+		done = ++*c->done;
+		pthread_mutex_unlock(c->lock);
+		/* A line that rewrites itself, now and then. */
+		if (c->progress && (done % 64 == 0 || done == s->npages))
+			fprintf(stderr, "\rgen: %zu/%zu pages", done,
+			    s->npages);
+	}
+	return NULL;
+}
+
+/* Render every page on `jobs` threads (this one among them). */
+static int
+render_all(struct ctx *proto, unsigned jobs)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct ctx *w = xcalloc(jobs, sizeof(*w));
+	pthread_t *tid = xcalloc(jobs, sizeof(*tid));
+	size_t next = 0, done = 0;
+	unsigned i, started = 1;
+	int failed = 0;
+
+	for (i = 0; i < jobs; i++) {
+		w[i] = *proto;
+		buf_init(&w[i].err);
+		w[i].next = &next;
+		w[i].done = &done;
+		w[i].lock = &lock;
+	}
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&tid[i], NULL, render_pages, &w[i]) != 0)
+			break;	/* fewer threads; the work still gets done */
+		started++;
+	}
+	render_pages(&w[0]);
+	for (i = 1; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (proto->progress)
+		fputs("\r\033[K", stderr);
+	for (i = 0; i < jobs; i++) {
+		failed |= w[i].failed;
+		take_thread_errors(&w[i]);
+		buf_release(&w[i].err);
+	}
+	free(w);
+	free(tid);
+	pthread_mutex_destroy(&lock);
+	return failed ? -1 : 0;
 }
 
 /* 1 when path `in` is `dir` or lies inside it (both real paths). */
@@ -866,11 +975,21 @@ build_run(const struct build_opts *o)
 	struct site s;
 	struct theme theme;
 	struct ctx c;
-	struct buf out = BUF_INIT, tmp = BUF_INIT, b = BUF_INIT;
-	size_t i, j, written = 0;
+	struct buf out = BUF_INIT, b = BUF_INIT;
+	struct out *o_out = NULL;
+	struct out_stats st;
+	struct timespec t0, t1;
+	unsigned jobs = o->jobs;
+	size_t i;
 	int rc = 1, have_theme = 0;
 	json_t *sj;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
 	/* Go on past errors as far as the site's shape allows, so that one
@@ -914,16 +1033,15 @@ build_run(const struct build_opts *o)
 		buf_truncate(&out, out.len - 1);
 	if (check_output(&s, &theme, out.ptr) == -1)
 		goto out;
-	buf_printf(&tmp, "%s.tmp-%ld", out.ptr, (long)getpid());
-	if (fs_remove_tree(tmp.ptr, &s.err) == -1 ||
-	    fs_mkdirs(tmp.ptr, &s.err) == -1) {
+	if ((o_out = out_open(out.ptr, &s.err)) == NULL) {
 		s.nerr++;
 		goto out;
 	}
 
 	c.site = &s;
 	c.theme = &theme;
-	c.out = tmp.ptr;
+	c.out = o_out;
+	c.progress = !o->quiet && isatty(STDERR_FILENO);
 	sj = json_object();
 	json_object_set_new(sj, "title", json_string(s.title));
 	json_object_set_new(sj, "language", json_string(s.language));
@@ -934,43 +1052,29 @@ build_run(const struct build_opts *o)
 	json_object_set_new(sj, "copyright", str_or_empty(s.copyright));
 	c.site_json = sj;
 
-	for (i = 0; i < s.npages; i++) {
-		struct page *p = s.pages[i];
-
-		if (p->kind != PAGE_REGULAR) {
-			write_section(&c, p);
-		} else {
-			json_t *d = page_json(&c, p, p->outdir, p->doc.html.ptr);
-
-			render_to(&c, layout_of(p), d, p->out, p->file);
-			json_decref(d);
-		}
-		for (j = 0; j < p->naliases; j++) {
-			buf_reset(&b);
-			alias_out(p, j, &b);
-			write_alias(&c, p, b.ptr);
-		}
-		written++;
-	}
+	if (render_all(&c, jobs) == -1)
+		c.failed = 1;
 	write_404(&c);
-	write_out(&c, BUILD_MARKER, BUILD_MARKER_TEXT, strlen(BUILD_MARKER_TEXT));
-	if (feeds_write(&s, tmp.ptr, &c.err) == -1)
+	if (feeds_write(&s, o_out, &c.err) == -1)
 		fail(&c);
 	copy_assets(&c);
+	take_thread_errors(&c);
 	json_decref(sj);
 	if (c.failed) {
-		fs_remove_tree(tmp.ptr, &b);
+		out_abort(o_out);
 		goto out;
 	}
-	if (fs_swap_into(tmp.ptr, out.ptr, &s.err) == -1) {
+	if (out_commit(o_out, &st, &s.err) == -1) {
 		s.nerr++;
-		fs_remove_tree(tmp.ptr, &b);
 		goto out;
 	}
-	fputs(s.err.ptr, stderr);	/* what the swap left behind, if anything */
+	fputs(s.err.ptr, stderr);	/* what the commit left behind, if anything */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o->quiet)
-		printf("gen: wrote %zu pages and %zu files to %s\n", written,
-		    s.nassets + theme.nassets, out.ptr);
+		printf("gen: %zu pages; %zu files written, %zu unchanged, "
+		    "%zu removed, in %.2f s\n", s.npages, st.written,
+		    st.unchanged, st.removed, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	rc = 0;
 out:
 	if (rc != 0)
@@ -980,7 +1084,6 @@ out:
 	site_release(&s);
 	buf_release(&c.err);
 	buf_release(&out);
-	buf_release(&tmp);
 	buf_release(&b);
 	return rc;
 }

@@ -8,13 +8,15 @@
 #define GEN_BUILD_H
 
 /*
- * Every tree gen writes holds this file, so that gen replaces only
- * folders that an earlier build made (never, say, a home folder given to
- * -o by mistake).  Not part of the ZIP.
+ * Every tree gen writes holds this file: the manifest of the files the
+ * last build wrote, with their hashes (see out.h), and the mark that
+ * lets gen replace the folder (never, say, a home folder given to -o by
+ * mistake).  Not part of the ZIP.
  */
 #define BUILD_MARKER		".gen-output"
-#define BUILD_MARKER_TEXT	"This folder is written by gen build, which " \
-	"replaces it as a whole on every build.\n"
+#define BUILD_MARKER_TEXT	"Written by gen build, which owns this " \
+	"folder and updates it on every build; the files it wrote, with " \
+	"their hashes:\n"
 
 struct build_opts {
 	const char	*site_dir;	/* content/<site> */
@@ -23,6 +25,7 @@ struct build_opts {
 	const char	*today;		/* YYYY-MM-DD, for expiry */
 	int		 drafts;
 	int		 quiet;
+	unsigned	 jobs;		/* threads; 0: one per core */
 };
 
 /* Returns the process exit status: 0, or 1 with messages on stderr. */

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "feeds.h"
 #include "fs.h"
+#include "out.h"
 #include "path.h"
 #include "site.h"
 #include "yaml.h"
@@ -33,16 +34,10 @@ feeds_register_data(struct site *s)
 }
 
 static int
-put(const char *out, const char *name, const struct buf *data,
+put(struct out *out, const char *name, const struct buf *data,
     struct buf *err)
 {
-	struct buf path = BUF_INIT;
-	int rc;
-
-	buf_printf(&path, "%s/%s", out, name);
-	rc = fs_write(path.ptr, data->ptr, data->len, err);
-	buf_release(&path);
-	return rc;
+	return out_write(out, name, data->ptr, data->len, err);
 }
 
 /* Whether a page belongs in the public indexes: feed, sitemap, search. */
@@ -99,7 +94,7 @@ xml_text(struct buf *b, const char *s)
 }
 
 static int
-write_atom(struct site *s, const char *out, struct buf *err)
+write_atom(struct site *s, struct out *out, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	const struct page *items[FEEDS_ATOM_MAX];
@@ -163,7 +158,7 @@ write_atom(struct site *s, const char *out, struct buf *err)
 }
 
 static int
-write_sitemap(struct site *s, const char *out, struct buf *err)
+write_sitemap(struct site *s, struct out *out, struct buf *err)
 {
 	struct buf b = BUF_INIT, u = BUF_INIT;
 	size_t i;
@@ -195,7 +190,7 @@ write_sitemap(struct site *s, const char *out, struct buf *err)
 }
 
 static int
-write_robots(struct site *s, const char *out, struct buf *err)
+write_robots(struct site *s, struct out *out, struct buf *err)
 {
 	struct buf b = BUF_INIT;
 	const char *base = "/";
@@ -252,7 +247,7 @@ search_text(const struct buf *t, size_t max)
 }
 
 static int
-write_search(struct site *s, const char *out, struct buf *err)
+write_search(struct site *s, struct out *out, struct buf *err)
 {
 	json_t *pages = json_array();
 	struct buf b = BUF_INIT;
@@ -284,7 +279,7 @@ write_search(struct site *s, const char *out, struct buf *err)
 }
 
 static int
-write_data(struct site *s, const char *out, struct buf *err)
+write_data(struct site *s, struct out *out, struct buf *err)
 {
 	struct buf src = BUF_INIT, file = BUF_INIT, name = BUF_INIT,
 	    b = BUF_INIT;
@@ -331,7 +326,7 @@ write_data(struct site *s, const char *out, struct buf *err)
 }
 
 int
-feeds_write(struct site *s, const char *out, struct buf *err)
+feeds_write(struct site *s, struct out *out, struct buf *err)
 {
 	int rc = 0;
 

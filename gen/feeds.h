@@ -10,14 +10,15 @@
 #define GEN_FEEDS_H
 
 struct buf;
+struct out;
 struct site;
 
 /* Register data/NAME.json for every data/NAME.yaml. */
 void	feeds_register_data(struct site *);
 
-/* Write all of the above into the tree at `out`.  0, or -1 with
- * messages in err. */
-int	feeds_write(struct site *, const char *out, struct buf *err);
+/* Write all of the above into the output.  0, or -1 with messages in
+ * err. */
+int	feeds_write(struct site *, struct out *, struct buf *err);
 
 /* The number of bytes of a page's text kept in the search index. */
 #define FEEDS_SEARCH_TEXT_MAX	4096

@@ -53,8 +53,8 @@ out:
 	return rc;
 }
 
-static int
-mkparent(const char *path, struct buf *err)
+int
+fs_mkdirs_for(const char *path, struct buf *err)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
@@ -75,7 +75,7 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 	ssize_t n;
 	int fd;
 
-	if (mkparent(path, err) == -1)
+	if (fs_mkdirs_for(path, err) == -1)
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1)

@@ -59,6 +59,7 @@ done
 # plain one (which leaves the site the later suites check in
 # build/check/center).
 GEN=build/gen-san suite "asan+ubsan/gen_build" bash tests/integration/gen_build.sh
+GEN=build/gen-san suite "asan+ubsan/incremental" bash tests/integration/incremental.sh
 for t in tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	suite "integration/$(basename "$t" .sh)" bash "$t"

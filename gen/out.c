@@ -1,0 +1,262 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "fs.h"
+#include "hash.h"
+#include "map.h"
+#include "out.h"
+
+/* The manifest's first line; the rest are "HASH PATH" lines. */
+#define MANIFEST_HEAD	"# " BUILD_MARKER_TEXT
+
+struct entry {
+	char		*path;
+	uint64_t	 hash;
+	int		 staged;	/* written into the staging folder */
+};
+
+struct out {
+	char		*dir;		/* the output folder */
+	char		*stage;		/* where this build writes */
+	int		 incremental;	/* stage holds only changed files */
+	struct map	 old;		/* path -> hash + 1, from the manifest */
+	pthread_mutex_t	 lock;		/* guards the entries */
+	struct entry	*v;
+	size_t		 n, cap;
+	struct map	 seen;		/* path -> index + 1 in v */
+	struct out_stats st;
+};
+
+/* Read "HASH PATH" lines of an earlier build's manifest. */
+static int
+read_manifest(struct out *o, const char *file)
+{
+	struct buf text = BUF_INIT;
+	char *line, *save = NULL, *end;
+	uint64_t h;
+
+	if (buf_read_file(&text, file) == -1)
+		return -1;
+	if (strncmp(text.ptr, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) != 0) {
+		/* A marker from an older gen: no hashes to trust. */
+		buf_release(&text);
+		return -1;
+	}
+	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
+	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		h = strtoull(line, &end, 16);
+		if (end != line + 16 || *end != ' ' || end[1] == '\0')
+			continue;
+		map_put(&o->old, end + 1, strlen(end + 1),
+		    (void *)(uintptr_t)(h | 1));
+		/* The low bit set keeps a zero hash from reading as "absent";
+		 * comparisons below do the same. */
+	}
+	buf_release(&text);
+	return 0;
+}
+
+struct out *
+out_open(const char *dir, struct buf *err)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+	struct buf b = BUF_INIT;
+
+	o->dir = xstrdup(dir);
+	pthread_mutex_init(&o->lock, NULL);
+	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
+	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
+	buf_reset(&b);
+	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
+	o->stage = buf_detach(&b, NULL);
+	if (fs_remove_tree(o->stage, err) == -1 ||
+	    fs_mkdirs(o->stage, err) == -1) {
+		out_abort(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+out_write(struct out *o, const char *rel, const void *data, size_t len,
+    struct buf *err)
+{
+	uint64_t h = hash64(data, len, 0) | 1;
+	struct buf path = BUF_INIT;
+	struct entry *e;
+	void *seen;
+	int stage, rc = 0;
+
+	pthread_mutex_lock(&o->lock);
+	seen = map_get(&o->seen, rel, strlen(rel));
+	if (seen == NULL) {
+		if (o->n == o->cap) {
+			o->cap = o->cap ? o->cap * 2 : 256;
+			o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
+		}
+		e = &o->v[o->n++];
+		e->path = xstrdup(rel);
+		map_put(&o->seen, rel, strlen(rel), (void *)(uintptr_t)o->n);
+	} else
+		e = &o->v[(uintptr_t)seen - 1];
+	e->hash = h;
+	/* Unchanged since the last build, and still there: leave it. */
+	stage = !o->incremental ||
+	    (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h;
+	if (!stage) {
+		buf_printf(&path, "%s/%s", o->dir, rel);
+		stage = !fs_is_file(path.ptr);
+		buf_reset(&path);
+	}
+	e->staged = stage;
+	pthread_mutex_unlock(&o->lock);
+
+	if (stage) {
+		buf_printf(&path, "%s/%s", o->stage, rel);
+		rc = fs_write(path.ptr, data, len, err);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path,
+	    ((const struct entry *)b)->path);
+}
+
+static void
+out_free(struct out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		free(o->v[i].path);
+	free(o->v);
+	map_release(&o->old);
+	map_release(&o->seen);
+	pthread_mutex_destroy(&o->lock);
+	free(o->dir);
+	free(o->stage);
+	free(o);
+}
+
+void
+out_abort(struct out *o)
+{
+	struct buf e = BUF_INIT;
+
+	fs_remove_tree(o->stage, &e);
+	buf_release(&e);
+	out_free(o);
+}
+
+/* Remove a file and then its folders as far up as they are empty. */
+static void
+remove_stale(const char *dir, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	char *slash;
+
+	buf_printf(&p, "%s/%s", dir, rel);
+	if (unlink(p.ptr) == 0) {
+		while ((slash = strrchr(p.ptr, '/')) != NULL &&
+		    (size_t)(slash - p.ptr) > strlen(dir)) {
+			*slash = '\0';
+			if (rmdir(p.ptr) == -1)
+				break;
+		}
+	}
+	buf_release(&p);
+}
+
+int
+out_commit(struct out *o, struct out_stats *st, struct buf *err)
+{
+	struct buf man = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	/* The manifest, sorted: the same tree gives the same bytes. */
+	qsort(o->v, o->n, sizeof(*o->v), cmp_entry);
+	buf_puts(&man, MANIFEST_HEAD);
+	for (i = 0; i < o->n; i++)
+		buf_printf(&man, "%016" PRIx64 " %s\n", o->v[i].hash,
+		    o->v[i].path);
+	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
+	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
+		goto fail;
+
+	if (!o->incremental) {
+		o->st.written = o->n;
+		if (fs_swap_into(o->stage, o->dir, err) == -1)
+			goto fail;
+		goto done;
+	}
+	/* What the last build made and this one did not: first, so that
+	 * a page moving from x/ to x, or back, finds its place free. */
+	for (i = 0; i < o->old.cap; i++) {
+		const struct map_slot *sl = &o->old.slots[i];
+
+		if (sl->key == NULL || map_get(&o->seen, sl->key, sl->klen))
+			continue;
+		remove_stale(o->dir, sl->key);
+		o->st.removed++;
+	}
+	for (i = 0; i < o->n; i++) {
+		struct entry *e = &o->v[i];
+
+		if (!e->staged) {
+			o->st.unchanged++;
+			continue;
+		}
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_printf(&from, "%s/%s", o->stage, e->path);
+		buf_printf(&to, "%s/%s", o->dir, e->path);
+		/* A folder may stand where a file is to go, or the other
+		 * way round, when pages move. */
+		if (fs_is_dir(to.ptr) && fs_remove_tree(to.ptr, err) == -1)
+			goto fail;
+		if (fs_mkdirs_for(to.ptr, err) == -1)
+			goto fail;
+		if (rename(from.ptr, to.ptr) == -1) {
+			buf_printf(err, "%s: cannot move into place: %s\n",
+			    to.ptr, strerror(errno));
+			goto fail;
+		}
+		o->st.written++;
+	}
+	buf_reset(&from);
+	buf_reset(&to);
+	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
+	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
+	if (rename(from.ptr, to.ptr) == -1) {
+		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+		goto fail;
+	}
+	fs_remove_tree(o->stage, err);
+done:
+	rc = 0;
+	if (st != NULL)
+		*st = o->st;
+	out_free(o);
+	buf_release(&man);
+	buf_release(&from);
+	buf_release(&to);
+	return rc;
+fail:
+	buf_release(&man);
+	buf_release(&from);
+	buf_release(&to);
+	out_abort(o);
+	return rc;
+}

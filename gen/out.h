@@ -1,0 +1,45 @@
+/*
+ * out: writing a build's output tree.
+ *
+ * Every file goes through out_write(), which hashes it.  The folder's
+ * manifest (the file BUILD_MARKER, also the mark that gen wrote the
+ * folder) lists each output file with its hash; out_commit() writes the
+ * new one.
+ *
+ * A first build, or one into a folder without a manifest, writes a new
+ * tree beside the output and swaps it in as a whole.  A later build
+ * stages only the files whose bytes changed, and on commit moves them
+ * into place and removes the files the build no longer makes: unchanged
+ * files are not touched (their times stay, caches stay valid).  Either
+ * way nothing in the output changes before out_commit(), so a build that
+ * fails leaves the previous output as it was.
+ *
+ * out_write() may be called from several threads at once.
+ */
+#ifndef GEN_OUT_H
+#define GEN_OUT_H
+
+#include <stddef.h>
+
+struct buf;
+struct out;
+
+struct out_stats {
+	size_t	written;	/* files new or changed */
+	size_t	unchanged;	/* files left as they were */
+	size_t	removed;	/* files of the last build no longer made */
+};
+
+/* Start writing the tree that is to end up in folder `dir`.  NULL on
+ * error (message in err). */
+struct out	*out_open(const char *dir, struct buf *err);
+/* Write one file, `rel` from the tree's root.  0 or -1 (message in err,
+ * which is the caller's: one per thread). */
+int		 out_write(struct out *, const char *rel, const void *data,
+		    size_t len, struct buf *err);
+/* Put the new tree in place.  0 or -1; in both cases `out` is freed. */
+int		 out_commit(struct out *, struct out_stats *, struct buf *err);
+/* Forget everything written; the output stays as it was. */
+void		 out_abort(struct out *);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * hash: a fast 64-bit hash of bytes, for telling whether a file changed
+ * between two builds.  Not cryptographic: it guards against accidents,
+ * not against someone crafting collisions (use mbedTLS's SHA-256 there).
+ */
+#ifndef KK_HASH_H
+#define KK_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t	hash64(const void *, size_t, uint64_t seed);
+
+#endif

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Incremental builds: after each of a series of edits (a body, a title, a
+# page moved, a page deleted, a partial, site.yaml), gen build into the
+# previous output must give byte for byte the tree a clean build gives;
+# files an edit does not concern are left untouched.  On the sample site
+# and on a generated site of 500 pages.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+
+GEN=${GEN:-build/gen}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1795000000
+
+n=0
+# step NAME: build incrementally into $out and cleanly into a new folder;
+# the two must be the same.
+step() {
+	n=$((n + 1))
+	if ! $GEN build "$site" -o "$out" --theme-dir "$themes" -q 2>"$work/err"; then
+		not_ok "$label: $1: incremental build"; diag <"$work/err"; return
+	fi
+	$GEN build "$site" -o "$work/clean-$n" --theme-dir "$themes" -q
+	if diff -r "$out" "$work/clean-$n" >"$work/diff" 2>&1; then
+		ok "$label: $1: incremental build = clean build"
+	else
+		not_ok "$label: $1: incremental build = clean build"; head -n 20 "$work/diff" | diag
+	fi
+	rm -rf "$work/clean-$n"
+}
+
+# --- the sample site --------------------------------------------------
+label=center
+cp -r content/center "$work/center"
+cp -r themes "$work/themes"
+site=$work/center themes=$work/themes out=$work/out
+$GEN build "$site" -o "$out" --theme-dir "$themes" -q
+touch -d '2001-01-01' "$out/careers/jobs/index.html"
+
+printf '\n追記した段落です。\n' >>"$site/about/concept.md"
+step "edit a body"
+check "$label: an untouched page was not rewritten" \
+	test "$(stat -c %Y "$out/careers/jobs/index.html")" = "$(date -d 2001-01-01 +%s)"
+sed -i 's/^title: .*/title: 概念図（改訂）/' "$site/about/concept.md"
+step "edit a title (menus, lists, breadcrumbs of other pages)"
+check "$label: the new title is in another page's menu" grep -q '概念図（改訂）' "$out/careers/jobs/index.html"
+mv "$site/practice/case-03.md" "$site/training/case-03.md"
+sed -i 's/(case-03\.md)/(..\/training\/case-03.md)/' "$site/practice/_index.md"
+step "move a page"
+check "$label: the moved page's old output is gone" test ! -e "$out/practice/case-03"
+rm "$site/council/coordination.md"
+sed -i 's/(coordination\.md)/(overview.md)/' "$site/council/_index.md"
+sed -i 's/(\.\.\/council\/coordination\.md)/(..\/council\/overview.md)/' "$site/practice/points.md"
+step "delete a page (and the links to it)"
+check "$label: the deleted page's output is gone" test ! -e "$out/council/coordination"
+sed -i 's/ページの先頭へ戻る/ページの先頭へ/' "$themes/default/partials/footer.mustache"
+step "change a partial"
+sed -i 's/^title: .*/title: こども家庭センター 情報ポータル/' "$site/site.yaml"
+step "change site.yaml"
+sed -i 's/^pattern: .*/pattern: side/' "$site/site.yaml"
+step "switch the layout pattern"
+rm "$site/about/images/concept.svg"
+sed -i 's/!\[[^]]*\](images\/concept.svg)//' "$site"/about/*.md "$site"/_index.md
+step "delete an image"
+check "$label: the deleted image is gone" test ! -e "$out/about/images/concept.svg"
+step "nothing changed"
+
+# --- 500 generated pages ------------------------------------------------
+label=corpus500
+site=$work/corpus out=$work/corpus-out
+mkdir -p "$site"
+printf 'title: 試験用サイト\nlanguage: ja\ntheme: default\nnews: s1\nper_page: 20\n' >"$site/site.yaml"
+printf -- '---\ntitle: ホーム\ndescription: 試験用のホーム。\n---\n\n本文。\n' >"$site/_index.md"
+for s in 1 2 3 4 5; do
+	mkdir -p "$site/s$s"
+	printf -- '---\ntitle: 分類%s\ndescription: 分類%sの一覧。\nmenu: main\nweight: %s\n---\n\n分類%sのページです。\n' "$s" "$s" "$s" "$s" >"$site/s$s/_index.md"
+	for i in $(seq 1 100); do
+		prev=$(( i > 1 ? i - 1 : 100 ))
+		printf -- '---\ntitle: 分類%s の記事 %s\ndescription: 記事 %s の説明。\ndate: 2026-%02d-%02d\nweight: %s\n%s---\n\n## 概要\n\n記事 %s の本文です。[前の記事](p%s.md) と [分類%s](/s%s/)。\n\n| 項目 | 値 |\n|---|---|\n| 番号 | %s |\n' \
+		    "$s" "$i" "$i" $(( (i % 12) + 1 )) $(( (i % 28) + 1 )) "$i" \
+		    "$( [ $((i % 10)) -eq 0 ] && echo 'menu: main\n' )" "$i" "$prev" "$s" "$s" "$i" >"$site/s$s/p$i.md"
+	done
+done
+sed -i 's/\\n---/\n---/' "$site"/s*/p*.md
+$GEN build "$site" -o "$out" --theme-dir "$themes" -q
+sed -i 's/記事 50 の本文です/記事 50 の本文を改めました/' "$site/s2/p50.md"
+step "edit a body"
+sed -i 's/^title: 分類3 の記事 7$/title: 改題した記事/' "$site/s3/p7.md"
+step "edit a title"
+mv "$site/s4/p99.md" "$site/s5/p999.md"
+sed -i 's/(p99\.md)/(..\/s5\/p999.md)/' "$site/s4/p100.md"
+step "move a page"
+rm "$site/s1/p3.md"
+sed -i 's/(p3\.md)/(p2.md)/' "$site/s1/p4.md"
+step "delete a page (news: the list pages shift)"
+done_testing
