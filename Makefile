@@ -106,7 +106,13 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
 	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
 
-sanitize: $(B)/gen-san $(STESTS)
+# ThreadSanitizer: gen renders on several threads.
+$(B)/gen-tsan: gen/main.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=thread \
+	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ gen/main.c $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+
+sanitize: $(B)/gen-san $(B)/gen-tsan $(STESTS)
 
 fuzz-build: $(FUZZERS)
 

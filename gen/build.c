@@ -359,7 +359,9 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	unsigned menu_id = 0;
 	size_t i;
 
-	json_object_set(d, "site", c->site_json);
+	/* A copy of its own: threads must not share reference counts
+	 * (jansson reads them unguarded). */
+	json_object_set_new(d, "site", json_deep_copy(c->site_json));
 	json_object_set_new(d, "root", root_prefix(dir));
 	json_object_set_new(d, "home_url", rel(dir, "index.html"));
 	json_object_set_new(d, "feed_url", s->news != NULL ?
@@ -1021,6 +1023,7 @@ build_run(const struct build_opts *o)
 	feeds_register_data(&s);
 	register_pages(&s);
 	register_aliases(&s);
+	s.jobs = jobs;
 	site_render_markdown(&s);
 	if (s.nerr > 0 || !have_theme)
 		goto out;

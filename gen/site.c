@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,16 +35,26 @@ site_page(const struct site *s, const char *src)
 	return real(map_gets(&s->by_src, src));
 }
 
+/*
+ * While a thread renders a page's Markdown, the messages about that page
+ * go to the page's own buffer, and join the site's list in page order
+ * once every thread is done: the same site gives the same messages in
+ * the same order however the pages fell to the threads.
+ */
+static _Thread_local struct buf *page_errors;
+
 void
 site_error(struct site *s, const char *fmt, ...)
 {
+	struct buf *dst = page_errors != NULL ? page_errors : &s->err;
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&s->err, fmt, ap);
+	buf_vprintf(dst, fmt, ap);
 	va_end(ap);
-	buf_putc(&s->err, '\n');
-	s->nerr++;
+	buf_putc(dst, '\n');
+	if (page_errors == NULL)
+		s->nerr++;
 }
 
 /* Move messages a loader appended to a scratch buffer (one per line)
@@ -1299,12 +1310,52 @@ resolve_cb(void *arg, const char *url, size_t len, size_t line,
 	return site_resolve(s, pp[0], url, len, line, out);
 }
 
+struct md_job {
+	struct site	*site;
+	struct buf	*errs;		/* one per page */
+	size_t		 next;
+	pthread_mutex_t	 lock;
+};
+
+static void *
+md_worker(void *arg)
+{
+	struct md_job *job = arg;
+	struct site *s = job->site;
+	size_t i, j;
+
+	for (;;) {
+		struct page *p;
+		void *rarg[2];
+
+		pthread_mutex_lock(&job->lock);
+		i = job->next++;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= s->npages)
+			break;
+		p = s->pages[i];
+		rarg[0] = p;
+		rarg[1] = s;
+		page_errors = &job->errs[i];
+		/* Ids the layouts use themselves. */
+		for (j = 0; j < s->nreserved; j++)
+			md_doc_reserve_id(&p->doc, s->reserved[j]);
+		md_render(&p->doc, p->text.ptr + p->body_off,
+		    p->text.len - p->body_off, p->file, p->body_line,
+		    resolve_cb, rarg, &job->errs[i]);
+		page_errors = NULL;
+	}
+	return NULL;
+}
+
 int
 site_render_markdown(struct site *s)
 {
-	struct buf e = BUF_INIT, id = BUF_INIT;
-	size_t i, j, nmenu = s->nmenu + s->nfooter;
-	int rc = 0;
+	struct md_job job;
+	struct buf id = BUF_INIT;
+	size_t i, nmenu = s->nmenu + s->nfooter, nerr = s->nerr;
+	unsigned t, started = 1, jobs = s->jobs ? s->jobs : 1;
+	pthread_t *tid;
 
 	/* The menu's ids: menu-N and submenu-menu-N, N counting entries
 	 * and their children. */
@@ -1319,19 +1370,28 @@ site_render_markdown(struct site *s)
 		site_reserve_id(s, id.ptr, id.len);
 	}
 	buf_release(&id);
-	for (i = 0; i < s->npages; i++) {
-		struct page *p = s->pages[i];
-		void *arg[2] = { p, s };
 
-		/* Ids the layouts use themselves. */
-		for (j = 0; j < s->nreserved; j++)
-			md_doc_reserve_id(&p->doc, s->reserved[j]);
-		if (md_render(&p->doc, p->text.ptr + p->body_off,
-		    p->text.len - p->body_off, p->file, p->body_line,
-		    resolve_cb, arg, &e) == -1)
-			rc = -1;
-		take_errors(s, &e);
+	/* Pages on `jobs` threads, this one among them; the maps they read
+	 * are not written meanwhile. */
+	job.site = s;
+	job.errs = xcalloc(s->npages + 1, sizeof(*job.errs));
+	job.next = 0;
+	pthread_mutex_init(&job.lock, NULL);
+	tid = xcalloc(jobs, sizeof(*tid));
+	for (t = 1; t < jobs; t++) {
+		if (pthread_create(&tid[t], NULL, md_worker, &job) != 0)
+			break;
+		started++;
 	}
-	buf_release(&e);
-	return rc;
+	md_worker(&job);
+	for (t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (i = 0; i < s->npages; i++) {
+		take_errors(s, &job.errs[i]);
+		buf_release(&job.errs[i]);
+	}
+	free(job.errs);
+	free(tid);
+	pthread_mutex_destroy(&job.lock);
+	return s->nerr > nerr ? -1 : 0;
 }

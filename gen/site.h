@@ -95,6 +95,7 @@ struct site {
 	long long	 per_page;
 	char		 today[11]; /* YYYY-MM-DD, for expiry */
 	int		 drafts;
+	unsigned	 jobs;	/* threads for rendering Markdown; 0: one */
 
 	struct page	**pages; /* sorted by source path */
 	size_t		 npages;
