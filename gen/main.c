@@ -11,6 +11,7 @@
 #include "archive.h"
 #include "buf.h"
 #include "build.h"
+#include "new.h"
 
 #ifndef GEN_VERSION
 #define GEN_VERSION "0.1.0"
@@ -25,6 +26,7 @@ static const char usage_main[] =
 "commands:\n"
 "  build [SITE_DIR]   build the site into public/<site> (or -o OUT)\n"
 "  zip [SITE_DIR]     package the built site as public/<site>.zip\n"
+"  new SECTION/NAME   start a page from its section's archetype\n"
 "\n"
 "options:\n"
 "  -h, --help         show this help, or a command's with gen <command> --help\n"
@@ -55,6 +57,20 @@ static const char usage_build[] =
 "\n"
 "News items whose 'expires' date has passed leave lists and the feed; the\n"
 "date is today's in Japan, or the day of SOURCE_DATE_EPOCH when it is set.\n";
+
+static const char usage_new[] =
+"usage: gen new [-s SITE_DIR] SECTION/NAME [-q]\n"
+"\n"
+"Writes SITE_DIR/SECTION/NAME.md (default SITE_DIR: the current folder) from\n"
+"the archetype SITE_DIR/archetypes/SECTION.md (SECTION's first folder), or\n"
+"archetypes/default.md, or a built-in one: a Mustache template given\n"
+"{{title}} (NAME), {{date}} (today in Japan, YYYY-MM-DD), {{section}} and\n"
+"{{name}}.  Never writes over a page that exists; prints the new file's path.\n"
+"\n"
+"options:\n"
+"  -s, --site DIR   the site folder (holding site.yaml)\n"
+"  -q, --quiet      print nothing but errors\n"
+"  -h, --help       show this help\n";
 
 static const char usage_zip[] =
 "usage: gen zip [SITE_DIR] [-i TREE] [-o FILE] [-q]\n"
@@ -219,6 +235,44 @@ cmd_zip(int argc, char *argv[])
 	return rc;
 }
 
+static int
+cmd_new(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *site = ".";
+	char today[11];
+	int c, quiet = 0;
+
+	while ((c = getopt_long(argc, argv, "s:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			site = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_new, stdout);
+			return 0;
+		default:
+			fputs(usage_new, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(usage_new, stderr);
+		return 2;
+	}
+	if (build_today(today) == -1)
+		return 2;
+	return new_page(site, argv[optind], today, quiet);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -242,6 +296,8 @@ main(int argc, char *argv[])
 		return cmd_build(argc - 1, argv + 1);
 	if (strcmp(argv[1], "zip") == 0)
 		return cmd_zip(argc - 1, argv + 1);
+	if (strcmp(argv[1], "new") == 0)
+		return cmd_new(argc - 1, argv + 1);
 	fprintf(stderr, "gen: unknown command '%s'\n\n%s", argv[1], usage_main);
 	return 2;
 }
