@@ -43,6 +43,7 @@ struct ctx {
 	size_t		*done;		/* pages done, for the progress line */
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
+	int		 live_reload;	/* gen watch: pages reload themselves */
 };
 
 /* ---------------------------------------------------------------- *
@@ -464,6 +465,33 @@ write_out(struct ctx *c, const char *rel_path, const char *data, size_t len)
 		fail(c);
 }
 
+/*
+ * For gen watch: the script that reloads the page after a rebuild, put
+ * before </body> of every page (never in a normal build).
+ */
+static void
+add_live_reload(struct buf *html, const char *out)
+{
+	struct buf tag = BUF_INIT, rest = BUF_INIT;
+	const char *end = NULL, *p;
+
+	for (p = html->ptr; (p = strstr(p, "</body>")) != NULL; p++)
+		end = p;
+	if (end == NULL)
+		return;
+	BUF_PUTSL(&tag, "<script src=\"");
+	for (p = out; *p != '\0'; p++)
+		if (*p == '/')
+			BUF_PUTSL(&tag, "../");
+	BUF_PUTSL(&tag, LIVE_RELOAD_JS "\" defer></script>\n");
+	buf_puts(&rest, end);
+	buf_truncate(html, (size_t)(end - html->ptr));
+	buf_addbuf(html, &tag);
+	buf_addbuf(html, &rest);
+	buf_release(&tag);
+	buf_release(&rest);
+}
+
 static void
 render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
     const char *who)
@@ -478,8 +506,11 @@ render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
 		fail(c);
 	} else if (tmpl_render(t, c->theme->set, data, &html, &c->err) == -1)
 		fail(c);
-	else
+	else {
+		if (c->live_reload)
+			add_live_reload(&html, out);
 		write_out(c, out, html.ptr, html.len);
+	}
 	buf_release(&html);
 }
 
@@ -734,6 +765,43 @@ copy_assets(struct ctx *c)
 	buf_release(&from);
 }
 
+/*
+ * gen watch's reloading: a script that asks for live-reload.json every
+ * second and reloads the page when its id changes; the id is a digest
+ * of everything else this build wrote.
+ */
+static void
+write_live_reload(struct ctx *c)
+{
+	static const char js[] =
+	    "/* Written by gen watch: reloads the page after a rebuild. */\n"
+	    "(function () {\n"
+	    "\t'use strict';\n"
+	    "\tvar url = new URL('" LIVE_RELOAD_JSON "', document.currentScript.src).href;\n"
+	    "\tvar last = null;\n"
+	    "\tfunction poll() {\n"
+	    "\t\tfetch(url, { cache: 'no-store' }).then(function (r) {\n"
+	    "\t\t\treturn r.ok ? r.json() : null;\n"
+	    "\t\t}).then(function (j) {\n"
+	    "\t\t\tif (j && last !== null && j.id !== last)\n"
+	    "\t\t\t\tlocation.reload();\n"
+	    "\t\t\tif (j)\n"
+	    "\t\t\t\tlast = j.id;\n"
+	    "\t\t}).catch(function () {}).then(function () {\n"
+	    "\t\t\tsetTimeout(poll, 1000);\n"
+	    "\t\t});\n"
+	    "\t}\n"
+	    "\tpoll();\n"
+	    "})();\n";
+	struct buf b = BUF_INIT;
+
+	write_out(c, LIVE_RELOAD_JS, js, sizeof(js) - 1);
+	buf_printf(&b, "{\"id\": \"%016llx\"}\n",
+	    (unsigned long long)out_digest(c->out));
+	write_out(c, LIVE_RELOAD_JSON, b.ptr, b.len);
+	buf_release(&b);
+}
+
 /* One page's output files: the page (or a section's list pages) and its
  * aliases. */
 static void
@@ -838,7 +906,7 @@ is_within_dir(const char *in, const char *dir)
  * The absolute form of `path`, which need not exist: the real path of its
  * longest existing head, then the rest.  Empty when that rest holds "..".
  */
-static void
+void
 real_out_path(const char *path, struct buf *out)
 {
 	struct buf head = BUF_INIT;
@@ -979,7 +1047,7 @@ build_run(const struct build_opts *o)
 	struct ctx c;
 	struct buf out = BUF_INIT, b = BUF_INIT;
 	struct out *o_out = NULL;
-	struct out_stats st;
+	struct out_stats st = { 0 };
 	struct timespec t0, t1;
 	unsigned jobs = o->jobs;
 	size_t i;
@@ -1045,6 +1113,7 @@ build_run(const struct build_opts *o)
 	c.theme = &theme;
 	c.out = o_out;
 	c.progress = !o->quiet && isatty(STDERR_FILENO);
+	c.live_reload = o->live_reload;
 	sj = json_object();
 	json_object_set_new(sj, "title", json_string(s.title));
 	json_object_set_new(sj, "language", json_string(s.language));
@@ -1061,6 +1130,8 @@ build_run(const struct build_opts *o)
 	if (feeds_write(&s, o_out, &c.err) == -1)
 		fail(&c);
 	copy_assets(&c);
+	if (o->live_reload)
+		write_live_reload(&c);
 	take_thread_errors(&c);
 	json_decref(sj);
 	if (c.failed) {
@@ -1073,11 +1144,21 @@ build_run(const struct build_opts *o)
 	}
 	fputs(s.err.ptr, stderr);	/* what the commit left behind, if anything */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!o->quiet)
+	if (!o->quiet) {
 		printf("gen: %zu pages; %zu files written, %zu unchanged, "
 		    "%zu removed, in %.2f s\n", s.npages, st.written,
 		    st.unchanged, st.removed, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		/* gen watch shows what it rebuilt (the first few files). */
+		for (i = 0; o->list_written && i < OUT_NAMES &&
+		    st.names[i] != NULL; i++)
+			printf("  %s\n", st.names[i]);
+		if (o->list_written && st.names[0] != NULL &&
+		    st.written > OUT_NAMES)
+			printf("  ... and %zu more\n", st.written - OUT_NAMES);
+		fflush(stdout);
+	}
+	out_stats_release(&st);
 	rc = 0;
 out:
 	if (rc != 0)
@@ -1089,4 +1170,39 @@ out:
 	buf_release(&out);
 	buf_release(&b);
 	return rc;
+}
+
+int
+build_load(struct site *s, const struct build_opts *o)
+{
+	struct theme theme;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	site_load(s, o->site_dir, o->drafts, o->today);
+	if (s->home == NULL)
+		return -1;
+	if (theme_open(&theme, o, s) == 0) {
+		check_layouts(s, &theme);
+		theme_ids(&theme, s);
+		for (i = 0; i < theme.nassets; i++) {
+			buf_reset(&b);
+			buf_printf(&b, "assets/%s", theme.assets[i]);
+			site_add_output(s, b.ptr);
+		}
+		theme_close(&theme);
+	}
+	if (site_page(s, "404.md") == NULL)
+		site_add_output(s, "404.html");
+	site_add_output(s, "robots.txt");
+	site_add_output(s, "search-index.js");
+	if (s->news != NULL)
+		site_add_output(s, "feed.xml");
+	if (s->base_url != NULL)
+		site_add_output(s, "sitemap.xml");
+	feeds_register_data(s);
+	register_pages(s);
+	register_aliases(s);
+	buf_release(&b);
+	return s->nerr > 0 ? -1 : 0;
 }

@@ -22,14 +22,30 @@ struct build_opts {
 	const char	*site_dir;	/* content/<site> */
 	const char	*out_dir;	/* NULL: public/<site> */
 	const char	*theme_dir;	/* NULL: search the usual places */
-	const char	*today;		/* YYYY-MM-DD, for expiry */
+	char		 today[11];	/* YYYY-MM-DD, for expiry */
 	int		 drafts;
 	int		 quiet;
 	unsigned	 jobs;		/* threads; 0: one per core */
+	int		 live_reload;	/* gen watch: pages reload themselves */
+	int		 list_written;	/* name the files written */
 };
+
+/* The files of gen watch's live reload, at the output's root. */
+#define LIVE_RELOAD_JS		"live-reload.js"
+#define LIVE_RELOAD_JSON	"live-reload.json"
 
 /* Returns the process exit status: 0, or 1 with messages on stderr. */
 int	build_run(const struct build_opts *);
+
+/*
+ * For gen check: load the site as build_run() does up to its Markdown —
+ * the site, its theme (layouts checked, the ids its templates write
+ * reserved), and every file a build writes besides pages and assets
+ * registered — so that links resolve as in a build.  Writes nothing.
+ * Returns 0, or -1 with messages in s->err; site_release() it either way.
+ */
+struct site;
+int	build_load(struct site *s, const struct build_opts *);
 
 /*
  * The time of the build in Japan (UTC+9), broken down: now, or
@@ -38,6 +54,12 @@ int	build_run(const struct build_opts *);
  */
 struct tm;
 int	build_time(struct tm *);
+
+/* The absolute form of `path`, which need not exist yet: the real path
+ * of its longest existing head, then the rest; nothing when the rest
+ * holds "..". */
+struct buf;
+void	real_out_path(const char *path, struct buf *out);
 
 /* Its date as YYYY-MM-DD.  0 or -1 (as above). */
 int	build_today(char out[11]);

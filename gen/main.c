@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "build.h"
 #include "new.h"
+#include "watch.h"
 
 #ifndef GEN_VERSION
 #define GEN_VERSION "0.1.0"
@@ -27,6 +28,7 @@ static const char usage_main[] =
 "  build [SITE_DIR]   build the site into public/<site> (or -o OUT)\n"
 "  zip [SITE_DIR]     package the built site as public/<site>.zip\n"
 "  new SECTION/NAME   start a page from its section's archetype\n"
+"  watch [SITE_DIR]   build, then rebuild on every change (pages reload)\n"
 "\n"
 "options:\n"
 "  -h, --help         show this help, or a command's with gen <command> --help\n"
@@ -57,6 +59,18 @@ static const char usage_build[] =
 "\n"
 "News items whose 'expires' date has passed leave lists and the feed; the\n"
 "date is today's in Japan, or the day of SOURCE_DATE_EPOCH when it is set.\n";
+
+static const char usage_watch[] =
+"usage: gen watch [SITE_DIR] [-o OUT] [--drafts] [--theme-dir DIR] [-j N]\n"
+"\n"
+"Builds the site as gen build does, then watches SITE_DIR and its theme\n"
+"folder and rebuilds whenever a file changes, printing which files it\n"
+"wrote and how long it took.  Every page gets a small script\n"
+"(live-reload.js) that reloads it in the browser after a rebuild when the\n"
+"site is served over HTTP (make run does that); build with gen build\n"
+"before handing the site over.  Runs until stopped (Ctrl-C).\n"
+"\n"
+"options: as for gen build (gen build --help)\n";
 
 static const char usage_new[] =
 "usage: gen new [-s SITE_DIR] SECTION/NAME [-q]\n"
@@ -100,7 +114,7 @@ site_name(const char *dir)
 }
 
 static int
-cmd_build(int argc, char *argv[])
+cmd_build(int argc, char *argv[], int watch)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -114,7 +128,7 @@ cmd_build(int argc, char *argv[])
 	struct build_opts o;
 	char *end;
 	long n;
-	char today[11], *name = NULL;
+	char *name = NULL;
 	struct buf out = BUF_INIT;
 	int c, rc;
 
@@ -143,15 +157,15 @@ cmd_build(int argc, char *argv[])
 			o.quiet = 1;
 			break;
 		case 'h':
-			fputs(usage_build, stdout);
+			fputs(watch ? usage_watch : usage_build, stdout);
 			return 0;
 		default:
-			fputs(usage_build, stderr);
+			fputs(watch ? usage_watch : usage_build, stderr);
 			return 2;
 		}
 	}
 	if (argc - optind > 1) {
-		fputs(usage_build, stderr);
+		fputs(watch ? usage_watch : usage_build, stderr);
 		return 2;
 	}
 	o.site_dir = optind < argc ? argv[optind] : ".";
@@ -163,10 +177,9 @@ cmd_build(int argc, char *argv[])
 		buf_printf(&out, "public/%s", name);
 		o.out_dir = out.ptr;
 	}
-	if (build_today(today) == -1)
+	if (build_today(o.today) == -1)
 		return 2;
-	o.today = today;
-	rc = build_run(&o);
+	rc = watch ? watch_run(&o) : build_run(&o);
 	free(name);
 	buf_release(&out);
 	return rc;
@@ -293,7 +306,9 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (strcmp(argv[1], "build") == 0)
-		return cmd_build(argc - 1, argv + 1);
+		return cmd_build(argc - 1, argv + 1, 0);
+	if (strcmp(argv[1], "watch") == 0)
+		return cmd_build(argc - 1, argv + 1, 1);
 	if (strcmp(argv[1], "zip") == 0)
 		return cmd_zip(argc - 1, argv + 1);
 	if (strcmp(argv[1], "new") == 0)

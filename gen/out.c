@@ -126,11 +126,36 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	return rc;
 }
 
+uint64_t
+out_digest(struct out *o)
+{
+	uint64_t d = 0;
+	size_t i;
+
+	/* Order-free: the same files and bytes give the same digest. */
+	pthread_mutex_lock(&o->lock);
+	for (i = 0; i < o->n; i++)
+		d += hash64(o->v[i].path, strlen(o->v[i].path), o->v[i].hash);
+	pthread_mutex_unlock(&o->lock);
+	return d;
+}
+
 static int
 cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->path,
 	    ((const struct entry *)b)->path);
+}
+
+void
+out_stats_release(struct out_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < OUT_NAMES; i++) {
+		free(st->names[i]);
+		st->names[i] = NULL;
+	}
 }
 
 static void
@@ -141,6 +166,7 @@ out_free(struct out *o)
 	for (i = 0; i < o->n; i++)
 		free(o->v[i].path);
 	free(o->v);
+	out_stats_release(&o->st);
 	map_release(&o->old);
 	map_release(&o->seen);
 	pthread_mutex_destroy(&o->lock);
@@ -148,6 +174,7 @@ out_free(struct out *o)
 	free(o->stage);
 	free(o);
 }
+
 
 void
 out_abort(struct out *o)
@@ -233,6 +260,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 			    to.ptr, strerror(errno));
 			goto fail;
 		}
+		if (o->st.written < OUT_NAMES)
+			o->st.names[o->st.written] = xstrdup(e->path);
 		o->st.written++;
 	}
 	buf_reset(&from);
@@ -246,8 +275,11 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	fs_remove_tree(o->stage, err);
 done:
 	rc = 0;
-	if (st != NULL)
+	if (st != NULL) {
+		/* The names go to the caller. */
 		*st = o->st;
+		memset(o->st.names, 0, sizeof(o->st.names));
+	}
 	out_free(o);
 	buf_release(&man);
 	buf_release(&from);

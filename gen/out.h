@@ -20,15 +20,23 @@
 #define GEN_OUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct out;
+
+/* The first few files written, by name, for gen watch to show. */
+#define OUT_NAMES	8
 
 struct out_stats {
 	size_t	written;	/* files new or changed */
 	size_t	unchanged;	/* files left as they were */
 	size_t	removed;	/* files of the last build no longer made */
+	char	*names[OUT_NAMES]; /* the first files written; free with
+				    out_stats_release() */
 };
+
+void	out_stats_release(struct out_stats *);
 
 /* Start writing the tree that is to end up in folder `dir`.  NULL on
  * error (message in err). */
@@ -37,6 +45,8 @@ struct out	*out_open(const char *dir, struct buf *err);
  * which is the caller's: one per thread). */
 int		 out_write(struct out *, const char *rel, const void *data,
 		    size_t len, struct buf *err);
+/* A digest of every file written so far (paths and bytes). */
+uint64_t	 out_digest(struct out *);
 /* Put the new tree in place.  0 or -1; in both cases `out` is freed. */
 int		 out_commit(struct out *, struct out_stats *, struct buf *err);
 /* Forget everything written; the output stays as it was. */

@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/run.sh [SITE [PORT]]: builds content/SITE (default center) into
 # public/SITE with build/gen and serves it with nginx on 127.0.0.1:PORT
-# (default 8080), in the background, until scripts/stop.sh.  Run by
-# `make run` after `make all`.
+# (default 8080), in the background, until scripts/stop.sh; meanwhile
+# gen watch rebuilds the site on every change and the pages reload.  Run
+# by `make run` after `make all`.
 #
 # Everything nginx writes stays in the repository: its configuration and
 # temp paths in var/nginx/, logs in var/log/, the master's PID in
@@ -46,6 +47,16 @@ build/gen build "content/$site" -o "public/$site"
 "$top/scripts/stop.sh"
 
 mkdir -p var/nginx/tmp var/log var/run
+
+# gen watch rebuilds the site whenever a file of it or of its theme
+# changes, and the pages it writes reload themselves in the browser.
+build/gen watch "content/$site" -o "public/$site" >var/log/watch.log 2>&1 &
+echo $! >var/run/watch.pid
+i=0
+while ! grep -q '^gen: watching' var/log/watch.log 2>/dev/null && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
 user=""
 # As root, nginx's workers run as the owner of the checkout, who can read
 # the site wherever the checkout lies (a production install names its own
@@ -95,4 +106,5 @@ title=$(sed -n 's/^title:[[:space:]]*//p' "content/$site/site.yaml" 2>/dev/null 
 	head -n 1 | sed -e 's/[[:space:]]#.*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'\$/\\1/")
 echo "Serving ${title:-$site} (public/$site, nginx PID $(cat var/run/nginx.pid)) at"
 echo "$url"
+echo "Pages reload by themselves when content/$site changes (log: var/log/watch.log)."
 echo "Stop it with: make stop"
