@@ -75,6 +75,7 @@ if [ -d build/check/center ]; then
 	suite "browser/keyboard" bash tests/browser/keyboard.sh build/check/center
 	suite "browser/links" bash tests/browser/links.sh build/check/center
 fi
+suite "browser/reload" bash tests/browser/reload.sh
 # The side-navigation pattern with paginated news: the pages that differ.
 if [ -d build/check/center-side ]; then
 	suite "html/vnu-side" bash tests/html/validate.sh build/check/center-side
