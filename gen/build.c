@@ -44,6 +44,7 @@ struct ctx {
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
 	int		 live_reload;	/* gen watch: pages reload themselves */
+	struct map	*menus;		/* this thread's common menus */
 };
 
 /* ---------------------------------------------------------------- *
@@ -302,31 +303,89 @@ is_within(const struct page *p, const struct page *sec)
 	return 0;
 }
 
+/* One menu entry and its children, for a page in folder `dir`. */
 static json_t *
-menu_json(const struct menu_entry *v, size_t n, const char *dir,
-    const struct page *cur, unsigned *id)
+entry_json(const struct menu_entry *e, const char *dir, const struct page *cur)
 {
-	json_t *a = json_array();
+	json_t *o = json_object(), *kids = json_array();
+	char ids[32];
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct menu_entry *e = &v[i];
-		json_t *o = json_object();
-		char ids[32];
+	snprintf(ids, sizeof(ids), "menu-%u", e->id);
+	json_object_set_new(o, "id", json_string(ids));
+	json_object_set_new(o, "title", json_string(e->title));
+	json_object_set_new(o, "url", e->page != NULL ?
+	    rel(dir, e->page->out) : json_string(e->url));
+	json_object_set_new(o, "current", json_boolean(e->page != NULL &&
+	    e->page == cur));
+	json_object_set_new(o, "active", json_boolean(e->page != NULL &&
+	    is_within(cur, e->page) && e->page->kind != PAGE_HOME));
+	json_object_set_new(o, "has_children", json_boolean(e->nkids > 0));
+	for (i = 0; i < e->nkids; i++)
+		json_array_append_new(kids, entry_json(&e->kids[i], dir, cur));
+	json_object_set_new(o, "children", kids);
+	return o;
+}
 
-		snprintf(ids, sizeof(ids), "menu-%u", ++*id);
-		json_object_set_new(o, "id", json_string(ids));
-		json_object_set_new(o, "title", json_string(e->title));
-		json_object_set_new(o, "url", e->page != NULL ?
-		    rel(dir, e->page->out) : json_string(e->url));
-		json_object_set_new(o, "current", json_boolean(e->page == cur));
-		json_object_set_new(o, "active", json_boolean(e->page != NULL &&
-		    is_within(cur, e->page) && e->page->kind != PAGE_HOME));
-		json_object_set_new(o, "has_children", json_boolean(e->nkids > 0));
-		json_object_set_new(o, "children",
-		    menu_json(e->kids, e->nkids, dir, cur, id));
-		json_array_append_new(a, o);
+/* Whether an entry reads differently for page `cur` in `dir` than for
+ * its neighbours: it is the page or holds it, or it leads into the
+ * page's own folder (where the relative URL differs). */
+static int
+entry_touches(const struct menu_entry *e, const char *dir,
+    const struct page *cur)
+{
+	size_t i;
+
+	if (e->page != NULL && (e->page == cur || is_within(cur, e->page) ||
+	    strncmp(e->page->out, dir, strlen(dir)) == 0))
+		return 1;
+	for (i = 0; i < e->nkids; i++)
+		if (entry_touches(&e->kids[i], dir, cur))
+			return 1;
+	return 0;
+}
+
+/*
+ * A menu for page `cur` in folder `dir`.  Menus are the same for all
+ * pages whose folders share a parent, but for the entries the page
+ * touches: each thread keeps those common menus, made once, and a page
+ * takes them but for the entries it touches, which it makes afresh.
+ */
+static json_t *
+menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
+    const char *dir, const struct page *cur)
+{
+	struct buf key = BUF_INIT, fake = BUF_INIT;
+	json_t *a = json_array(), *common;
+	size_t i;
+
+	if (*dir == '\0' || c->menus == NULL) {
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, entry_json(&v[i], dir, cur));
+		return a;
 	}
+	/* "sec/p1/" -> "sec/": its neighbours' common parent. */
+	buf_puts(&key, dir);
+	buf_truncate(&key, key.len - 1);
+	while (key.len > 0 && key.ptr[key.len - 1] != '/')
+		buf_truncate(&key, key.len - 1);
+	buf_printf(&fake, "%s\001/", key.ptr);
+	buf_putc(&key, v == c->site->menu ? 'M' : 'F');
+	if ((common = map_get(c->menus, key.ptr, key.len)) == NULL) {
+		common = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(common, entry_json(&v[i],
+			    fake.ptr, NULL));
+		map_put(c->menus, key.ptr, key.len, common);
+	}
+	for (i = 0; i < n; i++) {
+		if (entry_touches(&v[i], dir, cur))
+			json_array_append_new(a, entry_json(&v[i], dir, cur));
+		else
+			json_array_append(a, json_array_get(common, i));
+	}
+	buf_release(&key);
+	buf_release(&fake);
 	return a;
 }
 
@@ -357,7 +416,6 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	struct site *s = c->site;
 	json_t *d = json_object(), *pg, *tags, *crumbs;
 	const struct page *a;
-	unsigned menu_id = 0;
 	size_t i;
 
 	/* A copy of its own: threads must not share reference counts
@@ -375,7 +433,9 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	json_object_set_new(pg, "description", str_or_empty(p->description));
 	json_object_set_new(pg, "date", str_or_empty(p->date));
 	json_object_set_new(pg, "date_ja", date_ja(p->date));
-	json_object_set_new(pg, "content", json_string(content));
+	/* The source was checked to be UTF-8 already. */
+	json_object_set_new(pg, "content", json_stringn_nocheck(content,
+	    strlen(content)));
 	/* A table of contents helps from two headings on. */
 	if (p->doc.nheadings >= 2)
 		json_object_set(pg, "toc", p->doc.toc);
@@ -398,10 +458,9 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	json_object_set_new(pg, "url", rel(dir, p->out));
 	json_object_set_new(d, "page", pg);
 
-	json_object_set_new(d, "menu", menu_json(s->menu, s->nmenu, dir, p,
-	    &menu_id));
-	json_object_set_new(d, "footer_menu", menu_json(s->footer, s->nfooter,
-	    dir, p, &menu_id));
+	json_object_set_new(d, "menu", menu_json(c, s->menu, s->nmenu, dir, p));
+	json_object_set_new(d, "footer_menu", menu_json(c, s->footer,
+	    s->nfooter, dir, p));
 	json_object_set_new(d, "has_menu", json_boolean(s->nmenu > 0));
 	json_object_set_new(d, "has_footer_menu", json_boolean(s->nfooter > 0));
 
@@ -852,6 +911,18 @@ render_pages(void *arg)
 	return NULL;
 }
 
+static void
+menus_free(struct map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL)
+			json_decref(m->slots[i].val);
+	map_release(m);
+	free(m);
+}
+
 /* Render every page on `jobs` threads (this one among them). */
 static int
 render_all(struct ctx *proto, unsigned jobs)
@@ -865,6 +936,7 @@ render_all(struct ctx *proto, unsigned jobs)
 
 	for (i = 0; i < jobs; i++) {
 		w[i] = *proto;
+		w[i].menus = xcalloc(1, sizeof(struct map));
 		buf_init(&w[i].err);
 		w[i].next = &next;
 		w[i].done = &done;
@@ -884,6 +956,7 @@ render_all(struct ctx *proto, unsigned jobs)
 		failed |= w[i].failed;
 		take_thread_errors(&w[i]);
 		buf_release(&w[i].err);
+		menus_free(w[i].menus);
 	}
 	free(w);
 	free(tid);

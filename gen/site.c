@@ -1028,6 +1028,7 @@ static void
 build_menus(struct site *s, const struct ynode *menus)
 {
 	size_t i, j, first;
+	unsigned id = 0;
 
 	if (menus != NULL) {
 		for (i = 0; i < menus->n; i++)
@@ -1086,6 +1087,14 @@ build_menus(struct site *s, const struct ynode *menus)
 			menu_add(&s->footer, &s->nfooter, (struct menu_entry){
 			    .title = xstrdup(s->pages[i]->title),
 			    .page = s->pages[i] });
+	/* Ids in the order the menus are written. */
+	for (i = 0; i < s->nmenu; i++) {
+		s->menu[i].id = ++id;
+		for (j = 0; j < s->menu[i].nkids; j++)
+			s->menu[i].kids[j].id = ++id;
+	}
+	for (i = 0; i < s->nfooter; i++)
+		s->footer[i].id = ++id;
 }
 
 /* ---------------------------------------------------------------- *

@@ -73,6 +73,7 @@ struct asset {
 };
 
 struct menu_entry {
+	unsigned	 id;	/* "menu-ID": unique in the page, main then footer */
 	char		*title;
 	char		*url;	/* outside URL, or NULL for a page */
 	struct page	*page;
