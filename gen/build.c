@@ -1112,6 +1112,62 @@ print_errors(struct site *s)
 	    s->nerr, s->nerr == 1 ? "" : "s");
 }
 
+/*
+ * What a build does before rendering: load the site and its theme
+ * (layouts checked, the ids its templates write reserved) and register
+ * every file the build writes besides pages and assets, so that links to
+ * them resolve and clashes are found before anything is written.  The
+ * theme is left open in *theme when it was found (*have_theme).
+ */
+static void
+prepare(struct site *s, struct theme *theme, int *have_theme,
+    const struct build_opts *o)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	*have_theme = 0;
+	/* Go on past errors as far as the site's shape allows, so that one
+	 * run reports all of them. */
+	site_load(s, o->site_dir, o->drafts, o->today);
+	if (s->home == NULL)
+		return;
+	if (theme_open(theme, o, s) == 0) {
+		*have_theme = 1;
+		check_layouts(s, theme);
+		theme_ids(theme, s);
+		for (i = 0; i < theme->nassets; i++) {
+			buf_reset(&b);
+			buf_printf(&b, "assets/%s", theme->assets[i]);
+			site_add_output(s, b.ptr);
+		}
+	}
+	if (site_page(s, "404.md") == NULL)
+		site_add_output(s, "404.html");
+	site_add_output(s, "robots.txt");
+	site_add_output(s, "search-index.js");
+	if (s->news != NULL)
+		site_add_output(s, "feed.xml");
+	if (s->base_url != NULL)
+		site_add_output(s, "sitemap.xml");
+	feeds_register_data(s);
+	register_pages(s);
+	register_aliases(s);
+	buf_release(&b);
+}
+
+int
+build_load(struct site *s, const struct build_opts *o)
+{
+	struct theme theme;
+	int have_theme;
+
+	prepare(s, &theme, &have_theme, o);
+	if (have_theme)
+		theme_close(&theme);
+	return s->home == NULL || s->nerr > 0 ? -1 : 0;
+}
+
 int
 build_run(const struct build_opts *o)
 {
@@ -1135,35 +1191,9 @@ build_run(const struct build_opts *o)
 	}
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
-	/* Go on past errors as far as the site's shape allows, so that one
-	 * run reports all of them. */
-	site_load(&s, o->site_dir, o->drafts, o->today);
+	prepare(&s, &theme, &have_theme, o);
 	if (s.home == NULL)
 		goto out;
-	if (theme_open(&theme, o, &s) == 0) {
-		have_theme = 1;
-		check_layouts(&s, &theme);
-		theme_ids(&theme, &s);
-	}
-
-	/* Everything gen writes besides pages and assets, so that links
-	 * to them resolve and clashes are found before writing. */
-	for (i = 0; have_theme && i < theme.nassets; i++) {
-		buf_reset(&b);
-		buf_printf(&b, "assets/%s", theme.assets[i]);
-		site_add_output(&s, b.ptr);
-	}
-	if (site_page(&s, "404.md") == NULL)
-		site_add_output(&s, "404.html");
-	site_add_output(&s, "robots.txt");
-	site_add_output(&s, "search-index.js");
-	if (s.news != NULL)
-		site_add_output(&s, "feed.xml");
-	if (s.base_url != NULL)
-		site_add_output(&s, "sitemap.xml");
-	feeds_register_data(&s);
-	register_pages(&s);
-	register_aliases(&s);
 	s.jobs = jobs;
 	site_render_markdown(&s);
 	if (s.nerr > 0 || !have_theme)
@@ -1245,37 +1275,3 @@ out:
 	return rc;
 }
 
-int
-build_load(struct site *s, const struct build_opts *o)
-{
-	struct theme theme;
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	site_load(s, o->site_dir, o->drafts, o->today);
-	if (s->home == NULL)
-		return -1;
-	if (theme_open(&theme, o, s) == 0) {
-		check_layouts(s, &theme);
-		theme_ids(&theme, s);
-		for (i = 0; i < theme.nassets; i++) {
-			buf_reset(&b);
-			buf_printf(&b, "assets/%s", theme.assets[i]);
-			site_add_output(s, b.ptr);
-		}
-		theme_close(&theme);
-	}
-	if (site_page(s, "404.md") == NULL)
-		site_add_output(s, "404.html");
-	site_add_output(s, "robots.txt");
-	site_add_output(s, "search-index.js");
-	if (s->news != NULL)
-		site_add_output(s, "feed.xml");
-	if (s->base_url != NULL)
-		site_add_output(s, "sitemap.xml");
-	feeds_register_data(s);
-	register_pages(s);
-	register_aliases(s);
-	buf_release(&b);
-	return s->nerr > 0 ? -1 : 0;
-}

@@ -11,6 +11,7 @@
 #include "archive.h"
 #include "buf.h"
 #include "build.h"
+#include "check.h"
 #include "new.h"
 #include "watch.h"
 
@@ -27,6 +28,7 @@ static const char usage_main[] =
 "commands:\n"
 "  build [SITE_DIR]   build the site into public/<site> (or -o OUT)\n"
 "  zip [SITE_DIR]     package the built site as public/<site>.zip\n"
+"  check [SITE_DIR]   report broken links, missing alt text and the like\n"
 "  new SECTION/NAME   start a page from its section's archetype\n"
 "  watch [SITE_DIR]   build, then rebuild on every change (pages reload)\n"
 "\n"
@@ -85,6 +87,37 @@ static const char usage_new[] =
 "  -s, --site DIR   the site folder (holding site.yaml)\n"
 "  -q, --quiet      print nothing but errors\n"
 "  -h, --help       show this help\n";
+
+static const char usage_check[] =
+"usage: gen check [SITE_DIR] [--drafts] [--theme-dir DIR] [--external]\n"
+"                 [--jobs-external N] [--timeout S]\n"
+"\n"
+"Reports everything a build of SITE_DIR (default: the current folder) can\n"
+"warn about, all in one run, as FILE:LINE: KIND: message sorted by file and\n"
+"line, then a summary line.  Writes nothing.  KIND is one of:\n"
+"  error          what stops gen build (front matter, site.yaml, layouts)\n"
+"  link           a link to no page or file\n"
+"  anchor         a link to #id where that page has no such id\n"
+"  alt            an image without alt text\n"
+"  heading        a heading level skipped (## then ####), or # in the body\n"
+"  link-text      a link without text\n"
+"  duplicate-id   an id given twice on a page (raw HTML, {#id}, the theme's)\n"
+"  outside-asset  a script, style, font or image loaded from outside the site\n"
+"  description    a page without 'description' in its front matter\n"
+"  external       (--external) an outside link that fails or answers >= 400\n"
+"Exits 0 when nothing was found, 1 when anything was, 2 on a usage error.\n"
+"\n"
+"options:\n"
+"  -d, --drafts           check pages marked 'draft: true' too\n"
+"  -t, --theme-dir DIR    folder holding themes (as for gen build)\n"
+"  -e, --external         also request every outside http(s) link, once per\n"
+"                         address: HEAD, then GET if HEAD fails or is refused;\n"
+"                         redirects followed (up to 5); proxies from the\n"
+"                         usual environment variables (https_proxy, no_proxy)\n"
+"      --jobs-external N  requests at once (default 8, at most 64)\n"
+"      --timeout S        seconds each request may take (default 10, at most\n"
+"                         300)\n"
+"  -h, --help             show this help\n";
 
 static const char usage_zip[] =
 "usage: gen zip [SITE_DIR] [-i TREE] [-o FILE] [-q]\n"
@@ -183,6 +216,78 @@ cmd_build(int argc, char *argv[], int watch)
 	free(name);
 	buf_release(&out);
 	return rc;
+}
+
+/* A number from 1 to max for option `name`, or 0 with a message. */
+static unsigned
+count_arg(const char *name, const char *arg, unsigned max)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || n < 1 || n > (long)max) {
+		fprintf(stderr, "gen: %s '%s' must be a number from 1 to %u\n",
+		    name, arg, max);
+		return 0;
+	}
+	return (unsigned)n;
+}
+
+static int
+cmd_check(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "theme-dir", required_argument, NULL, 't' },
+		{ "external", no_argument, NULL, 'e' },
+		{ "jobs-external", required_argument, NULL, 'J' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_opts o;
+	char today[11];
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "dt:eh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.drafts = 1;
+			break;
+		case 't':
+			o.theme_dir = optarg;
+			break;
+		case 'e':
+			o.external = 1;
+			break;
+		case 'J':
+			if ((o.jobs = count_arg("--jobs-external", optarg,
+			    CHECK_MAX_JOBS)) == 0)
+				return 2;
+			break;
+		case 'T':
+			if ((o.timeout = count_arg("--timeout", optarg,
+			    CHECK_MAX_TIMEOUT)) == 0)
+				return 2;
+			break;
+		case 'h':
+			fputs(usage_check, stdout);
+			return 0;
+		default:
+			fputs(usage_check, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage_check, stderr);
+		return 2;
+	}
+	o.site_dir = optind < argc ? argv[optind] : ".";
+	if (build_today(today) == -1)
+		return 2;
+	o.today = today;
+	return check_run(&o);
 }
 
 static int
@@ -311,6 +416,8 @@ main(int argc, char *argv[])
 		return cmd_build(argc - 1, argv + 1, 1);
 	if (strcmp(argv[1], "zip") == 0)
 		return cmd_zip(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "new") == 0)
 		return cmd_new(argc - 1, argv + 1);
 	fprintf(stderr, "gen: unknown command '%s'\n\n%s", argv[1], usage_main);

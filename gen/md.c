@@ -1,6 +1,8 @@
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <md4c.h>
 
@@ -15,6 +17,60 @@
 #define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | \
     MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEURLAUTOLINKS | \
     MD_FLAG_PERMISSIVEWWWAUTOLINKS)
+
+/*
+ * The lint's light scan of raw HTML (see md.h): where it is in the text
+ * md4c hands over as HTML, chunk after chunk.  Tags, comments and the
+ * bodies of <script> and <style> can span chunks and lines.  Every buffer
+ * it fills holds part of the page, so the page's own limit
+ * (SITE_MAX_PAGE_BYTES) bounds them.
+ */
+enum hscan {
+	HS_TEXT,		/* between tags */
+	HS_TAG,			/* from '<' to the '>' that ends the tag */
+	HS_COMMENT,		/* <!-- ... --> */
+	HS_RAWTEXT,		/* the body of <script> or <style> */
+};
+
+/* Attributes of one tag the scan looks at; more are skipped. */
+#define MD_LINT_MAX_ATTRS	64
+
+/* Quoted subjects (URLs, ids) in messages are cut to this many bytes. */
+#define MD_LINT_MAX_SUBJECT	80
+
+struct lint {
+	md_linter	 fn;		/* NULL: not linting */
+	void		*arg;
+	struct buf	 msg;
+	struct buf	 q1, q2;	/* quoted subjects of a message */
+	struct buf	 tmp;
+	struct map	 idline;	/* ids given on the page -> their line */
+	unsigned	 level;		/* the last heading's; 0: only the title */
+	size_t		 hline;		/* the line of the heading being read */
+	int		 link_open;	/* in a Markdown link */
+	int		 link_text;	/* which has text */
+	size_t		 link_line;
+	struct buf	 link_url;
+	int		 alt_text;	/* the image being read has alt text */
+	size_t		 img_line;
+	struct buf	 img_url;
+	/* raw HTML */
+	enum hscan	 hs;
+	size_t		 line;		/* the line the scan is at */
+	struct buf	 tag;		/* the tag being read, from its '<' */
+	size_t		 tag_line;
+	char		 quote;		/* in a quoted attribute value */
+	int		 after_eq;	/* the last non-space was '=' */
+	unsigned	 dashes;	/* '-' just seen, in a comment */
+	struct buf	 raw;		/* the body of <script> or <style> */
+	size_t		 raw_line;
+	int		 raw_css;	/* ... and it is CSS */
+	const char	*raw_end;	/* "</script" or "</style" */
+	int		 a_open;	/* in a raw <a> */
+	int		 a_text;	/* which has text or a label */
+	size_t		 a_line;
+	struct buf	 a_href;
+};
 
 struct rend {
 	struct md_doc	*doc;
@@ -41,7 +97,18 @@ struct rend {
 	size_t		 lines_cap;
 	unsigned	 ntables;
 	json_t		*toc_h2;	/* the h2 entry that h3s go under */
+	struct lint	 lt;		/* gen check's, when doc->lint is set */
 };
+
+static void	lint_html(struct rend *, const char *, size_t);
+static void	lint_text(struct rend *, MD_TEXTTYPE, const char *, size_t);
+static void	lint_url(struct rend *, int, size_t, const char *, size_t,
+		    const char *, size_t);
+static void	lint_link_end(struct rend *);
+static void	lint_img_end(struct rend *);
+static void	lint_heading_id(struct rend *, unsigned, const struct buf *,
+		    const char *, size_t);
+static void	lint_block_end(struct rend *);
 
 /* ---------------------------------------------------------------- *
  * Small helpers
@@ -197,10 +264,11 @@ put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
 /* Resolve a link or image URL through the caller and write it as an
  * attribute value. */
 static void
-put_url(struct rend *r, const MD_ATTRIBUTE *a)
+put_url(struct rend *r, const MD_ATTRIBUTE *a, int is_link)
 {
 	struct buf url = BUF_INIT;
 	size_t line;
+	int rc;
 
 	buf_reset(&r->scratch);
 	attr_text(&r->scratch, a);
@@ -218,8 +286,14 @@ put_url(struct rend *r, const MD_ATTRIBUTE *a)
 			}
 	}
 	line = line_at(r, r->pos);
-	if (r->resolve(r->arg, r->scratch.ptr, r->scratch.len, line, &url) < 0)
+	if ((rc = r->resolve(r->arg, r->scratch.ptr, r->scratch.len, line,
+	    &url)) < 0)
 		r->rc = -1;
+	if (r->lt.fn != NULL && r->hlevel && r->lt.hline == 0)
+		r->lt.hline = line;
+	if (r->lt.fn != NULL)
+		lint_url(r, is_link, line, r->scratch.ptr, r->scratch.len,
+		    rc < 0 ? NULL : url.ptr, url.len);
 	esc_href(r->out, url.ptr, url.len);
 	buf_release(&url);
 }
@@ -336,6 +410,7 @@ heading_end(struct rend *r)
 	const char *name;
 	size_t cut, namelen, tl;
 	unsigned level = r->hlevel;
+	int custom = 0;
 
 	/* Trim the text, then look for a custom id. */
 	tl = r->htext.len;
@@ -352,6 +427,7 @@ heading_end(struct rend *r)
 	    memcmp(r->hhtml.ptr + tl - namelen - 3, "{#", 2) == 0 &&
 	    memcmp(r->hhtml.ptr + tl - namelen - 1, name, namelen) == 0) {
 		buf_add(&id, name, namelen);
+		custom = 1;
 		buf_truncate(&r->htext, r->htext.len - cut);
 		tl -= namelen + 3;
 		while (tl > 0 && r->hhtml.ptr[tl - 1] == ' ')
@@ -360,6 +436,9 @@ heading_end(struct rend *r)
 	} else
 		md_slug(&id, r->htext.ptr, r->htext.len);
 	unique_id(r->doc, &id);
+	if (r->lt.fn != NULL)
+		lint_heading_id(r, level, &id, custom ? name : NULL,
+		    custom ? namelen : 0);
 
 	r->out = &r->doc->html;
 	buf_printf(r->out, "<h%u id=\"", level);
@@ -458,6 +537,7 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		const MD_BLOCK_H_DETAIL *d = detail;
 
 		r->hlevel = d->level;
+		r->lt.hline = 0;
 		buf_reset(&r->hhtml);
 		buf_reset(&r->htext);
 		r->out = &r->hhtml;
@@ -519,6 +599,8 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	(void)detail;
 	if (r->softbr)
 		flush_softbr(r, NULL, 0);
+	if (r->lt.fn != NULL)
+		lint_block_end(r);
 	o = r->out;
 	switch (type) {
 	case MD_BLOCK_DOC:
@@ -595,7 +677,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *ud)
 		const MD_SPAN_A_DETAIL *d = detail;
 
 		BUF_PUTSL(o, "<a href=\"");
-		put_url(r, &d->href);
+		put_url(r, &d->href, 1);
 		buf_putc(o, '"');
 		put_attr(r, "title", &d->title);
 		buf_putc(o, '>');
@@ -605,7 +687,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *ud)
 		const MD_SPAN_IMG_DETAIL *d = detail;
 
 		BUF_PUTSL(o, "<img src=\"");
-		put_url(r, &d->src);
+		put_url(r, &d->src, 0);
 		BUF_PUTSL(o, "\" alt=\"");
 		r->image_nesting = 1;
 		break;
@@ -631,6 +713,8 @@ leave_span(MD_SPANTYPE type, void *detail, void *ud)
 	if (r->image_nesting > 0) {
 		if (type != MD_SPAN_IMG || --r->image_nesting > 0)
 			return 0;
+		if (r->lt.fn != NULL)
+			lint_img_end(r);
 		{
 			const MD_SPAN_IMG_DETAIL *d = detail;
 
@@ -649,6 +733,8 @@ leave_span(MD_SPANTYPE type, void *detail, void *ud)
 		break;
 	case MD_SPAN_A:
 		BUF_PUTSL(o, "</a>");
+		if (r->lt.fn != NULL)
+			lint_link_end(r);
 		break;
 	case MD_SPAN_CODE:
 		BUF_PUTSL(o, "</code>");
@@ -667,7 +753,16 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
 	struct rend *r = ud;
 	struct buf *o = r->out;
+
 	note_pos(r, s);
+	if (r->lt.fn != NULL) {
+		if (r->hlevel && r->lt.hline == 0)
+			r->lt.hline = line_at(r, r->pos);
+		if (type == MD_TEXT_HTML || r->lt.hs == HS_RAWTEXT)
+			lint_html(r, s, n);
+		else if (type != MD_TEXT_SOFTBR && type != MD_TEXT_BR)
+			lint_text(r, type, s, n);
+	}
 	if (type == MD_TEXT_SOFTBR) {
 		if (r->image_nesting > 0)
 			buf_putc(o, ' ');
@@ -707,6 +802,696 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 		break;
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- *
+ * Lint (gen check)
+ * ---------------------------------------------------------------- */
+
+static void	lint_emit(struct rend *, enum md_lint, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static void
+lint_emit(struct rend *r, enum md_lint kind, size_t line, const char *fmt,
+    ...)
+{
+	struct md_lint_item it;
+	va_list ap;
+
+	buf_reset(&r->lt.msg);
+	va_start(ap, fmt);
+	buf_vprintf(&r->lt.msg, fmt, ap);
+	va_end(ap);
+	memset(&it, 0, sizeof(it));
+	it.kind = kind;
+	it.line = line;
+	it.text = r->lt.msg.ptr;
+	it.len = r->lt.msg.len;
+	r->lt.fn(r->lt.arg, &it);
+}
+
+/* A subject for a message, in b: controls as spaces, cut at a
+ * character boundary after MD_LINT_MAX_SUBJECT bytes. */
+static const char *
+subject(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t c;
+
+	buf_reset(b);
+	while (i < n) {
+		if (b->len >= MD_LINT_MAX_SUBJECT) {
+			BUF_PUTSL(b, "...");
+			break;
+		}
+		if ((k = utf8_decode(s + i, n - i, &c)) == 0)
+			k = 1;
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_putc(b, ' ');
+		else
+			buf_add(b, s + i, k);
+		i += k;
+	}
+	return b->ptr;
+}
+
+/* 1 when text holds more than white space (what a link's name needs). */
+static int
+has_ink(const char *s, size_t n)
+{
+	size_t i = 0, k;
+	uint32_t c;
+
+	while (i < n) {
+		if ((k = utf8_decode(s + i, n - i, &c)) == 0)
+			return 1;
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
+		    c != 0xa0 && c != 0x3000)
+			return 1;
+		i += k;
+	}
+	return 0;
+}
+
+/* Text counts for the link and the image alt text it lies in. */
+static void
+ink(struct rend *r)
+{
+	r->lt.link_text = 1;
+	r->lt.a_text = 1;
+	if (r->image_nesting > 0)
+		r->lt.alt_text = 1;
+}
+
+static void
+lint_text(struct rend *r, MD_TEXTTYPE type, const char *s, size_t n)
+{
+	if (type == MD_TEXT_ENTITY) {
+		buf_reset(&r->lt.tmp);
+		put_entity(&r->lt.tmp, s, n);
+		s = r->lt.tmp.ptr;
+		n = r->lt.tmp.len;
+	} else if (type == MD_TEXT_NULLCHAR)
+		n = 0;
+	if (has_ink(s, n))
+		ink(r);
+}
+
+/* A URL the browser fetches from another host: "http://", "https://"
+ * or "//" (scheme-relative). */
+static int
+is_remote(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	return (n >= 2 && (s[0] == '/' || s[0] == '\\') &&
+	    (s[1] == '/' || s[1] == '\\')) ||
+	    (n >= 7 && strncasecmp(s, "http://", 7) == 0) ||
+	    (n >= 8 && strncasecmp(s, "https://", 8) == 0);
+}
+
+/* A heading's level: no level skipped, no h1 (the title is the page's). */
+static void
+lint_level(struct rend *r, unsigned level, size_t line)
+{
+	unsigned last = r->lt.level ? r->lt.level : 1;
+
+	if (level == 1)
+		lint_emit(r, MD_LINT_HEADING, line, "h1 in the body: the page "
+		    "title is the page's h1, so start headings at ## (h2)");
+	else if (level > last + 1)
+		lint_emit(r, MD_LINT_HEADING, line, "h%u follows h%u, skipping "
+		    "a level (make it h%u%s)", level, last, last + 1,
+		    last == 1 ? ": the page title is the h1" : "");
+	r->lt.level = level;
+}
+
+/* Where the ids of the page were given: a line, or the theme's. */
+static size_t
+id_line(struct rend *r, const char *id, size_t n)
+{
+	return (size_t)(uintptr_t)map_get(&r->lt.idline, id, n);
+}
+
+static void
+lint_heading_id(struct rend *r, unsigned level, const struct buf *id,
+    const char *want, size_t wantlen)
+{
+	size_t line = r->lt.hline ? r->lt.hline : line_at(r, r->pos), at;
+
+	lint_level(r, level, line);
+	if (want != NULL && (id->len != wantlen ||
+	    memcmp(id->ptr, want, wantlen) != 0)) {
+		/* "{#x}" asked for an id the page had already. */
+		if ((at = id_line(r, want, wantlen)) != 0)
+			lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is already "
+			    "used on this page, at line %zu (this heading gets "
+			    "'%s')", subject(&r->lt.q1, want, wantlen), at,
+			    subject(&r->lt.q2, id->ptr, id->len));
+		else
+			lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is one the "
+			    "theme uses on every page (this heading gets '%s')",
+			    subject(&r->lt.q1, want, wantlen),
+			    subject(&r->lt.q2, id->ptr, id->len));
+	} else if ((at = id_line(r, id->ptr, id->len)) != 0)
+		/* An id written in raw HTML before. */
+		lint_emit(r, MD_LINT_DUP_ID, line, "heading id '%s' is already "
+		    "used on this page, at line %zu", subject(&r->lt.q1,
+		    id->ptr, id->len), at);
+	if (id_line(r, id->ptr, id->len) == 0)
+		map_put(&r->lt.idline, id->ptr, id->len, (void *)(uintptr_t)line);
+}
+
+/* An id written in raw HTML. */
+static void
+lint_raw_id(struct rend *r, const char *id, size_t n, size_t line)
+{
+	struct md_lint_item it;
+	size_t at;
+
+	if (n == 0)
+		return;
+	memset(&it, 0, sizeof(it));
+	it.kind = MD_LINT_ID;
+	it.line = line;
+	it.text = id;
+	it.len = n;
+	r->lt.fn(r->lt.arg, &it);
+	if ((at = id_line(r, id, n)) != 0)
+		lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is already used on "
+		    "this page, at line %zu", subject(&r->lt.q1, id, n), at);
+	else if (map_get(&r->doc->ids, id, n) != NULL)
+		lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is one the theme "
+		    "uses on every page", subject(&r->lt.q1, id, n));
+	else
+		map_put(&r->lt.idline, id, n, (void *)(uintptr_t)line);
+}
+
+static void
+lint_link(struct rend *r, size_t line, const char *url, size_t n,
+    const char *resolved, size_t rlen, int raw)
+{
+	struct md_lint_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.kind = MD_LINT_LINK;
+	it.line = line;
+	it.text = url;
+	it.len = n;
+	it.resolved = resolved;
+	it.rlen = resolved != NULL ? rlen : 0;
+	it.raw = raw;
+	r->lt.fn(r->lt.arg, &it);
+}
+
+/* A Markdown link or image URL, as written and as resolved. */
+static void
+lint_url(struct rend *r, int is_link, size_t line, const char *url,
+    size_t n, const char *resolved, size_t rlen)
+{
+	if (is_link) {
+		lint_link(r, line, url, n, resolved, rlen, 0);
+		r->lt.link_open = 1;
+		r->lt.link_text = 0;
+		r->lt.link_line = line;
+		buf_reset(&r->lt.link_url);
+		buf_add(&r->lt.link_url, url, n);
+		return;
+	}
+	r->lt.alt_text = 0;
+	r->lt.img_line = line;
+	buf_reset(&r->lt.img_url);
+	buf_add(&r->lt.img_url, url, n);
+	if (is_remote(url, n))
+		lint_emit(r, MD_LINT_ASSET, line, "image '%s' is loaded from "
+		    "outside the site (put the file in the site)",
+		    subject(&r->lt.q1, url, n));
+}
+
+static void
+lint_link_end(struct rend *r)
+{
+	if (r->lt.link_open && !r->lt.link_text)
+		lint_emit(r, MD_LINT_LINK_TEXT, r->lt.link_line, "link '%s' has "
+		    "no text (write what it leads to between [ and ])",
+		    subject(&r->lt.q1, r->lt.link_url.ptr, r->lt.link_url.len));
+	r->lt.link_open = 0;
+}
+
+static void
+lint_img_end(struct rend *r)
+{
+	if (!r->lt.alt_text)
+		lint_emit(r, MD_LINT_ALT, r->lt.img_line, "image '%s' has no alt "
+		    "text (describe it between ![ and ])",
+		    subject(&r->lt.q1, r->lt.img_url.ptr, r->lt.img_url.len));
+}
+
+/* CSS (a <style> body or a style attribute) starting at `line`: url()
+ * and @import that reach outside the site. */
+static void
+lint_css(struct rend *r, const char *s, size_t n, size_t line)
+{
+	size_t i, j, k;
+	char q;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			line++;
+			continue;
+		}
+		if (i + 4 <= n && strncasecmp(s + i, "url(", 4) == 0)
+			j = i + 4;
+		else if (i + 7 <= n && strncasecmp(s + i, "@import", 7) == 0)
+			j = i + 7;
+		else
+			continue;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		q = j < n && (s[j] == '"' || s[j] == '\'') ? s[j++] : 0;
+		for (k = j; k < n && (q ? s[k] != q : s[k] != ')' &&
+		    s[k] != ' ' && s[k] != ';' && s[k] != '\n'); k++)
+			;
+		if (is_remote(s + j, k - j))
+			lint_emit(r, MD_LINT_ASSET, line, "CSS loads '%s' from "
+			    "outside the site (a style, font or image must be "
+			    "in the site)", subject(&r->lt.q1, s + j, k - j));
+		i = k > i ? k - 1 : i;
+	}
+}
+
+struct attr {
+	char		 name[24];	/* lowercase; "" when too long */
+	const char	*val;		/* NULL: no value */
+	size_t		 vlen;
+	size_t		 line;
+};
+
+static const struct attr *
+attr_get(const struct attr *a, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i].name, name) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/* An attribute's value, entities decoded, in out. */
+static void
+attr_value(struct buf *out, const struct attr *a)
+{
+	size_t i, k;
+
+	buf_reset(out);
+	for (i = 0; i < a->vlen; i++) {
+		if (a->val[i] == '&') {
+			for (k = i + 1; k < a->vlen && k - i < 32 &&
+			    (a->val[k] == '#' || (a->val[k] >= '0' &&
+			    a->val[k] <= '9') || ((a->val[k] | 0x20) >= 'a' &&
+			    (a->val[k] | 0x20) <= 'z')); k++)
+				;
+			if (k < a->vlen && a->val[k] == ';' && k > i + 1) {
+				put_entity(out, a->val + i, k + 1 - i);
+				i = k;
+				continue;
+			}
+		}
+		buf_putc(out, a->val[i]);
+	}
+}
+
+/* 1 when a word of the space-separated list `v` is one of `words`. */
+static int
+has_word(const char *v, const char *const *words)
+{
+	const char *p = v;
+	size_t n, i;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		for (n = 0; p[n] != '\0' && p[n] != ' ' && p[n] != '\t' &&
+		    p[n] != '\n'; n++)
+			;
+		for (i = 0; n > 0 && words[i] != NULL; i++)
+			if (strlen(words[i]) == n &&
+			    strncasecmp(p, words[i], n) == 0)
+				return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Elements whose src (or data, or poster) the browser fetches. */
+static int
+fetches_src(const char *name)
+{
+	static const char *const tags[] = { "img", "script", "iframe",
+	    "frame", "embed", "audio", "video", "source", "track", "input",
+	    "object" };
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (strcmp(name, tags[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One whole tag of raw HTML, in lt.tag from '<' to '>'. */
+static void
+lint_tag(struct rend *r)
+{
+	static const char *const fetched_rels[] = { "stylesheet", "icon",
+	    "preload", "modulepreload", "prefetch", "manifest",
+	    "apple-touch-icon", "mask-icon", NULL };
+	static const char *const urlattrs[] = { "src", "data", "poster" };
+	struct lint *l = &r->lt;
+	const char *t = l->tag.ptr, *e = t + l->tag.len - 1, *p = t + 1;
+	struct attr at[MD_LINT_MAX_ATTRS];
+	const struct attr *a;
+	char name[16];
+	size_t na = 0, nn = 0, line = l->tag_line, i;
+	int closing = 0;
+
+	l->hs = HS_TEXT;
+	if (*p == '/') {
+		closing = 1;
+		p++;
+	}
+	while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '-')) {
+		if (nn + 1 < sizeof(name))
+			name[nn++] = (char)(*p | 0x20);
+		p++;
+	}
+	name[nn] = '\0';
+	if (nn == 0)
+		return;		/* <!DOCTYPE>, <?...?> */
+	if (closing) {
+		if (strcmp(name, "a") == 0 && l->a_open) {
+			if (!l->a_text)
+				lint_emit(r, MD_LINT_LINK_TEXT, l->a_line, "link "
+				    "'%s' has no text (write what it leads to "
+				    "between <a> and </a>)", subject(&l->q1,
+				    l->a_href.ptr, l->a_href.len));
+			l->a_open = 0;
+		}
+		return;
+	}
+	/* Attributes: name, name=value, name="value", name='value'. */
+	for (;;) {
+		const char *an;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' ||
+		    *p == '\r' || *p == '/')) {
+			if (*p == '\n')
+				line++;
+			p++;
+		}
+		if (p >= e)
+			break;
+		for (an = p; p < e && *p != ' ' && *p != '\t' && *p != '\n' &&
+		    *p != '\r' && *p != '=' && *p != '/'; p++)
+			;
+		if (p == an) {
+			p++;
+			continue;
+		}
+		if (na < MD_LINT_MAX_ATTRS) {
+			at[na].name[0] = '\0';
+			if ((size_t)(p - an) < sizeof(at[na].name)) {
+				for (i = 0; an + i < p; i++)
+					at[na].name[i] = (char)(an[i] >= 'A' &&
+					    an[i] <= 'Z' ? an[i] | 0x20 : an[i]);
+				at[na].name[i] = '\0';
+			}
+			at[na].val = NULL;
+			at[na].vlen = 0;
+			at[na].line = line;
+		}
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < e && *p == '=') {
+			const char *v;
+
+			for (p++; p < e && (*p == ' ' || *p == '\t' ||
+			    *p == '\n' || *p == '\r'); p++)
+				if (*p == '\n')
+					line++;
+			if (p < e && (*p == '"' || *p == '\'')) {
+				char q = *p++;
+
+				for (v = p; p < e && *p != q; p++)
+					if (*p == '\n')
+						line++;
+				if (na < MD_LINT_MAX_ATTRS) {
+					at[na].val = v;
+					at[na].vlen = (size_t)(p - v);
+				}
+				if (p < e)
+					p++;
+			} else {
+				for (v = p; p < e && *p != ' ' && *p != '\t' &&
+				    *p != '\n' && *p != '\r'; p++)
+					;
+				if (na < MD_LINT_MAX_ATTRS) {
+					at[na].val = v;
+					at[na].vlen = (size_t)(p - v);
+				}
+			}
+		}
+		if (na < MD_LINT_MAX_ATTRS)
+			na++;
+	}
+
+	if ((a = attr_get(at, na, "id")) != NULL) {
+		attr_value(&l->tmp, a);
+		lint_raw_id(r, l->tmp.ptr, l->tmp.len, a->line);
+	}
+	if ((a = attr_get(at, na, "style")) != NULL)
+		lint_css(r, a->val, a->vlen, a->line);
+	if (nn == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6')
+		lint_level(r, (unsigned)(name[1] - '0'), l->tag_line);
+	if (strcmp(name, "a") == 0) {
+		const struct attr *lab;
+
+		l->a_open = 1;
+		l->a_text = 0;
+		l->a_line = l->tag_line;
+		buf_reset(&l->a_href);
+		if ((a = attr_get(at, na, "href")) != NULL) {
+			attr_value(&l->a_href, a);
+			lint_link(r, a->line, l->a_href.ptr, l->a_href.len,
+			    NULL, 0, 1);
+		}
+		/* A label names the link as text would. */
+		if (((lab = attr_get(at, na, "aria-label")) != NULL ||
+		    (lab = attr_get(at, na, "aria-labelledby")) != NULL ||
+		    (lab = attr_get(at, na, "title")) != NULL) &&
+		    has_ink(lab->val, lab->vlen))
+			l->a_text = 1;
+	}
+	if (strcmp(name, "img") == 0) {
+		a = attr_get(at, na, "src");
+		if (a != NULL)
+			attr_value(&l->tmp, a);
+		else
+			buf_reset(&l->tmp);
+		if (attr_get(at, na, "alt") == NULL)
+			lint_emit(r, MD_LINT_ALT, l->tag_line, "image '%s' has "
+			    "no alt attribute (describe it in alt=\"...\", or "
+			    "write alt=\"\" if it only decorates)",
+			    subject(&l->q1, l->tmp.ptr, l->tmp.len));
+		else if (has_ink(attr_get(at, na, "alt")->val,
+		    attr_get(at, na, "alt")->vlen))
+			ink(r);
+		if ((a = attr_get(at, na, "srcset")) != NULL) {
+			/* Candidates: "URL 2x, URL 640w". */
+			const char *c = a->val, *end = a->val + a->vlen;
+
+			while (c < end) {
+				const char *ce;
+
+				while (c < end && (*c == ' ' || *c == ',' ||
+				    *c == '\n' || *c == '\t'))
+					c++;
+				for (ce = c; ce < end && *ce != ' ' &&
+				    *ce != ',' && *ce != '\n'; ce++)
+					;
+				if (is_remote(c, (size_t)(ce - c)))
+					lint_emit(r, MD_LINT_ASSET, a->line,
+					    "<img srcset> loads '%s' from outside "
+					    "the site (put the file in the site)",
+					    subject(&l->q1, c, (size_t)(ce - c)));
+				while (ce < end && *ce != ',')
+					ce++;
+				c = ce;
+			}
+		}
+	}
+	if (fetches_src(name))
+		for (i = 0; i < sizeof(urlattrs) / sizeof(urlattrs[0]); i++) {
+			if ((a = attr_get(at, na, urlattrs[i])) == NULL)
+				continue;
+			attr_value(&l->tmp, a);
+			if (is_remote(l->tmp.ptr, l->tmp.len))
+				lint_emit(r, MD_LINT_ASSET, a->line, "<%s %s> "
+				    "loads '%s' from outside the site (put the "
+				    "file in the site)", name, urlattrs[i],
+				    subject(&l->q1, l->tmp.ptr, l->tmp.len));
+		}
+	if (strcmp(name, "link") == 0 &&
+	    (a = attr_get(at, na, "href")) != NULL) {
+		const struct attr *rel = attr_get(at, na, "rel");
+		struct buf rv = BUF_INIT;
+
+		if (rel != NULL)
+			attr_value(&rv, rel);
+		attr_value(&l->tmp, a);
+		if (rel != NULL && has_word(rv.ptr, fetched_rels) &&
+		    is_remote(l->tmp.ptr, l->tmp.len))
+			lint_emit(r, MD_LINT_ASSET, a->line, "<link rel=\"%s\"> "
+			    "loads '%s' from outside the site (a style or font "
+			    "must be in the site)", subject(&l->q2, rv.ptr,
+			    rv.len), subject(&l->q1, l->tmp.ptr, l->tmp.len));
+		buf_release(&rv);
+	}
+	/* What follows <script> and <style> is their body, up to the end
+	 * tag, never markup. */
+	if (strcmp(name, "script") == 0 || strcmp(name, "style") == 0) {
+		l->hs = HS_RAWTEXT;
+		l->raw_css = name[1] == 't';
+		l->raw_end = l->raw_css ? "</style" : "</script";
+		l->raw_line = line;
+		buf_reset(&l->raw);
+	}
+}
+
+/* Start reading a tag at '<'. */
+static void
+tag_start(struct lint *l)
+{
+	l->hs = HS_TAG;
+	buf_reset(&l->tag);
+	buf_putc(&l->tag, '<');
+	l->tag_line = l->line;
+	l->quote = 0;
+	l->after_eq = 0;
+}
+
+/* The scan over a chunk of raw HTML (see enum hscan). */
+static void
+lint_html(struct rend *r, const char *s, size_t n)
+{
+	struct lint *l = &r->lt;
+	size_t i, k;
+
+	if (s >= r->src && s < r->src + r->len)
+		l->line = line_at(r, (size_t)(s - r->src));
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		switch (l->hs) {
+		case HS_TEXT:
+			if (c == '<')
+				tag_start(l);
+			else if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+				ink(r);
+			break;
+		case HS_TAG:
+			if (l->tag.len == 1 && !((c >= 'a' && c <= 'z') ||
+			    (c >= 'A' && c <= 'Z') || c == '/' || c == '!' ||
+			    c == '?')) {
+				/* "a < b": not a tag. */
+				l->hs = HS_TEXT;
+				ink(r);
+				i--;
+				continue;
+			}
+			buf_putc(&l->tag, c);
+			if (l->tag.len == 4 && memcmp(l->tag.ptr, "<!--", 4) == 0) {
+				l->hs = HS_COMMENT;
+				l->dashes = 0;
+			} else if (l->quote != 0) {
+				if (c == l->quote)
+					l->quote = 0;
+			} else if ((c == '"' || c == '\'') && l->after_eq)
+				l->quote = c;
+			else if (c == '>')
+				lint_tag(r);
+			if (c == '=')
+				l->after_eq = 1;
+			else if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+				l->after_eq = 0;
+			break;
+		case HS_COMMENT:
+			if (c == '>' && l->dashes >= 2)
+				l->hs = HS_TEXT;
+			l->dashes = c == '-' ? l->dashes + 1 : 0;
+			break;
+		case HS_RAWTEXT:
+			buf_putc(&l->raw, c);
+			k = strlen(l->raw_end);
+			if (l->raw.len >= k && strncasecmp(l->raw.ptr +
+			    l->raw.len - k, l->raw_end, k) == 0) {
+				if (l->raw_css)
+					lint_css(r, l->raw.ptr, l->raw.len - k,
+					    l->raw_line);
+				tag_start(l);
+				buf_add(&l->tag, l->raw_end + 1, k - 1);
+			}
+			break;
+		}
+		if (c == '\n')
+			l->line++;
+	}
+}
+
+/* A block ends: no tag, comment or script goes on into the next. */
+static void
+lint_block_end(struct rend *r)
+{
+	struct lint *l = &r->lt;
+
+	if (l->hs == HS_RAWTEXT && l->raw_css)
+		lint_css(r, l->raw.ptr, l->raw.len, l->raw_line);
+	l->hs = HS_TEXT;
+}
+
+static void
+lint_init(struct lint *l, const struct md_doc *doc)
+{
+	memset(l, 0, sizeof(*l));
+	l->fn = doc->lint;
+	l->arg = doc->lint_arg;
+	buf_init(&l->msg);
+	buf_init(&l->q1);
+	buf_init(&l->q2);
+	buf_init(&l->tmp);
+	buf_init(&l->link_url);
+	buf_init(&l->img_url);
+	buf_init(&l->tag);
+	buf_init(&l->raw);
+	buf_init(&l->a_href);
+}
+
+static void
+lint_release(struct lint *l)
+{
+	buf_release(&l->msg);
+	buf_release(&l->q1);
+	buf_release(&l->q2);
+	buf_release(&l->tmp);
+	buf_release(&l->link_url);
+	buf_release(&l->img_url);
+	buf_release(&l->tag);
+	buf_release(&l->raw);
+	buf_release(&l->a_href);
+	map_release(&l->idline);
 }
 
 /* ---------------------------------------------------------------- *
@@ -868,6 +1653,8 @@ md_doc_init(struct md_doc *d)
 	buf_init(&d->text);
 	d->toc = json_array();
 	d->nheadings = 0;
+	d->lint = NULL;
+	d->lint_arg = NULL;
 	memset(&d->ids, 0, sizeof(d->ids));
 	memset(&d->idnext, 0, sizeof(d->idnext));
 }
@@ -887,6 +1674,13 @@ void
 md_doc_reserve_id(struct md_doc *d, const char *id)
 {
 	map_put(&d->ids, id, strlen(id), d);
+}
+
+void
+md_doc_set_linter(struct md_doc *d, md_linter fn, void *arg)
+{
+	d->lint = fn;
+	d->lint_arg = arg;
 }
 
 int
@@ -916,6 +1710,7 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 	buf_init(&r.hhtml);
 	buf_init(&r.htext);
 	buf_init(&r.scratch);
+	lint_init(&r.lt, doc);
 	rewrite_accordions(&r, src, len, &x);
 	if (r.nlines == 0)
 		emit_line(&r, &x, "", 0, first_line);
@@ -928,6 +1723,9 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 	}
 	if (r.softbr)
 		flush_softbr(&r, NULL, 0);
+	if (r.lt.fn != NULL)
+		lint_block_end(&r);
+	lint_release(&r.lt);
 	free(r.lines);
 	free(r.lineno);
 	buf_release(&x);

@@ -36,6 +36,45 @@
 typedef int (*md_resolver)(void *arg, const char *url, size_t len,
     size_t line, struct buf *out);
 
+/*
+ * Lint: what `gen check` learns from rendering a page, besides its HTML.
+ * A doc may carry a linter (md_doc_set_linter); md_render() then calls it
+ * for each problem it sees, and for the links and ids that can only be
+ * checked once every page is rendered, each with the file line it comes
+ * from.  Without a linter, rendering is exactly the same and costs
+ * nothing more.  Raw HTML is read by a light scan of its tags (no full
+ * parse): ids, headings, <a>, <img>, <script>, <link>, <style>, style
+ * attributes and the like.
+ */
+enum md_lint {
+	MD_LINT_LINK,		/* a link (not a problem in itself) */
+	MD_LINT_ID,		/* an id written in raw HTML (idem) */
+	MD_LINT_ALT,		/* an image without alt text */
+	MD_LINT_HEADING,	/* a heading level skipped, or an h1 */
+	MD_LINT_LINK_TEXT,	/* a link without text */
+	MD_LINT_DUP_ID,		/* an id given twice on the page */
+	MD_LINT_ASSET,		/* an image, script, style or font from outside */
+	MD_LINT__MAX
+};
+
+struct md_lint_item {
+	enum md_lint	 kind;
+	size_t		 line;	/* line of the file */
+	/* The message, one line, no "FILE:LINE: " (problems); the URL as
+	 * written, entities decoded (MD_LINT_LINK); the id (MD_LINT_ID). */
+	const char	*text;
+	size_t		 len;
+	/* MD_LINT_LINK: the URL the resolver gave, or NULL when the link is
+	 * raw HTML (which is not resolved) or the resolver failed. */
+	const char	*resolved;
+	size_t		 rlen;
+	int		 raw;	/* MD_LINT_LINK: written in raw HTML */
+};
+
+/* The linter's arg is the one given to md_doc_set_linter(); the item's
+ * strings live only for the call. */
+typedef void (*md_linter)(void *arg, const struct md_lint_item *);
+
 struct md_doc {
 	struct buf	 html;	/* the rendered body */
 	struct buf	 text;	/* plain text, for the search index */
@@ -43,6 +82,8 @@ struct md_doc {
 	size_t		 nheadings; /* h2 and h3 in toc */
 	struct map	 ids;	/* ids used on the page */
 	struct map	 idnext; /* heading text -> last suffix given */
+	md_linter	 lint;	/* NULL: no linting */
+	void		*lint_arg;
 };
 
 void	md_doc_init(struct md_doc *);
@@ -53,6 +94,9 @@ void	md_doc_release(struct md_doc *);
  * takes it.
  */
 void	md_doc_reserve_id(struct md_doc *, const char *);
+
+/* Have md_render() report to `fn` (see above); NULL turns it off. */
+void	md_doc_set_linter(struct md_doc *, md_linter fn, void *arg);
 
 /*
  * Render `len` bytes of Markdown whose first line is line `first_line` of

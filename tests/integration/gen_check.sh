@@ -1,0 +1,274 @@
+#!/bin/bash
+# gen check: one problem of each kind in tests/fixtures/check, each with
+# its file:line; more forms of them (raw HTML, CSS) in a copy; the build's
+# own errors among them; nothing on the sample site; and outside links
+# (--external) against a local nginx — never the internet.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/nginx.sh
+
+GEN=${GEN:-build/gen}
+work=$(mktemp -d)
+node_pid=
+trap 'nginx_stop; [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null; rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1795000000	# 2026-11-18, as in gen_build.sh
+# Outside links go to 127.0.0.1 only, and never through a proxy.
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+
+out=$work/out
+# has TEXT: a line of the last report starts with TEXT.
+has() {
+	if awk -v s="$1" 'index($0, s) == 1 { f = 1 } END { exit !f }' "$out"; then
+		ok "reports $1"
+	else
+		not_ok "reports $1"; diag <"$out"
+	fi
+}
+# hasnt TEXT: no line of the last report holds TEXT.
+hasnt() {
+	if grep -qF -- "$1" "$out"; then
+		not_ok "does not report $1"; diag <"$out"
+	else
+		ok "does not report $1"
+	fi
+}
+
+# --- the fixture: one problem of each kind ---------------------------
+fx=tests/fixtures/check
+before=$(find "$fx" -printf '%p %s %T@\n' | sort)
+$GEN check "$fx" --theme-dir themes >"$out" 2>"$work/err"
+rc=$?
+check "exit status 1 when anything is found ($rc)" test "$rc" -eq 1
+check "nothing on stderr" test ! -s "$work/err"
+has "$fx/problems.md:8: link: link 'missing.md': no page or file"
+has "$fx/problems.md:10: anchor: link 'guide.md#nowhere': no id 'nowhere' on $fx/guide.md"
+has "$fx/problems.md:12: alt: image 'images/logo.svg' has no alt text"
+has "$fx/problems.md:14: heading: h4 follows h2"
+has "$fx/problems.md:16: link-text: link 'guide.md' has no text"
+has "$fx/problems.md:18: duplicate-id: id 'overview' is already used on this page, at line 6"
+has "$fx/problems.md:20: outside-asset: <script src> loads 'https://cdn.example.com/widget.js'"
+has "$fx/guide.md:1: description: no 'description'"
+n=$(grep -c "^$fx/" "$out")
+check "exactly those 8 findings ($n)" test "$n" -eq 8
+has "gen check: 8 problems in 2 files (link 1, anchor 1, alt 1, heading 1, link-text 1, duplicate-id 1, outside-asset 1, description 1)"
+check "the summary is the last line" sh -c "tail -n 1 '$out' | grep -q '^gen check: '"
+grep "^$fx/" "$out" >"$work/lines"
+sort -t: -k1,1 -k2,2n -s "$work/lines" >"$work/sorted"
+check "sorted by file and line" cmp "$work/lines" "$work/sorted"
+hasnt "_index.md"	# valid links and anchors, to other pages and in HTML
+check "writes nothing" test "$before" = "$(find "$fx" -printf '%p %s %T@\n' | sort)"
+check "makes no output folder" test ! -e public/check
+
+# --- the sample site: nothing ----------------------------------------
+$GEN check content/center >"$out" 2>"$work/err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^gen check: no problems in [0-9]* pages$' "$out"; then
+	ok "gen check content/center finds nothing: $(tail -n 1 "$out")"
+else
+	not_ok "gen check content/center finds nothing (status $rc)"; diag <"$out"; diag <"$work/err"
+fi
+
+# --- more forms: raw HTML, CSS, custom ids, the build's errors --------
+site=$work/site
+cp -r "$fx" "$site"
+cat >"$site/more.md" <<'MD'
+---
+title: その他
+description: 生の HTML などの問題
+---
+
+# 本文の h1
+
+<img src="images/logo.svg">
+
+<img src="images/logo.svg" alt="">
+
+<a href="../guide/"></a> <a href="../guide/" aria-label="手引き"></a>
+
+<p id="main">テーマと同じ id</p>
+
+## 見出し {#main}
+
+<link rel="stylesheet" href="//fonts.example.com/css">
+
+<style>
+@import "https://example.com/a.css";
+body { background: url('https://example.com/bg.png'); }
+</style>
+
+<span style="background:url(http://example.com/x.png)">x</span>
+
+![外の画像](https://example.com/pic.png)
+
+<a href="nowhere/">どこでもない</a> <a href="#nope">無い</a> <a href="/guide/">根から</a>
+
+[外部](https://example.com/) と [メール](mailto:a@example.com) と <a href="https://example.com/">外部</a>
+
+<!-- <img src="comment.png"> -->
+
+```
+<img src="code.png"> [](x.md)
+```
+
+<script>
+if (a < b) { document.write('<img src="script.png">'); }
+</script>
+
+<h3 id="raw">生の h3</h3>
+
+[生の見出しへ](#raw) [見出しへ](#main-2) [上へ](#top) [本文へ](#main)
+[手引きへ](guide.md#steps) <a href="../guide/#steps">手引きへ</a> <a href="../guide/#none">無い</a>
+MD
+printf -- '---\ntitle: 綴り違い\ntittle: x\ndescription: y\n---\n' >"$site/typo.md"
+$GEN check "$site" --theme-dir themes >"$out" 2>"$work/err"
+rc=$?
+check "exit status 1 ($rc)" test "$rc" -eq 1
+m=$site/more.md
+has "$m:6: heading: h1 in the body"
+has "$m:8: alt: image 'images/logo.svg' has no alt attribute"
+hasnt "$m:10: "		# alt="" marks a decorative image
+has "$m:12: link-text: link '../guide/' has no text"
+n=$(grep -c "^$m:12: link-text" "$out")
+check "aria-label names a link ($n link-text on line 12)" test "$n" -eq 1
+has "$m:14: duplicate-id: id 'main' is one the theme uses"
+has "$m:16: duplicate-id: id 'main' is one the theme uses on every page (this heading gets 'main-2')"
+has "$m:18: outside-asset: <link rel=\"stylesheet\"> loads '//fonts.example.com/css'"
+has "$m:21: outside-asset: CSS loads 'https://example.com/a.css'"
+has "$m:22: outside-asset: CSS loads 'https://example.com/bg.png'"
+has "$m:25: outside-asset: CSS loads 'http://example.com/x.png'"
+has "$m:27: outside-asset: image 'https://example.com/pic.png'"
+has "$m:29: link: link 'nowhere/' in HTML: no page or file 'more/nowhere/index.html'"
+has "$m:29: anchor: link '#nope': no id 'nope' on this page"
+has "$m:29: link: link '/guide/' starts at the server's root"
+hasnt "$m:31: "		# outside links are not checked without --external
+hasnt "comment.png"
+hasnt "code.png"
+hasnt "script.png"
+hasnt "$m:43: "
+hasnt "$m:45: "		# ids from raw HTML, headings and the theme
+has "$m:46: anchor: link '../guide/#none': no id 'none' on $site/guide.md"
+n=$(grep -c "^$m:46: " "$out")
+check "valid links on the same line are not reported ($n)" test "$n" -eq 1
+has "$site/typo.md:3: error: unknown key 'tittle' (did you mean 'title'?)"
+has "$site/problems.md:8: link: link 'missing.md'"	# the rest still reported
+
+# --- outside links (--external), on 127.0.0.1 --------------------------
+www=$work/www
+mkdir -p "$www/sub"
+printf '<!DOCTYPE html><title>ok</title>\n' >"$www/ok.html"
+printf '<!DOCTYPE html><title>sub</title>\n' >"$www/sub/index.html"
+printf '<!DOCTYPE html><title>404</title>\n' >"$www/404.html"
+if nginx_start "$www" /; then
+	closed=$(_nginx_free_port)
+	ext=$work/ext
+	mkdir -p "$ext"
+	printf 'title: 外部リンク\ndescription: 外部リンクの試験\ntheme: default\n' >"$ext/site.yaml"
+	cat >"$ext/_index.md" <<MD
+---
+title: ホーム
+description: 外部リンクの試験
+---
+
+[ある](${NGINX_URL}ok.html)
+[ない](${NGINX_URL}missing.html)
+[閉じたポート](http://127.0.0.1:${closed}/)
+[転送される](${NGINX_URL}sub)
+[ない、もう一度](${NGINX_URL}missing.html#x)
+MD
+	printf -- '---\ntitle: 別のページ\ndescription: x\n---\n\n本文\n\n[ない](%smissing.html)\n' \
+		"$NGINX_URL" >"$ext/other.md"
+
+	nlog=$(wc -l <"$NGINX_DIR/access.log")
+	$GEN check "$ext" --theme-dir themes >"$out" 2>"$work/err"
+	rc=$?
+	check "without --external: nothing found ($rc)" test "$rc" -eq 0
+	check "and no request" test "$nlog" -eq "$(wc -l <"$NGINX_DIR/access.log")"
+
+	$GEN check "$ext" --theme-dir themes --external --jobs-external 2 --timeout 5 >"$out" 2>"$work/err"
+	rc=$?
+	check "--external: exit status 1 ($rc)" test "$rc" -eq 1
+	has "$ext/_index.md:7: external: link '${NGINX_URL}missing.html': HTTP 404"
+	has "$ext/_index.md:8: external: link 'http://127.0.0.1:${closed}/': "
+	has "$ext/_index.md:10: external: link '${NGINX_URL}missing.html#x': HTTP 404"
+	has "$ext/other.md:8: external: link '${NGINX_URL}missing.html': HTTP 404"
+	hasnt "$ext/_index.md:6: "	# 200
+	hasnt "$ext/_index.md:9: "	# 301, followed to a 200
+	n=$(grep -c '^' "$out")
+	check "exactly four findings and the summary ($n lines)" test "$n" -eq 5
+	n=$(grep -c '"[A-Z]* /missing.html ' "$NGINX_DIR/access.log")
+	check "a URL linked three times is requested once ($n)" test "$n" -eq 1
+	check "with HEAD" grep -q '"HEAD /ok.html ' "$NGINX_DIR/access.log"
+	check "the redirect is followed" grep -q '"HEAD /sub/ ' "$NGINX_DIR/access.log"
+	check "a fragment is not sent" sh -c "! grep -q '#' '$NGINX_DIR/access.log'"
+	$GEN check "$ext" --theme-dir themes --external --jobs-external 1 >"$work/out1" 2>&1
+	check "the same findings one request at a time" cmp "$out" "$work/out1"
+	nginx_stop
+else
+	not_ok "nginx for the --external test"
+fi
+
+# A server that refuses HEAD (405) but answers GET, and one URL that
+# never answers: GET after HEAD, and the time-out.
+cat >"$work/server.js" <<'JS'
+const http = require("http");
+const s = http.createServer((q, r) => {
+	console.log(q.method + " " + q.url);
+	if (q.url === "/no-head") {
+		r.statusCode = q.method === "HEAD" ? 405 : 200;
+		r.end(q.method === "HEAD" ? "" : "ok");
+	} else if (q.url !== "/silent") {
+		r.statusCode = 404;
+		r.end();
+	}	/* /silent: no answer at all */
+});
+s.listen(0, "127.0.0.1", () => console.log("port " + s.address().port));
+JS
+node "$work/server.js" >"$work/server.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 1 50); do
+	grep -q '^port ' "$work/server.log" 2>/dev/null && break
+	sleep 0.1
+done
+port=$(sed -n 's/^port //p' "$work/server.log")
+if [ -n "$port" ]; then
+	ext2=$work/ext2
+	mkdir -p "$ext2"
+	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext2/site.yaml"
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n' \
+		"$port" "$port" >"$ext2/_index.md"
+	start=$SECONDS
+	$GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
+	rc=$?
+	check "HEAD refused: GET instead" sh -c "grep -q '^HEAD /no-head' '$work/server.log' && grep -q '^GET /no-head' '$work/server.log'"
+	hasnt "$ext2/_index.md:6: "
+	has "$ext2/_index.md:7: external: link 'http://127.0.0.1:$port/silent': "
+	check "which timed out ($(grep -o 'timed out' "$out" | head -n 1))" grep -q 'timed out' "$out"
+	check "within the time-out, HEAD and GET ($((SECONDS - start)) s)" test $((SECONDS - start)) -le 6
+	check "exit status 1 ($rc)" test "$rc" -eq 1
+	kill "$node_pid" 2>/dev/null
+	wait "$node_pid" 2>/dev/null
+	node_pid=
+else
+	not_ok "node server for the HEAD and time-out test"; diag <"$work/server.log"
+fi
+
+# --- the command line ------------------------------------------------
+check "gen --help lists check" sh -c "$GEN --help | grep -q 'check \[SITE_DIR\]'"
+$GEN check --help >"$out"
+rc=$?
+check "gen check --help exits 0" test "$rc" -eq 0
+for opt in --drafts --theme-dir --external --jobs-external --timeout --help; do
+	check "gen check --help describes $opt" grep -q -- "  $opt\\|, $opt" "$out"
+done
+for k in error link anchor alt heading link-text duplicate-id outside-asset description external; do
+	check "gen check --help names the kind '$k'" grep -q "^  $k " "$out"
+done
+check "--jobs-external 0 is refused" sh -c "$GEN check content/center --jobs-external 0 2>/dev/null; test \$? -eq 2"
+check "--timeout x is refused" sh -c "$GEN check content/center --timeout x 2>/dev/null; test \$? -eq 2"
+check "two folders are refused" sh -c "$GEN check a b 2>/dev/null; test \$? -eq 2"
+$GEN check "$work/nothing" >"$out" 2>&1
+rc=$?
+check "a missing folder is a finding, status 1 ($rc)" sh -c "test $rc -eq 1 && grep -q 'error: ' '$out'"
+
+done_testing
