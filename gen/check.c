@@ -375,9 +375,9 @@ has_id(const struct cpage *to, const char *frag, size_t n)
 		buf_reset(&id);
 		buf_add(&id, frag, n);
 	}
-	yes = map_get(&to->p->doc.ids, id.ptr, id.len) != NULL ||
+	yes = md_doc_has_id(&to->p->doc, id.ptr, id.len) ||
 	    map_get(&to->rawids, id.ptr, id.len) != NULL ||
-	    map_get(&to->p->doc.ids, frag, n) != NULL ||
+	    md_doc_has_id(&to->p->doc, frag, n) ||
 	    map_get(&to->rawids, frag, n) != NULL;
 	buf_release(&id);
 	return yes;

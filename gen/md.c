@@ -356,7 +356,7 @@ unique_id(struct md_doc *doc, struct buf *id)
 	uintptr_t n;
 	char *key;
 
-	if (map_get(&doc->ids, id->ptr, id->len) != NULL) {
+	if (md_doc_has_id(doc, id->ptr, id->len)) {
 		/* Go on from the last suffix this text was given, so that
 		 * many equal headings stay linear. */
 		key = xstrndup(id->ptr, base);
@@ -366,7 +366,7 @@ unique_id(struct md_doc *doc, struct buf *id)
 		do {
 			buf_truncate(id, base);
 			buf_printf(id, "-%lu", (unsigned long)++n);
-		} while (map_get(&doc->ids, id->ptr, id->len) != NULL);
+		} while (md_doc_has_id(doc, id->ptr, id->len));
 		map_put(&doc->idnext, key, base, (void *)n);
 		free(key);
 	}
@@ -982,7 +982,7 @@ lint_raw_id(struct rend *r, const char *id, size_t n, size_t line)
 	if ((at = id_line(r, id, n)) != 0)
 		lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is already used on "
 		    "this page, at line %zu", subject(&r->lt.q1, id, n), at);
-	else if (map_get(&r->doc->ids, id, n) != NULL)
+	else if (md_doc_has_id(r->doc, id, n))
 		lint_emit(r, MD_LINT_DUP_ID, line, "id '%s' is one the theme "
 		    "uses on every page", subject(&r->lt.q1, id, n));
 	else
@@ -1655,6 +1655,7 @@ md_doc_init(struct md_doc *d)
 	d->nheadings = 0;
 	d->lint = NULL;
 	d->lint_arg = NULL;
+	d->reserved = NULL;
 	memset(&d->ids, 0, sizeof(d->ids));
 	memset(&d->idnext, 0, sizeof(d->idnext));
 }
@@ -1674,6 +1675,19 @@ void
 md_doc_reserve_id(struct md_doc *d, const char *id)
 {
 	map_put(&d->ids, id, strlen(id), d);
+}
+
+void
+md_doc_set_reserved(struct md_doc *d, const struct map *m)
+{
+	d->reserved = m;
+}
+
+int
+md_doc_has_id(const struct md_doc *d, const char *id, size_t n)
+{
+	return map_get(&d->ids, id, n) != NULL ||
+	    (d->reserved != NULL && map_get(d->reserved, id, n) != NULL);
 }
 
 void

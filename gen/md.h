@@ -82,6 +82,7 @@ struct md_doc {
 	size_t		 nheadings; /* h2 and h3 in toc */
 	struct map	 ids;	/* ids used on the page */
 	struct map	 idnext; /* heading text -> last suffix given */
+	const struct map *reserved; /* ids shared by every page, or NULL */
 	md_linter	 lint;	/* NULL: no linting */
 	void		*lint_arg;
 };
@@ -94,6 +95,15 @@ void	md_doc_release(struct md_doc *);
  * takes it.
  */
 void	md_doc_reserve_id(struct md_doc *, const char *);
+
+/*
+ * Reserve a whole set of ids at once, shared by every page (the theme's):
+ * the doc only points at the map, which must outlive it.
+ */
+void	md_doc_set_reserved(struct md_doc *, const struct map *);
+
+/* 1 when the page has the id: a heading's or a reserved one. */
+int	md_doc_has_id(const struct md_doc *, const char *, size_t);
 
 /* Have md_render() report to `fn` (see above); NULL turns it off. */
 void	md_doc_set_linter(struct md_doc *, md_linter fn, void *arg);

@@ -1331,7 +1331,7 @@ md_worker(void *arg)
 {
 	struct md_job *job = arg;
 	struct site *s = job->site;
-	size_t i, j;
+	size_t i;
 
 	for (;;) {
 		struct page *p;
@@ -1347,8 +1347,7 @@ md_worker(void *arg)
 		rarg[1] = s;
 		page_errors = &job->errs[i];
 		/* Ids the layouts use themselves. */
-		for (j = 0; j < s->nreserved; j++)
-			md_doc_reserve_id(&p->doc, s->reserved[j]);
+		md_doc_set_reserved(&p->doc, &s->reserved_ids);
 		md_render(&p->doc, p->text.ptr + p->body_off,
 		    p->text.len - p->body_off, p->file, p->body_line,
 		    resolve_cb, rarg, &job->errs[i]);
