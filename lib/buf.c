@@ -149,7 +149,10 @@ buf_add(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	buf_grow(b, n);
+	/* Room for n bytes and the NUL (cap - len cannot wrap: len < cap,
+	 * or both are 0), else buf_grow() with its overflow check. */
+	if (n >= b->cap - b->len)
+		buf_grow(b, n);
 	memcpy(b->ptr + b->len, p, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';
@@ -159,14 +162,6 @@ void
 buf_puts(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
-}
-
-void
-buf_putc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
 }
 
 void

@@ -46,7 +46,7 @@ char	*buf_detach(struct buf *, size_t *lenp);
 
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
-void	 buf_putc(struct buf *, int);
+static inline void buf_putc(struct buf *, int);
 void	 buf_addbuf(struct buf *, const struct buf *);
 void	 buf_printf(struct buf *, const char *, ...)
 		__attribute__((format(printf, 2, 3)));
@@ -67,5 +67,15 @@ void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+
+/* One byte: inline, as markup is written a byte at a time. */
+static inline void
+buf_putc(struct buf *b, int c)
+{
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
 
 #endif
