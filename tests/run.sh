@@ -75,6 +75,7 @@ if [ -d build/check/center ]; then
 	suite "browser/a11y" bash tests/browser/a11y.sh build/check/center
 	suite "browser/keyboard" bash tests/browser/keyboard.sh build/check/center
 	suite "browser/links" bash tests/browser/links.sh build/check/center
+	suite "browser/search" bash tests/browser/search.sh build/check/center
 fi
 suite "browser/reload" bash tests/browser/reload.sh
 # The side-navigation pattern with paginated news: the pages that differ.
@@ -83,6 +84,7 @@ if [ -d build/check/center-side ]; then
 	A11Y_ONLY='^(index|404|[a-z-]+/index|council/faq/index|practice/points/index|news/page/[0-9]+/index|members/archive/index)\.html$' \
 		suite "browser/a11y-side" bash tests/browser/a11y.sh build/check/center-side
 	suite "browser/keyboard-side" bash tests/browser/keyboard.sh build/check/center-side
+	suite "browser/search-side" bash tests/browser/search.sh build/check/center-side
 fi
 
 # A run that counted nothing has tested nothing: that is a failure too.

@@ -1,0 +1,134 @@
+#include <stdint.h>
+
+#include "buf.h"
+#include "jtext.h"
+#include "utf8.h"
+
+/*
+ * Half-width katakana and punctuation U+FF61-U+FF9F, in order, as the
+ * full-width characters they stand for.
+ */
+static const uint16_t halfwidth[] = {
+	0x3002, 0x300c, 0x300d, 0x3001, 0x30fb,	/* ｡｢｣､･ */
+	0x30f2,					/* ｦ */
+	0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9,	/* ｧｨｩｪｫ */
+	0x30e3, 0x30e5, 0x30e7, 0x30c3,		/* ｬｭｮｯ */
+	0x30fc,					/* ｰ */
+	0x30a2, 0x30a4, 0x30a6, 0x30a8, 0x30aa,	/* ｱｲｳｴｵ */
+	0x30ab, 0x30ad, 0x30af, 0x30b1, 0x30b3,	/* ｶｷｸｹｺ */
+	0x30b5, 0x30b7, 0x30b9, 0x30bb, 0x30bd,	/* ｻｼｽｾｿ */
+	0x30bf, 0x30c1, 0x30c4, 0x30c6, 0x30c8,	/* ﾀﾁﾂﾃﾄ */
+	0x30ca, 0x30cb, 0x30cc, 0x30cd, 0x30ce,	/* ﾅﾆﾇﾈﾉ */
+	0x30cf, 0x30d2, 0x30d5, 0x30d8, 0x30db,	/* ﾊﾋﾌﾍﾎ */
+	0x30de, 0x30df, 0x30e0, 0x30e1, 0x30e2,	/* ﾏﾐﾑﾒﾓ */
+	0x30e4, 0x30e6, 0x30e8,			/* ﾔﾕﾖ */
+	0x30e9, 0x30ea, 0x30eb, 0x30ec, 0x30ed,	/* ﾗﾘﾙﾚﾛ */
+	0x30ef, 0x30f3,				/* ﾜﾝ */
+	0x309b, 0x309c,				/* ﾞﾟ alone */
+};
+
+#define MARK_VOICED	1	/* dakuten: ﾞ U+FF9E, combining U+3099 */
+#define MARK_SEMI	2	/* handakuten: ﾟ U+FF9F, combining U+309A */
+
+static int
+mark_of(uint32_t cp)
+{
+	if (cp == 0xff9e || cp == 0x3099)
+		return MARK_VOICED;
+	if (cp == 0xff9f || cp == 0x309a)
+		return MARK_SEMI;
+	return 0;
+}
+
+/* The katakana ハヒフヘホ, which take both marks. */
+static int
+is_ha_row(uint32_t k)
+{
+	return k >= 0x30cf && k <= 0x30db && (k - 0x30cf) % 3 == 0;
+}
+
+/*
+ * The one character that kana `cp` with `mark` is, or 0 when there is
+ * none.  Hiragana is looked up as the katakana 0x60 above it.
+ */
+static uint32_t
+compose(uint32_t cp, int mark)
+{
+	uint32_t k = cp;
+	int hira = 0;
+
+	if (cp == 0x309d || cp == 0x30fd)	/* ゝ ヽ */
+		return mark == MARK_VOICED ? cp + 1 : 0;
+	if (cp >= 0x3041 && cp <= 0x3096) {
+		k = cp + 0x60;
+		hira = 1;
+	}
+	if (mark == MARK_SEMI)
+		return is_ha_row(k) ? cp + 2 : 0;
+	/* カ-チ are the odd code points from U+30AB to U+30C1. */
+	if ((k >= 0x30ab && k <= 0x30c1 && (k & 1)) ||
+	    k == 0x30c4 || k == 0x30c6 || k == 0x30c8 || is_ha_row(k))
+		return cp + 1;
+	if (k == 0x30a6)			/* ウ う */
+		return hira ? 0x3094 : 0x30f4;
+	if (!hira && k >= 0x30ef && k <= 0x30f2)	/* ワヰヱヲ */
+		return k + 8;
+	return 0;
+}
+
+static void
+put_cp(struct buf *out, uint32_t cp)
+{
+	char u[4];
+
+	buf_add(out, u, utf8_encode(cp, u));
+}
+
+void
+jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
+{
+	size_t i = 0, k, k2;
+	uint32_t cp, next, c;
+
+	buf_grow(out, n);
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b < 0x80) {
+			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z')
+				b = (unsigned char)(b + ('a' - 'A'));
+			buf_putc(out, b);
+			i++;
+			continue;
+		}
+		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
+			buf_putc(out, b);
+			i++;
+			continue;
+		}
+		i += k;
+		if (flags & JTEXT_FULLASCII) {
+			if (cp >= 0xff01 && cp <= 0xff5e)
+				cp -= 0xfee0;
+			else if (cp == 0x3000)
+				cp = ' ';
+		}
+		if (flags & JTEXT_HALFKANA) {
+			if (cp >= 0xff61 && cp <= 0xff9f)
+				cp = halfwidth[cp - 0xff61];
+			if (cp >= 0x3041 && cp <= 0x30fd && i < n &&
+			    (k2 = utf8_decode(s + i, n - i, &next)) != 0 &&
+			    mark_of(next) &&
+			    (c = compose(cp, mark_of(next))) != 0) {
+				cp = c;
+				i += k2;
+			}
+		}
+		if ((flags & JTEXT_HIRAGANA) && ((cp >= 0x30a1 && cp <= 0x30f6) ||
+		    cp == 0x30fd || cp == 0x30fe))
+			cp -= 0x60;
+		if ((flags & JTEXT_CASE) && cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		put_cp(out, cp);
+	}
+}
