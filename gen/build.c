@@ -41,6 +41,7 @@ struct ctx {
 	int		 failed;
 	size_t		*next;		/* the next page to take */
 	size_t		*done;		/* pages done, for the progress line */
+	struct buf	*page_err;	/* the Markdown's messages, per page */
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
 	int		 live_reload;	/* gen watch: pages reload themselves */
@@ -891,6 +892,7 @@ render_pages(void *arg)
 {
 	struct ctx *c = arg;
 	struct site *s = c->site;
+	struct page *p;
 	size_t i, done;
 
 	for (;;) {
@@ -899,7 +901,15 @@ render_pages(void *arg)
 		pthread_mutex_unlock(c->lock);
 		if (i >= s->npages)
 			break;
-		write_page(c, s->pages[i]);
+		/* Markdown, then the page, then the memory back: a page's
+		 * source and body are not needed once it is written. */
+		p = s->pages[i];
+		if (site_render_page(s, p, &c->page_err[i]) == -1)
+			c->failed = 1;
+		else
+			write_page(c, p);
+		buf_release(&p->text);
+		buf_release(&p->doc.html);
 		pthread_mutex_lock(c->lock);
 		done = ++*c->done;
 		pthread_mutex_unlock(c->lock);
@@ -930,7 +940,9 @@ render_all(struct ctx *proto, unsigned jobs)
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct ctx *w = xcalloc(jobs, sizeof(*w));
 	pthread_t *tid = xcalloc(jobs, sizeof(*tid));
-	size_t next = 0, done = 0;
+	size_t next = 0, done = 0, k;
+	struct buf *page_err = xcalloc(proto->site->npages + 1,
+	    sizeof(*page_err));
 	unsigned i, started = 1;
 	int failed = 0;
 
@@ -940,6 +952,7 @@ render_all(struct ctx *proto, unsigned jobs)
 		buf_init(&w[i].err);
 		w[i].next = &next;
 		w[i].done = &done;
+		w[i].page_err = page_err;
 		w[i].lock = &lock;
 	}
 	for (i = 1; i < jobs; i++) {
@@ -952,6 +965,12 @@ render_all(struct ctx *proto, unsigned jobs)
 		pthread_join(tid[i], NULL);
 	if (proto->progress)
 		fputs("\r\033[K", stderr);
+	/* The pages' messages in page order, whichever thread met them. */
+	for (k = 0; k < proto->site->npages; k++) {
+		site_take_errors(proto->site, &page_err[k]);
+		buf_release(&page_err[k]);
+	}
+	free(page_err);
 	for (i = 0; i < jobs; i++) {
 		failed |= w[i].failed;
 		take_thread_errors(&w[i]);
@@ -1194,8 +1213,7 @@ build_run(const struct build_opts *o)
 	prepare(&s, &theme, &have_theme, o);
 	if (s.home == NULL)
 		goto out;
-	s.jobs = jobs;
-	site_render_markdown(&s);
+	site_prepare_markdown(&s);
 	if (s.nerr > 0 || !have_theme)
 		goto out;
 

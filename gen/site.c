@@ -59,8 +59,8 @@ site_error(struct site *s, const char *fmt, ...)
 
 /* Move messages a loader appended to a scratch buffer (one per line)
  * into the site's list. */
-static void
-take_errors(struct site *s, struct buf *e)
+void
+site_take_errors(struct site *s, struct buf *e)
 {
 	size_t i;
 
@@ -308,7 +308,7 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 			unknown_key(s, f, k, fm_keys,
 			    sizeof(fm_keys) / sizeof(fm_keys[0]));
 	}
-	take_errors(s, &e);
+	site_take_errors(s, &e);
 	buf_release(&e);
 	if (s->nerr == nerr && (p->title == NULL || p->title[0] == '\0'))
 		site_error(s, "%s:1: missing 'title' in the front matter", f);
@@ -394,7 +394,7 @@ load_page(struct site *s, struct page *p)
 	}
 	fm = yaml_load(t + fm_start, off - fm_start, p->file, 2, &e);
 	if (fm == NULL) {
-		take_errors(s, &e);
+		site_take_errors(s, &e);
 		goto out;
 	}
 	if (fm->kind != YNODE_MAP) {
@@ -434,7 +434,7 @@ load_config(struct site *s, struct ynode **rootp)
 		goto out;
 	}
 	if ((root = yaml_load(text.ptr, text.len, path.ptr, 1, &e)) == NULL) {
-		take_errors(s, &e);
+		site_take_errors(s, &e);
 		goto out;
 	}
 	if (root->kind != YNODE_MAP) {
@@ -531,7 +531,7 @@ load_config(struct site *s, struct ynode **rootp)
 			buf_release(&n);
 		}
 	}
-	take_errors(s, &e);
+	site_take_errors(s, &e);
 	if (s->title == NULL || s->title[0] == '\0')
 		site_error(s, "%s:1: missing 'title'", path.ptr);
 	rc = s->nerr ? -1 : 0;
@@ -1319,51 +1319,11 @@ resolve_cb(void *arg, const char *url, size_t len, size_t line,
 	return site_resolve(s, pp[0], url, len, line, out);
 }
 
-struct md_job {
-	struct site	*site;
-	struct buf	*errs;		/* one per page */
-	size_t		 next;
-	pthread_mutex_t	 lock;
-};
-
-static void *
-md_worker(void *arg)
+void
+site_prepare_markdown(struct site *s)
 {
-	struct md_job *job = arg;
-	struct site *s = job->site;
-	size_t i;
-
-	for (;;) {
-		struct page *p;
-		void *rarg[2];
-
-		pthread_mutex_lock(&job->lock);
-		i = job->next++;
-		pthread_mutex_unlock(&job->lock);
-		if (i >= s->npages)
-			break;
-		p = s->pages[i];
-		rarg[0] = p;
-		rarg[1] = s;
-		page_errors = &job->errs[i];
-		/* Ids the layouts use themselves. */
-		md_doc_set_reserved(&p->doc, &s->reserved_ids);
-		md_render(&p->doc, p->text.ptr + p->body_off,
-		    p->text.len - p->body_off, p->file, p->body_line,
-		    resolve_cb, rarg, &job->errs[i]);
-		page_errors = NULL;
-	}
-	return NULL;
-}
-
-int
-site_render_markdown(struct site *s)
-{
-	struct md_job job;
 	struct buf id = BUF_INIT;
-	size_t i, nmenu = s->nmenu + s->nfooter, nerr = s->nerr;
-	unsigned t, started = 1, jobs = s->jobs ? s->jobs : 1;
-	pthread_t *tid;
+	size_t i, nmenu = s->nmenu + s->nfooter;
 
 	/* The menu's ids: menu-N and submenu-menu-N, N counting entries
 	 * and their children. */
@@ -1378,7 +1338,57 @@ site_render_markdown(struct site *s)
 		site_reserve_id(s, id.ptr, id.len);
 	}
 	buf_release(&id);
+}
 
+int
+site_render_page(struct site *s, struct page *p, struct buf *err)
+{
+	void *rarg[2] = { p, s };
+	size_t len = err->len;
+
+	/* Messages about this page go to err, from the renderer and from
+	 * the link resolver alike. */
+	page_errors = err;
+	md_doc_set_reserved(&p->doc, &s->reserved_ids);
+	md_render(&p->doc, p->text.ptr + p->body_off, p->text.len - p->body_off,
+	    p->file, p->body_line, resolve_cb, rarg, err);
+	page_errors = NULL;
+	return err->len > len ? -1 : 0;
+}
+
+struct md_job {
+	struct site	*site;
+	struct buf	*errs;		/* one per page */
+	size_t		 next;
+	pthread_mutex_t	 lock;
+};
+
+static void *
+md_worker(void *arg)
+{
+	struct md_job *job = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&job->lock);
+		i = job->next++;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= job->site->npages)
+			break;
+		site_render_page(job->site, job->site->pages[i], &job->errs[i]);
+	}
+	return NULL;
+}
+
+int
+site_render_markdown(struct site *s)
+{
+	struct md_job job;
+	size_t i, nerr = s->nerr;
+	unsigned t, started = 1, jobs = s->jobs ? s->jobs : 1;
+	pthread_t *tid;
+
+	site_prepare_markdown(s);
 	/* Pages on `jobs` threads, this one among them; the maps they read
 	 * are not written meanwhile. */
 	job.site = s;
@@ -1395,7 +1405,7 @@ site_render_markdown(struct site *s)
 	for (t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
 	for (i = 0; i < s->npages; i++) {
-		take_errors(s, &job.errs[i]);
+		site_take_errors(s, &job.errs[i]);
 		buf_release(&job.errs[i]);
 	}
 	free(job.errs);

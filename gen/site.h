@@ -151,6 +151,17 @@ void	site_add_output(struct site *, const char *out);
 int	site_resolve(struct site *, const struct page *p, const char *url,
 	    size_t len, size_t line, struct buf *out);
 
+/* Move the messages in `e` (one a line) into the site's list. */
+void	site_take_errors(struct site *, struct buf *e);
+
+/* Reserve the menu's ids, once, before rendering pages' Markdown. */
+void	site_prepare_markdown(struct site *);
+
+/* Render one page's Markdown (links resolved), its messages appended to
+ * err; -1 when there were any.  Safe on several threads at once for
+ * different pages, after site_prepare_markdown(). */
+int	site_render_page(struct site *, struct page *, struct buf *err);
+
 /* Keep headings from taking `id` (one the theme writes). */
 void	site_reserve_id(struct site *, const char *id, size_t len);
 
