@@ -49,7 +49,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 DEPS_STAMP = $(B)/.deps-stamp
 
-.PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize
+.PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize bench
 .DELETE_ON_ERROR:
 
 all: $(B)/gen
@@ -128,6 +128,11 @@ unit: $(TESTS) $(STESTS)
 
 check: all sanitize $(TESTS) $(FUZZERS)
 	@./tests/run.sh
+
+# gen against Hugo and the floor; BENCH_PAGES, BENCH_RUNS (scripts/bench.sh).
+bench: all
+	@CC="$(CC)" BENCH_CFLAGS="$(WARN) $(HARDEN) $(CFLAGS)" \
+	    BENCH_LDFLAGS="$(ALL_LDFLAGS)" ./scripts/bench.sh
 
 run: all
 	@./scripts/run.sh $(SITE) $(PORT)

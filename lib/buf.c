@@ -214,10 +214,16 @@ buf_read_file(struct buf *b, const char *path)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
+	/* One byte more than the file, so that reading meets its end
+	 * without growing. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_grow(b, (size_t)st.st_size);
+		buf_grow(b, (size_t)st.st_size + 1);
 	for (;;) {
-		buf_grow(b, 8192);
+		/* The size was known: grow only if the file grew meanwhile
+		 * (or was not a regular file), so that a buffer read from a
+		 * small file stays small. */
+		if (b->cap - b->len <= 1)
+			buf_grow(b, 8192);
 		n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
 		if (n == 0)
 			break;

@@ -10,10 +10,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # Tests: nginx (real server), clang (libFuzzer, sanitizer runtimes),
 # chromium (browser tests), Java (Nu HTML validator), unzip, curl.
 # fonts-ipafont-gothic gives Chromium Japanese glyphs for screenshots.
-# libcurl: gen check --external.  hugo: the other generator make bench
-# measures gen against.
+# libcurl: gen check --external.  hugo, and md4c's HTML renderer for the
+# floor: make bench.
 PKGS="build-essential pkg-config
-libmd4c-dev libyaml-dev libjansson-dev libzip-dev libmbedtls-dev
+libmd4c-dev libmd4c-html0-dev libyaml-dev libjansson-dev libzip-dev libmbedtls-dev
 libcurl4-openssl-dev
 nginx clang libclang-rt-14-dev
 chromium default-jre-headless unzip curl ca-certificates
