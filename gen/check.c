@@ -302,33 +302,6 @@ on_lint(void *arg, const struct md_lint_item *it)
 	}
 }
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decode s[0..n) into out; -1 on a malformed escape. */
-static int
-pct_decode(struct buf *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '%') {
-			buf_putc(out, s[i]);
-			continue;
-		}
-		if (i + 2 >= n || unhex(s[i + 1]) < 0 || unhex(s[i + 2]) < 0)
-			return -1;
-		buf_putc(out, unhex(s[i + 1]) * 16 + unhex(s[i + 2]));
-		i += 2;
-	}
-	return 0;
-}
 
 /*
  * The output file a relative URL leads to from folder `dir` ("a/b/"),
@@ -342,7 +315,7 @@ target_of(struct buf *out, const char *dir, const char *url, size_t n)
 	int rc = -1;
 
 	buf_reset(out);
-	if (pct_decode(&dec, url, n) == -1)
+	if (url_decode(&dec, url, n) == -1)
 		goto done;
 	if (dec.len > 0 && dec.ptr[0] == '/')
 		buf_add(&joined, dec.ptr + 1, dec.len - 1);
@@ -371,7 +344,7 @@ has_id(const struct cpage *to, const char *frag, size_t n)
 
 	if (n == 0)
 		return 1;
-	if (pct_decode(&id, frag, n) == -1) {
+	if (url_decode(&id, frag, n) == -1) {
 		buf_reset(&id);
 		buf_add(&id, frag, n);
 	}

@@ -1195,14 +1195,6 @@ site_release(struct site *s)
  * Links
  * ---------------------------------------------------------------- */
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 int
 site_resolve(struct site *s, const struct page *p, const char *url,
@@ -1212,7 +1204,7 @@ site_resolve(struct site *s, const struct page *p, const char *url,
 	const struct page *tp = NULL;
 	const struct asset *as;
 	const char *dest = NULL;
-	size_t plen, i;
+	size_t plen;
 	int rc = -1;
 
 	if (len == 0) {
@@ -1227,19 +1219,10 @@ site_resolve(struct site *s, const struct page *p, const char *url,
 	    plen++)
 		;
 	/* Percent-decoding, so that "a%20b.pdf" finds "a b.pdf". */
-	for (i = 0; i < plen; i++) {
-		if (url[i] != '%') {
-			buf_putc(&dec, url[i]);
-			continue;
-		}
-		if (i + 2 >= plen || unhex(url[i + 1]) < 0 ||
-		    unhex(url[i + 2]) < 0) {
-			site_error(s, "%s:%zu: link '%.*s' has a malformed "
-			    "%%-escape", p->file, line, (int)len, url);
-			goto out;
-		}
-		buf_putc(&dec, unhex(url[i + 1]) * 16 + unhex(url[i + 2]));
-		i += 2;
+	if (url_decode(&dec, url, plen) == -1) {
+		site_error(s, "%s:%zu: link '%.*s' has a malformed %%-escape",
+		    p->file, line, (int)len, url);
+		goto out;
 	}
 	/* Site-root links from the root, others from the page's folder. */
 	if (dec.ptr[0] == '/')

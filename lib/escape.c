@@ -205,3 +205,32 @@ url_encode_path(struct buf *b, const char *s, size_t n)
 			buf_putc(b, c);
 	}
 }
+
+static int
+unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int
+url_decode(struct buf *out, const char *s, size_t n)
+{
+	size_t start = out->len, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			buf_putc(out, s[i]);
+			continue;
+		}
+		if (i + 2 >= n || unhex(s[i + 1]) < 0 || unhex(s[i + 2]) < 0) {
+			buf_truncate(out, start);
+			return -1;
+		}
+		buf_putc(out, unhex(s[i + 1]) * 16 + unhex(s[i + 2]));
+		i += 2;
+	}
+	return 0;
+}

@@ -39,6 +39,10 @@ void	esc_href(struct buf *, const char *, size_t);
  */
 void	url_encode_path(struct buf *, const char *, size_t);
 
+/* Append s[0..n) with its %XX escapes decoded.  -1, appending nothing,
+ * when an escape is malformed ("%", "%4", "%zz"). */
+int	url_decode(struct buf *, const char *, size_t);
+
 /*
  * A URL is "safe" for an href when it is relative or its scheme is one
  * of http, https, mailto or tel (case-insensitive).  Used wherever a URL

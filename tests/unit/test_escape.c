@@ -316,9 +316,31 @@ test_utf8_valid(void)
 	test_cond("len: surrogate counts per byte", LEN("\xed\xa0\x80") == 3);
 }
 
+static void
+test_url_decode(void)
+{
+	struct buf b = BUF_INIT;
+
+	test_cond("decode: escapes", url_decode(&b, "a%20b%2Fc", 9) == 0 &&
+	    strcmp(b.ptr, "a b/c") == 0);
+	buf_reset(&b);
+	test_cond("decode: UTF-8 escapes", url_decode(&b, "%E6%97%A5", 9) == 0 &&
+	    strcmp(b.ptr, "\xe6\x97\xa5") == 0);
+	buf_reset(&b);
+	BUF_PUTSL(&b, "keep");
+	test_cond("decode: a lone % fails and appends nothing",
+	    url_decode(&b, "x%", 2) == -1 && strcmp(b.ptr, "keep") == 0);
+	test_cond("decode: a short escape fails", url_decode(&b, "%4", 2) == -1);
+	test_cond("decode: a bad digit fails", url_decode(&b, "%zz", 3) == -1);
+	test_cond("decode: n bounds the read", url_decode(&b, "%41%", 3) == 0 &&
+	    strcmp(b.ptr, "keepA") == 0);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_url_decode();
 	test_html();
 	test_url();
 	test_url_safe();
