@@ -30,6 +30,8 @@ suite() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	printf '%-28s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - start))
+	# A suite's own summary, such as "mustache spec: 163/163 passed".
+	grep -E '^[a-z][a-z ]*: [0-9]+/[0-9]+ passed$' "$log" | sed 's/^/    /'
 	if [ "$f" -ne 0 ]; then
 		# Show what failed, with the diagnostics around it.
 		grep -A 12 '^not ok ' "$log" | head -n 80 | sed 's/^/    /'
