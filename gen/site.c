@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "escape.h"
@@ -57,11 +58,27 @@ site_error(struct site *s, const char *fmt, ...)
 		s->nerr++;
 }
 
+/* Something that grows with every message: the count, or on a thread
+ * that collects a page's messages, their length. */
+static size_t
+err_mark(const struct site *s)
+{
+	return page_errors != NULL ? page_errors->len : s->nerr;
+}
+
 /* Move messages a loader appended to a scratch buffer (one per line)
  * into the site's list. */
 void
 site_take_errors(struct site *s, struct buf *e)
 {
+	/* On a loading thread: into the page's own messages. */
+	if (page_errors != NULL) {
+		buf_addbuf(page_errors, e);
+		if (e->len > 0 && e->ptr[e->len - 1] != '\n')
+			buf_putc(page_errors, '\n');
+		buf_reset(e);
+		return;
+	}
 	size_t i;
 
 	for (i = 0; i < e->len; i++)
@@ -246,7 +263,7 @@ static int
 front_matter(struct site *s, struct page *p, const struct ynode *fm)
 {
 	struct buf e = BUF_INIT;
-	size_t i, nerr = s->nerr;
+	size_t i, nerr = err_mark(s);
 	const char *f = p->file;
 
 	for (i = 0; i < fm->n; i++) {
@@ -310,9 +327,9 @@ front_matter(struct site *s, struct page *p, const struct ynode *fm)
 	}
 	site_take_errors(s, &e);
 	buf_release(&e);
-	if (s->nerr == nerr && (p->title == NULL || p->title[0] == '\0'))
+	if (err_mark(s) == nerr && (p->title == NULL || p->title[0] == '\0'))
 		site_error(s, "%s:1: missing 'title' in the front matter", f);
-	return s->nerr == nerr ? 0 : -1;
+	return err_mark(s) == nerr ? 0 : -1;
 }
 
 /* Length of the line at s[0..n), excluding its end ("\n" or "\r\n"). */
@@ -592,12 +609,12 @@ page_free(struct page *p)
 	free(p);
 }
 
+/* A page found by the walk, to be read with the others (load_pages). */
 static void
-add_page(struct site *s, const char *rel, const char *dir, const char *name)
+queue_page(struct site *s, const char *rel, const char *dir, const char *name)
 {
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct buf b = BUF_INIT;
-	void *old, *marker = NULL;
 
 	p->src = xstrdup(rel);
 	p->srcdir = xstrdup(dir);
@@ -616,7 +633,21 @@ add_page(struct site *s, const char *rel, const char *dir, const char *name)
 		buf_printf(&b, "%s%.*s/", dir, (int)(strlen(name) - 3), name);
 		p->path = buf_detach(&b, NULL);
 	}
-	if (load_page(s, p) == -1)
+	if (s->npending == s->pending_cap) {
+		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
+		s->pending = xreallocarray(s->pending, s->pending_cap,
+		    sizeof(*s->pending));
+	}
+	s->pending[s->npending++] = p;
+}
+
+/* A page read (or not: `loaded` is 0), into the site's maps and list. */
+static void
+add_page(struct site *s, struct page *p, int loaded)
+{
+	void *old, *marker = NULL;
+
+	if (!loaded)
 		marker = &broken_marker;
 	else if (p->draft && !s->drafts)
 		marker = &draft_marker;
@@ -640,6 +671,75 @@ add_page(struct site *s, const char *rel, const char *dir, const char *name)
 		    sizeof(*s->pages));
 	}
 	s->pages[s->npages++] = p;
+}
+
+struct load_job {
+	struct site	*site;
+	struct buf	*errs;		/* one per page */
+	int		*ok;
+	size_t		 next;
+	pthread_mutex_t	 lock;
+};
+
+static void *
+load_worker(void *arg)
+{
+	struct load_job *job = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&job->lock);
+		i = job->next++;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= job->site->npending)
+			break;
+		page_errors = &job->errs[i];
+		job->ok[i] = load_page(job->site, job->site->pending[i]) == 0;
+		page_errors = NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Read and parse every page the walk found, on every core; then add them
+ * in the walk's order, with their messages, so that the result does not
+ * depend on the threads.
+ */
+static void
+load_pages(struct site *s)
+{
+	struct load_job job;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t, started = 1, jobs = n > 1 ? (unsigned)n : 1;
+	pthread_t *tid;
+	size_t i;
+
+	job.site = s;
+	job.errs = xcalloc(s->npending + 1, sizeof(*job.errs));
+	job.ok = xcalloc(s->npending + 1, sizeof(*job.ok));
+	job.next = 0;
+	pthread_mutex_init(&job.lock, NULL);
+	tid = xcalloc(jobs, sizeof(*tid));
+	for (t = 1; t < jobs; t++) {
+		if (pthread_create(&tid[t], NULL, load_worker, &job) != 0)
+			break;
+		started++;
+	}
+	load_worker(&job);
+	for (t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (i = 0; i < s->npending; i++) {
+		site_take_errors(s, &job.errs[i]);
+		buf_release(&job.errs[i]);
+		add_page(s, s->pending[i], job.ok[i]);
+	}
+	free(s->pending);
+	s->pending = NULL;
+	s->npending = s->pending_cap = 0;
+	free(job.errs);
+	free(job.ok);
+	free(tid);
+	pthread_mutex_destroy(&job.lock);
 }
 
 static void
@@ -735,7 +835,7 @@ walk(struct site *s, const char *rel, int depth)
 			if (walk(s, sub.ptr, depth + 1) == -1)
 				rc = -1;
 		} else if (str_endswith(name, ".md"))
-			add_page(s, sub.ptr, rel, name);
+			queue_page(s, sub.ptr, rel, name);
 		else
 			add_asset(s, sub.ptr);
 	}
@@ -1130,6 +1230,7 @@ site_load(struct site *s, const char *dir, int drafts, const char *today)
 	if (load_config(s, &config) == -1)
 		goto out;
 	walk(s, "", 0);
+	load_pages(s);
 	build_tree(s);
 	if (s->home != NULL)
 		build_menus(s, ynode_get(config, "menus"));

@@ -101,6 +101,9 @@ struct site {
 	struct page	**pages; /* sorted by source path */
 	size_t		 npages;
 	size_t		 pages_cap;
+	struct page	**pending; /* found by the walk, not read yet */
+	size_t		 npending;
+	size_t		 pending_cap;
 	struct page	*home;
 	struct page	*news;	/* the news section, or NULL */
 	struct asset	*assets;
