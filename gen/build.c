@@ -1059,6 +1059,12 @@ check_output(struct site *s, const struct theme *t, const char *out)
 		    "whole: choose another with -o", out);
 		goto done;
 	}
+	if (is_within_dir(full.ptr, theme)) {
+		site_error(s, "%s: the output folder is inside the theme, whose "
+		    "assets are copied into every build; choose another with -o",
+		    out);
+		goto done;
+	}
 	if (is_within_dir(full.ptr, site) && !is_within_dir(full.ptr, pub.ptr)) {
 		site_error(s, "%s: the output folder is inside the site folder, "
 		    "whose files are all content; use %s/public/... or a folder "
@@ -1124,11 +1130,13 @@ check_layouts(struct site *s, struct theme *t)
 }
 
 static void
-print_errors(struct site *s)
+print_errors(struct site *s, int partial)
 {
 	fputs(s->err.ptr, stderr);
-	fprintf(stderr, "gen: %zu error%s; the output was not changed\n",
-	    s->nerr, s->nerr == 1 ? "" : "s");
+	fprintf(stderr, "gen: %zu error%s; %s\n", s->nerr,
+	    s->nerr == 1 ? "" : "s", partial ? "the output was partly "
+	    "updated, and the next build will finish it" :
+	    "the output was not changed");
 }
 
 /*
@@ -1199,7 +1207,7 @@ build_run(const struct build_opts *o)
 	struct timespec t0, t1;
 	unsigned jobs = o->jobs;
 	size_t i;
-	int rc = 1, have_theme = 0;
+	int rc = 1, have_theme = 0, partial = 0;
 	json_t *sj;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1261,6 +1269,7 @@ build_run(const struct build_opts *o)
 	}
 	if (out_commit(o_out, &st, &s.err) == -1) {
 		s.nerr++;
+		partial = st.partial;
 		goto out;
 	}
 	fputs(s.err.ptr, stderr);	/* what the commit left behind, if anything */
@@ -1283,7 +1292,7 @@ build_run(const struct build_opts *o)
 	rc = 0;
 out:
 	if (rc != 0)
-		print_errors(&s);
+		print_errors(&s, partial);
 	if (have_theme)
 		theme_close(&theme);
 	site_release(&s);

@@ -531,8 +531,9 @@ ext_start(CURLM *m, struct ext *e, unsigned timeout, int get)
 }
 
 /*
- * Check every outside URL: HEAD, then GET when HEAD fails or is refused
- * (405, 403, 501); at most `jobs` at once, each within `timeout` s.
+ * Check every outside URL: HEAD, then GET when HEAD fails (but for a
+ * time-out) or is refused (405, 403, 501); at most `jobs` at once, each
+ * within `timeout` s.
  */
 static void
 external_run(struct check *c, unsigned jobs, unsigned timeout)
@@ -579,7 +580,10 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			/* The body aborted by discard(): the answer is in. */
 			if (res == CURLE_WRITE_ERROR && status > 0)
 				res = CURLE_OK;
-			if (!e->get && (res != CURLE_OK || status == 403 ||
+			/* A time-out is no refusal of HEAD: trying GET would
+			 * only wait as long again. */
+			if (!e->get && res != CURLE_OPERATION_TIMEDOUT &&
+			    (res != CURLE_OK || status == 403 ||
 			    status == 405 || status == 501) &&
 			    ext_start(m, e, timeout, 1) == 0)
 				continue;

@@ -15,7 +15,7 @@
 
 static const char builtin[] =
 "---\n"
-"title: {{title}}\n"
+"title: \"{{title}}\"\n"
 "description: \n"
 "date: {{date}}\n"
 "draft: true\n"
@@ -73,6 +73,16 @@ new_page(const char *site_dir, const char *path, const char *today,
 		    "by hand (SECTION/_index.md)\n", path);
 		goto out;
 	}
+	/* Not where a section or a page bundle already makes that page. */
+	buf_printf(&file, "%s/%s/_index.md", site_dir, norm.ptr);
+	buf_printf(&src, "%s/%s/index.md", site_dir, norm.ptr);
+	if (fs_is_file(file.ptr) || fs_is_file(src.ptr)) {
+		fprintf(stderr, "gen: new: '%s' is already a page (%s)\n", path,
+		    fs_is_file(file.ptr) ? file.ptr : src.ptr);
+		goto out;
+	}
+	buf_reset(&file);
+	buf_reset(&src);
 	if (slash != NULL)
 		buf_add(&sec, norm.ptr, (size_t)(slash - norm.ptr));
 	buf_printf(&file, "%s/%s/_index.md", site_dir, sec.len ? sec.ptr : ".");

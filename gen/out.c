@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "hash.h"
 #include "map.h"
 #include "out.h"
+#include "path.h"
 
 /* The manifest's first line; the rest are "HASH PATH" lines. */
 #define MANIFEST_HEAD	"# " BUILD_MARKER_TEXT
@@ -26,6 +28,7 @@ struct out {
 	char		*dir;		/* the output folder */
 	char		*stage;		/* where this build writes */
 	int		 incremental;	/* stage holds only changed files */
+	int		 touching;	/* the output is being changed */
 	struct map	 old;		/* path -> hash + 1, from the manifest */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
@@ -33,6 +36,20 @@ struct out {
 	struct map	 seen;		/* path -> index + 1 in v */
 	struct out_stats st;
 };
+
+/* A path of a manifest may name only a file inside the output: not
+ * empty, not absolute, no "." or ".." segments, no empty ones. */
+static int
+safe_path(const char *p)
+{
+	struct buf n = BUF_INIT;
+	int ok;
+
+	ok = *p != '\0' && *p != '/' &&
+	    path_normalize(&n, p, strlen(p)) == 0 && strcmp(n.ptr, p) == 0;
+	buf_release(&n);
+	return ok;
+}
 
 /* Read "HASH PATH" lines of an earlier build's manifest. */
 static int
@@ -52,7 +69,7 @@ read_manifest(struct out *o, const char *file)
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		h = strtoull(line, &end, 16);
-		if (end != line + 16 || *end != ' ' || end[1] == '\0')
+		if (end != line + 16 || *end != ' ' || !safe_path(end + 1))
 			continue;
 		map_put(&o->old, end + 1, strlen(end + 1),
 		    (void *)(uintptr_t)(h | 1));
@@ -61,6 +78,41 @@ read_manifest(struct out *o, const char *file)
 	}
 	buf_release(&text);
 	return 0;
+}
+
+/* Staging folders ("DIR.tmp-PID") that builds cut short left behind:
+ * removed when no process has that PID any more. */
+static void
+remove_dead_stages(const char *dir)
+{
+	struct buf parent = BUF_INIT, prefix = BUF_INIT, full = BUF_INIT,
+	    e = BUF_INIT;
+	const char *slash = strrchr(dir, '/');
+	char **names = NULL, *end;
+	long n, i, pid;
+
+	if (slash != NULL)
+		buf_add(&parent, dir, slash == dir ? 1 : (size_t)(slash - dir));
+	else
+		buf_puts(&parent, ".");
+	buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : dir);
+	n = fs_list(parent.ptr, &names, &e);
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i], prefix.ptr, prefix.len) != 0)
+			continue;
+		pid = strtol(names[i] + prefix.len, &end, 10);
+		if (*end != '\0' || pid <= 0 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		buf_reset(&full);
+		buf_printf(&full, "%s/%s", parent.ptr, names[i]);
+		fs_remove_tree(full.ptr, &e);
+	}
+	fs_list_free(names, n > 0 ? n : 0);
+	buf_release(&parent);
+	buf_release(&prefix);
+	buf_release(&full);
+	buf_release(&e);
 }
 
 struct out *
@@ -73,6 +125,7 @@ out_open(const char *dir, struct buf *err)
 	pthread_mutex_init(&o->lock, NULL);
 	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
 	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
+	remove_dead_stages(dir);
 	buf_reset(&b);
 	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
 	o->stage = buf_detach(&b, NULL);
@@ -205,6 +258,42 @@ remove_stale(const char *dir, const char *rel)
 	buf_release(&p);
 }
 
+/* Write the output's manifest anew, atomically: the last build's files
+ * with their hashes, 0 for those this build changes or removes. */
+static int
+mark_touched(struct out *o, struct buf *err)
+{
+	struct buf man = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	buf_puts(&man, MANIFEST_HEAD);
+	for (i = 0; i < o->old.cap; i++) {
+		const struct map_slot *sl = &o->old.slots[i];
+		void *seen;
+		uint64_t h;
+
+		if (sl->key == NULL)
+			continue;
+		seen = map_get(&o->seen, sl->key, sl->klen);
+		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
+		    (uint64_t)(uintptr_t)sl->val : 0;
+		buf_printf(&man, "%016" PRIx64 " %s\n", h, sl->key);
+	}
+	buf_printf(&tmp, "%s/%s.tmp", o->stage, BUILD_MARKER);
+	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
+	if (fs_write(tmp.ptr, man.ptr, man.len, err) == 0) {
+		if (rename(tmp.ptr, to.ptr) == -1)
+			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+		else
+			rc = 0;
+	}
+	buf_release(&man);
+	buf_release(&tmp);
+	buf_release(&to);
+	return rc;
+}
+
 int
 out_commit(struct out *o, struct out_stats *st, struct buf *err)
 {
@@ -214,6 +303,9 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 
 	/* The manifest, sorted: the same tree gives the same bytes. */
 	qsort(o->v, o->n, sizeof(*o->v), cmp_entry);
+	for (i = 0; i < o->n; i++)
+		map_put(&o->seen, o->v[i].path, strlen(o->v[i].path),
+		    (void *)(uintptr_t)(i + 1));
 	buf_puts(&man, MANIFEST_HEAD);
 	for (i = 0; i < o->n; i++)
 		buf_printf(&man, "%016" PRIx64 " %s\n", o->v[i].hash,
@@ -228,6 +320,15 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 			goto fail;
 		goto done;
 	}
+	/*
+	 * The output changes file by file from here.  First the manifest in
+	 * place says "unknown" (hash 0, which no file has) for every file
+	 * about to change, so that if this is cut short the next build
+	 * rewrites them instead of trusting stale hashes.
+	 */
+	if (mark_touched(o, err) == -1)
+		goto fail;
+	o->touching = 1;
 	/* What the last build made and this one did not: first, so that
 	 * a page moving from x/ to x, or back, finds its place free. */
 	for (i = 0; i < o->old.cap; i++) {
@@ -286,6 +387,11 @@ done:
 	buf_release(&to);
 	return rc;
 fail:
+	if (o->touching)
+		buf_printf(err, "%s: partly updated; the next build will "
+		    "finish it\n", o->dir);
+	if (st != NULL)
+		st->partial = o->touching;
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);

@@ -34,6 +34,8 @@ struct out_stats {
 	size_t	removed;	/* files of the last build no longer made */
 	char	*names[OUT_NAMES]; /* the first files written; free with
 				    out_stats_release() */
+	int	partial;	/* out_commit() failed half-way: the output
+				   is partly new (the next build finishes) */
 };
 
 void	out_stats_release(struct out_stats *);

@@ -109,6 +109,21 @@ check "refuses a folder holding the site" sh -c "! $GEN build content/center -o 
 check "refuses the current folder" sh -c "! $GEN build content/center -o . -q 2>/dev/null"
 check "refuses a folder inside the site" sh -c "! $GEN build content/center -o content/center/out -q 2>/dev/null"
 check "the site is still there" test -s content/center/site.yaml
+cp -r themes "$work/th2"
+check "refuses a folder inside the theme" sh -c "! $GEN build content/center -o '$work/th2/default/assets/out' --theme-dir '$work/th2' -q 2>/dev/null"
+check "and writes nothing there" test ! -e "$work/th2/default/assets/out"
+
+# A manifest names files inside the output only: a line that climbs out
+# of it is ignored, never acted on.
+$GEN build content/center -o "$work/esc/out" -q
+echo keep >"$work/esc/victim.txt"
+echo "0000000000000001 ../victim.txt" >>"$work/esc/out/.gen-output"
+$GEN build content/center -o "$work/esc/out" -q
+check "a manifest line outside the output removes nothing" grep -qx keep "$work/esc/victim.txt"
+# A build cut short leaves its staging folder; the next build clears it.
+mkdir -p "$work/esc/out.tmp-999999999/x"
+$GEN build content/center -o "$work/esc/out" -q
+check "a dead build's staging folder is removed" test ! -e "$work/esc/out.tmp-999999999"
 
 # --- the command line ------------------------------------------------
 check "gen --help" sh -c "$GEN --help | grep -q 'build \[SITE_DIR\]'"

@@ -17,7 +17,9 @@ check "gen new prints the new file" sh -c "$GEN new -s '$site' news/2026-11-18-n
 f=$site/news/2026-11-18-notice.md
 check "from the news archetype" grep -q 'お知らせの要点を一文で' "$f"
 check "with today's date" grep -qx 'date: 2026-11-18' "$f"
-check "and the name as title" grep -qx 'title: 2026-11-18-notice' "$f"
+check "and the name as title" grep -qx 'title: "2026-11-18-notice"' "$f"
+check "a name YAML would read as null still makes a title" sh -c "$GEN new -s '$site' news/null -q && $GEN build '$site' -o '$work/null-out' --drafts --theme-dir themes -q"
+check "refuses a name that is already a section" sh -c "$GEN new -s '$site' about 2>&1 | grep -q 'already a page'"
 check "a section without its own archetype takes the default" sh -c "$GEN new -s '$site' training/new-course -q && grep -q '^weight: 100' '$site/training/new-course.md'"
 check "without archetypes, the built-in one" sh -c "rm -r '$site/archetypes' && $GEN new -s '$site' about/x -q && grep -qx 'draft: true' '$site/about/x.md'"
 check "run inside the site folder by default" sh -c "cd '$site' && $GEN new council/y -q && test -s council/y.md"
