@@ -1161,6 +1161,10 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 		return;
 	if (theme_open(theme, o, s) == 0) {
 		*have_theme = 1;
+		if (o->theme_found != NULL) {
+			buf_reset(o->theme_found);
+			buf_puts(o->theme_found, theme->dir);
+		}
 		check_layouts(s, theme);
 		theme_ids(theme, s);
 		for (i = 0; i < theme->nassets; i++) {

@@ -28,6 +28,7 @@ struct build_opts {
 	unsigned	 jobs;		/* threads; 0: one per core */
 	int		 live_reload;	/* gen watch: pages reload themselves */
 	int		 list_written;	/* name the files written */
+	struct buf	*theme_found;	/* when not NULL: gets the theme's folder */
 };
 
 /* The files of gen watch's live reload, at the output's root. */

@@ -129,10 +129,10 @@ drain(struct watcher *w, struct buf *what)
 				add_dir(w, path.ptr);
 			if (is_output(w, path.ptr))
 				continue;
-			if (!changed || what->len == 0) {
-				buf_reset(what);
-				buf_addbuf(what, &path);
-			}
+			/* The last name wins: editors and sed write a
+			 * temporary file, then rename it to the real one. */
+			buf_reset(what);
+			buf_addbuf(what, &path);
 			changed = 1;
 		}
 	}
@@ -154,6 +154,7 @@ watch_run(struct build_opts *o)
 	}
 	o->live_reload = 1;
 	o->list_written = 1;
+	o->theme_found = &themes;
 	build_run(o);
 
 	/* Watch the site and the themes it may use; not the output, which
@@ -161,13 +162,12 @@ watch_run(struct build_opts *o)
 	real_out_path(o->out_dir, &out);
 	w.skip = buf_detach(&out, NULL);
 	add_dir(&w, o->site_dir);
-	if (o->theme_dir != NULL)
-		buf_puts(&themes, o->theme_dir);
-	else
-		buf_printf(&themes, "%s/../../themes", o->site_dir);
-	if (fs_is_dir(themes.ptr))
+	/* The theme the build found, wherever it lies (--theme-dir,
+	 * KAKEHASHI_THEMES, beside the site, installed). */
+	if (themes.len > 0)
 		add_dir(&w, themes.ptr);
-	printf("gen: watching %s for changes (Ctrl-C to stop)\n", o->site_dir);
+	printf("gen: watching %s%s%s for changes (Ctrl-C to stop)\n",
+	    o->site_dir, themes.len ? " and " : "", themes.ptr);
 	fflush(stdout);
 
 	pfd.fd = w.fd;
