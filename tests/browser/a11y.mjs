@@ -16,7 +16,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, htmlFiles, pageURL, Tap, args, deadline, AXE_PATH } from './common.mjs';
+import { launch, htmlFiles, pageURL, Tap, args, deadline, axeCheck } from './common.mjs';
 
 const [base, siteDir] = args(2, 'a11y.mjs BASE_URL SITE_DIR');
 const tap = new Tap();
@@ -26,13 +26,6 @@ const WIDTHS = [
 	{ width: 375, height: 800 },
 	{ width: 1280, height: 900 },
 ];
-const AXE_OPTIONS = {
-	runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
-	resultTypes: ['violations'],
-};
-const MAX_TARGETS = 5;	/* nodes listed per violation */
-
-const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
 // A11Y_ONLY (a regular expression) narrows the pages to those whose path
 // under SITE_DIR matches, for a second look at a variant of a site.
 const only = process.env.A11Y_ONLY ? new RegExp(process.env.A11Y_ONLY) : null;
@@ -59,33 +52,6 @@ function refreshTarget(rel) {
 // Per page, across both widths: what went wrong while loading it.
 const trouble = new Map(pages.map(p => [p, new Set()]));
 
-async function axeCheck(page, rel, w) {
-	let result = null, err = null;
-	try {
-		// Evaluated through the DevTools protocol, which the pages'
-		// Content-Security-Policy does not govern (a <script> tag that
-		// addScriptTag writes would be blocked, as it should be).
-		await page.evaluate(AXE_SOURCE);
-		result = await page.evaluate(opts => window.axe.run(document, opts), AXE_OPTIONS);
-	} catch (e) {
-		err = e.message.split('\n')[0];
-	}
-	if (err) {
-		tap.ok(false, `axe wcag2a/aa ${w}px: ${rel}`, [`axe did not run: ${err}`]);
-		return;
-	}
-	const v = result.violations;
-	const diags = [];
-	for (const x of v) {
-		diags.push(`${x.id} (${x.impact}): ${x.help} — ${x.helpUrl}`);
-		for (const n of x.nodes.slice(0, MAX_TARGETS))
-			diags.push(`    at ${n.target.join(' ')}${n.failureSummary ? ': ' + (n.failureSummary.split('\n')[1] || '').trim() : ''}`);
-		if (x.nodes.length > MAX_TARGETS)
-			diags.push(`    … and ${x.nodes.length - MAX_TARGETS} more`);
-	}
-	tap.ok(v.length === 0, `axe wcag2a/aa ${w}px: ${rel}` +
-		(v.length ? ` (${v.length} rules violated)` : ''), diags);
-}
 
 async function overflowCheck(page, rel) {
 	const o = await page.evaluate(() => {
@@ -165,7 +131,7 @@ async function visit(context, rel, w) {
 			tap.ok(false, `axe wcag2a/aa ${w}px: ${rel} (page did not load)`);
 			return;
 		}
-		await axeCheck(page, rel, w);
+		await axeCheck(tap, page, `${w}px: ${rel}`);
 		if (w === 375)
 			await overflowCheck(page, rel);
 	} finally {

@@ -35,6 +35,41 @@ export async function launch() {
 
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
+// axe-core with the rules of WCAG 2 A and AA, on the page as it is now,
+// as one TAP line named `what` with the violations as diagnostics.  The
+// script is evaluated through the DevTools protocol, which the pages'
+// Content-Security-Policy does not govern (a <script> element would be
+// blocked, as it should be).
+const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
+const AXE_OPTIONS = {
+	runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+	resultTypes: ['violations'],
+};
+const AXE_MAX_TARGETS = 5;	/* nodes listed per violation */
+
+export async function axeCheck(tap, page, what) {
+	let result = null, err = null;
+	try {
+		await page.evaluate(AXE_SOURCE);
+		result = await page.evaluate(opts => window.axe.run(document, opts), AXE_OPTIONS);
+	} catch (e) {
+		err = e.message.split('\n')[0];
+	}
+	if (err)
+		return tap.ok(false, `axe wcag2a/aa: ${what}`, [`axe did not run: ${err}`]);
+	const v = result.violations;
+	const diags = [];
+	for (const x of v) {
+		diags.push(`${x.id} (${x.impact}): ${x.help} — ${x.helpUrl}`);
+		for (const n of x.nodes.slice(0, AXE_MAX_TARGETS))
+			diags.push(`    at ${n.target.join(' ')}${n.failureSummary ? ': ' + (n.failureSummary.split('\n')[1] || '').trim() : ''}`);
+		if (x.nodes.length > AXE_MAX_TARGETS)
+			diags.push(`    … and ${x.nodes.length - AXE_MAX_TARGETS} more`);
+	}
+	return tap.ok(v.length === 0, `axe wcag2a/aa: ${what}` +
+		(v.length ? ` (${v.length} rules violated)` : ''), diags);
+}
+
 // Every .html file under dir, relative, '/'-separated, sorted; 404.html
 // and index.html sort like the others.
 export function htmlFiles(dir) {

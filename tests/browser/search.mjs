@@ -31,7 +31,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { launch, htmlFiles, pageURL, Tap, args, deadline, AXE_PATH } from './common.mjs';
+import { launch, htmlFiles, pageURL, Tap, args, deadline, axeCheck } from './common.mjs';
 
 const [base, siteArg, ...moreBases] = args(2, 'search.mjs BASE_URL SITE_DIR [BASE_URL ...]');
 const siteDir = path.resolve(siteArg);
@@ -42,11 +42,6 @@ const VIEWPORTS = [
 	{ width: 1280, height: 900 },
 	{ width: 375, height: 800 },
 ];
-const AXE_OPTIONS = {
-	runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
-	resultTypes: ['violations'],
-};
-const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
 const WAIT = 15000;	/* ms for the index to load and the status to change */
 
 const HALF_WIDTH_QUERY = 'ｻﾎﾟｰﾄﾌﾟﾗﾝ';
@@ -144,26 +139,6 @@ function hitFor(r, rootURL, rel) {
 	return r.hits.find(h => decodeURI(h.href) === decodeURI(want));
 }
 
-async function axeCheck(page, what) {
-	let result = null, err = null;
-	try {
-		await page.evaluate(AXE_SOURCE);
-		result = await page.evaluate(opts => window.axe.run(document, opts), AXE_OPTIONS);
-	} catch (e) {
-		err = e.message.split('\n')[0];
-	}
-	if (err) {
-		tap.ok(false, `axe wcag2a/aa: ${what}`, [`axe did not run: ${err}`]);
-		return;
-	}
-	const diags = [];
-	for (const x of result.violations) {
-		diags.push(`${x.id} (${x.impact}): ${x.help}`);
-		for (const n of x.nodes.slice(0, 5))
-			diags.push(`    at ${n.target.join(' ')}`);
-	}
-	tap.ok(result.violations.length === 0, `axe wcag2a/aa: ${what}`, diags);
-}
 
 function watch(page, trouble) {
 	page.on('console', m => {
@@ -248,7 +223,7 @@ async function servedChecks(browser, vp) {
 	tap.ok(!r.hits.some(h => isMembers(new URL(h.href).pathname.slice(new URL(base).pathname.length))),
 		`${w} no result is a members page`, describe(r));
 
-	await axeCheck(page, `${w} with results shown`);
+	await axeCheck(tap, page, `${w} with results shown`);
 	if (vp.width === 375) {
 		const o = await page.evaluate(() => ({ w: window.innerWidth, sw: document.documentElement.scrollWidth }));
 		tap.ok(o.sw <= o.w, `${w} no sideways scroll with results shown`, [`scrollWidth ${o.sw} > ${o.w}`]);
@@ -313,7 +288,7 @@ async function servedChecks(browser, vp) {
 	r = await search(page, NO_MATCH_QUERY);
 	tap.ok(!r.error && r.status.includes('見つかりませんでした') && r.hits.length === 0,
 		`${w} a query that matches nothing announces 見つかりませんでした and lists nothing`, describe(r));
-	await axeCheck(page, `${w} with nothing found`);
+	await axeCheck(tap, page, `${w} with nothing found`);
 
 	// Members pages stay out.
 	if (membersPage) {
