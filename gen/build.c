@@ -906,10 +906,13 @@ render_pages(void *arg)
 		p = s->pages[i];
 		if (site_render_page(s, p, &c->page_err[i]) == -1)
 			c->failed = 1;
-		else
+		else {
 			write_page(c, p);
+			feeds_search_entry(p, &p->search);
+		}
 		buf_release(&p->text);
 		buf_release(&p->doc.html);
+		buf_release(&p->doc.text);
 		pthread_mutex_lock(c->lock);
 		done = ++*c->done;
 		pthread_mutex_unlock(c->lock);

@@ -338,11 +338,37 @@ search_field(struct buf *b, struct buf *t, struct buf *tmp, const char *s,
 	js_string(b, t->ptr, t->len);
 }
 
+void
+feeds_search_entry(const struct page *p, struct buf *b)
+{
+	struct buf t = BUF_INIT, tmp = BUF_INIT, u = BUF_INIT;
+	const char *d = p->description ? p->description : "";
+	const char *date = p->date ? p->date : "";
+
+	if (!public_page(p))
+		return;
+	BUF_PUTSL(b, "\n[");
+	search_field(b, &t, &tmp, p->title, strlen(p->title), SIZE_MAX);
+	buf_putc(b, ',');
+	url_encode_path(&u, p->out, strlen(p->out));
+	js_string(b, u.ptr, u.len);
+	buf_putc(b, ',');
+	search_field(b, &t, &tmp, d, strlen(d), SIZE_MAX);
+	buf_putc(b, ',');
+	js_string(b, date, strlen(date));
+	buf_putc(b, ',');
+	search_field(b, &t, &tmp, p->doc.text.ptr, p->doc.text.len,
+	    FEEDS_SEARCH_TEXT_MAX);
+	buf_putc(b, ']');
+	buf_release(&t);
+	buf_release(&tmp);
+	buf_release(&u);
+}
+
 static int
 write_search(struct site *s, struct out *out, struct buf *err)
 {
-	struct buf b = BUF_INIT, t = BUF_INIT, tmp = BUF_INIT,
-	    u = BUF_INIT;
+	struct buf b = BUF_INIT, e = BUF_INIT;
 	size_t i, n = 0;
 	int rc;
 
@@ -353,35 +379,24 @@ write_search(struct site *s, struct out *out, struct buf *err)
 	    "\"pages\":[");
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
-		const char *d = p->description ? p->description : "";
-		const char *date = p->date ? p->date : "";
+		const struct buf *entry = &p->search;
 
-		if (!public_page(p))
+		/* Made on the rendering threads; here when not. */
+		if (entry->len == 0) {
+			buf_reset(&e);
+			feeds_search_entry(p, &e);
+			entry = &e;
+		}
+		if (entry->len == 0)
 			continue;
 		if (n++ > 0)
 			buf_putc(&b, ',');
-		BUF_PUTSL(&b, "\n[");
-		search_field(&b, &t, &tmp, p->title, strlen(p->title),
-		    SIZE_MAX);
-		buf_putc(&b, ',');
-		buf_reset(&u);
-		url_encode_path(&u, p->out, strlen(p->out));
-		js_string(&b, u.ptr, u.len);
-		buf_putc(&b, ',');
-		search_field(&b, &t, &tmp, d, strlen(d), SIZE_MAX);
-		buf_putc(&b, ',');
-		js_string(&b, date, strlen(date));
-		buf_putc(&b, ',');
-		search_field(&b, &t, &tmp, p->doc.text.ptr, p->doc.text.len,
-		    FEEDS_SEARCH_TEXT_MAX);
-		buf_putc(&b, ']');
+		buf_addbuf(&b, entry);
 	}
 	BUF_PUTSL(&b, "]};\n");
 	rc = put(out, "search-index.js", &b, err);
 	buf_release(&b);
-	buf_release(&t);
-	buf_release(&tmp);
-	buf_release(&u);
+	buf_release(&e);
 	return rc;
 }
 

@@ -20,6 +20,12 @@ void	feeds_register_data(struct site *);
  * err. */
 int	feeds_write(struct site *, struct out *, struct buf *err);
 
+/* A page's entry of the search index ("[title, url, ...]" after a
+ * newline), appended to b; nothing for a page that is not public.
+ * Thread-safe: the rendering threads make the entries as they go. */
+struct page;
+void	feeds_search_entry(const struct page *, struct buf *b);
+
 /* The number of bytes of a page's text kept in the search index. */
 #define FEEDS_SEARCH_TEXT_MAX	4096
 

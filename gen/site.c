@@ -605,6 +605,7 @@ page_free(struct page *p)
 		free(p->tags[j]);
 	free(p->tags);
 	buf_release(&p->text);
+	buf_release(&p->search);
 	md_doc_release(&p->doc);
 	free(p);
 }
@@ -621,6 +622,7 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name)
 	buf_printf(&b, "%s/%s", s->dir, rel);
 	p->file = buf_detach(&b, NULL);
 	buf_init(&p->text);
+	buf_init(&p->search);
 	md_doc_init(&p->doc);
 	if (strcmp(name, "_index.md") == 0) {
 		p->kind = dir[0] == '\0' ? PAGE_HOME : PAGE_SECTION;

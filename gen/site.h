@@ -64,6 +64,7 @@ struct page {
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
 	struct md_doc	 doc;	 /* rendered body */
+	struct buf	 search; /* its search-index entry, once rendered */
 };
 
 struct asset {
