@@ -281,9 +281,7 @@ root_prefix(const char *dir)
 	struct buf b = BUF_INIT;
 	json_t *j;
 
-	for (; *dir != '\0'; dir++)
-		if (*dir == '/')
-			BUF_PUTSL(&b, "../");
+	path_to_root(&b, dir);
 	j = json_stringn(b.ptr, b.len);
 	buf_release(&b);
 	return j;
@@ -367,9 +365,7 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 	}
 	/* "sec/p1/" -> "sec/": its neighbours' common parent. */
 	buf_puts(&key, dir);
-	buf_truncate(&key, key.len - 1);
-	while (key.len > 0 && key.ptr[key.len - 1] != '/')
-		buf_truncate(&key, key.len - 1);
+	path_up(&key);
 	buf_printf(&fake, "%s\001/", key.ptr);
 	buf_putc(&key, v == c->site->menu ? 'M' : 'F');
 	if ((common = map_get(c->menus, key.ptr, key.len)) == NULL) {
@@ -540,9 +536,7 @@ add_live_reload(struct buf *html, const char *out)
 	if (end == NULL)
 		return;
 	BUF_PUTSL(&tag, "<script src=\"");
-	for (p = out; *p != '\0'; p++)
-		if (*p == '/')
-			BUF_PUTSL(&tag, "../");
+	path_to_root(&tag, out);
 	BUF_PUTSL(&tag, LIVE_RELOAD_JS "\" defer></script>\n");
 	buf_puts(&rest, end);
 	buf_truncate(html, (size_t)(end - html->ptr));

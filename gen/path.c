@@ -92,3 +92,21 @@ path_relative_url(struct buf *out, const char *from_dir, const char *to)
 	url_encode_path(out, rel.ptr, rel.len);
 	buf_release(&rel);
 }
+
+void
+path_up(struct buf *d)
+{
+	if (d->len == 0)
+		return;
+	buf_truncate(d, d->len - 1);
+	while (d->len > 0 && d->ptr[d->len - 1] != '/')
+		buf_truncate(d, d->len - 1);
+}
+
+void
+path_to_root(struct buf *out, const char *dir)
+{
+	for (; *dir != '\0'; dir++)
+		if (*dir == '/')
+			BUF_PUTSL(out, "../");
+}

@@ -30,6 +30,13 @@ void	path_relative(struct buf *out, const char *from_dir, const char *to);
 void	path_relative_url(struct buf *out, const char *from_dir,
 	    const char *to);
 
+/* Drop the last segment of a folder path: "a/b/" -> "a/", "a/" -> "". */
+void	path_up(struct buf *dir);
+
+/* Append the prefix that leads from folder `dir` ("a/b/") up to the root
+ * ("../../"; "" for the root itself). */
+void	path_to_root(struct buf *out, const char *dir);
+
 /* Append the directory part of `p` with its trailing slash ("" if none). */
 void	path_dirname(struct buf *out, const char *p);
 

@@ -851,17 +851,6 @@ walk(struct site *s, const char *rel, int depth)
  * Tree, access, outputs, sorting
  * ---------------------------------------------------------------- */
 
-/* Drop the last segment of a folder path: "a/b/" -> "a/", "a/" -> "". */
-static void
-dir_up(struct buf *d)
-{
-	if (d->len == 0)
-		return;
-	buf_truncate(d, d->len - 1);
-	while (d->len > 0 && d->ptr[d->len - 1] != '/')
-		buf_truncate(d, d->len - 1);
-}
-
 /*
  * The nearest page whose own folder is `dir` ("a/b/") or encloses it:
  * with `sections`, only sections and the home page count; otherwise any
@@ -874,7 +863,7 @@ nearest(struct site *s, const char *dir, int sections)
 	struct page *p;
 
 	buf_puts(&d, dir);
-	for (;; dir_up(&d)) {
+	for (;; path_up(&d)) {
 		p = real(map_get(&s->by_path, d.ptr, d.len));
 		if ((p != NULL && (!sections || p->kind != PAGE_REGULAR)) ||
 		    d.len == 0)
@@ -953,7 +942,7 @@ build_tree(struct site *s)
 		 * is the section of its own folder. */
 		if (p->kind == PAGE_SECTION) {
 			buf_puts(&d, p->path);
-			dir_up(&d);
+			path_up(&d);
 			par = nearest(s, d.ptr, 1);
 		} else
 			par = nearest(s, p->srcdir, 1);
