@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "archive.h"
 #include "build.h"
+#include "cache.h"
 
 struct zctx {
 	zip_t		*za;
@@ -49,8 +50,10 @@ add_tree(struct zctx *z, const char *rel)
 		zip_source_t *src;
 		zip_int64_t idx;
 
-		/* gen's own marker is not part of the deliverable. */
-		if (rel[0] == '\0' && strcmp(names[i], BUILD_MARKER) == 0)
+		/* gen's own manifest and cache are not part of the
+		 * deliverable. */
+		if (rel[0] == '\0' && (strcmp(names[i], BUILD_MARKER) == 0 ||
+		    strcmp(names[i], CACHE_FILE) == 0))
 			continue;
 		buf_reset(&sub);
 		buf_printf(&sub, "%s%s", rel, names[i]);

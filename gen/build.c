@@ -10,14 +10,27 @@
 
 #include "build.h"
 #include "buf.h"
+#include "cache.h"
 #include "escape.h"
 #include "feeds.h"
 #include "fs.h"
+#include "hash.h"
 #include "map.h"
 #include "out.h"
 #include "path.h"
 #include "site.h"
 #include "tmpl.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KK_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KK_SANITIZED	1
+#endif
+#endif
+#ifndef KK_SANITIZED
+#define KK_SANITIZED	0
+#endif
 
 #ifndef GEN_DATADIR
 #define GEN_DATADIR "/usr/local/share/kakehashi"
@@ -28,6 +41,7 @@ struct theme {
 	char		**assets;	/* "css/style.css", under assets/ */
 	size_t		 nassets;
 	struct tmpl_set	*set;
+	uint64_t	 hash;		/* of its layouts and partials */
 };
 
 /* What a rendering thread works with: shared, read-only state and its
@@ -41,11 +55,14 @@ struct ctx {
 	int		 failed;
 	size_t		*next;		/* the next page to take */
 	size_t		*done;		/* pages done, for the progress line */
+	size_t		*kept;		/* pages not rendered: unchanged */
 	struct buf	*page_err;	/* the Markdown's messages, per page */
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
 	int		 live_reload;	/* gen watch: pages reload themselves */
 	struct map	*menus;		/* this thread's common menus */
+	uint64_t	 site_key;	/* what every page is made from */
+	struct page	*cur;		/* the page being written */
 };
 
 /* ---------------------------------------------------------------- *
@@ -160,7 +177,7 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 }
 
 /* Ids the theme's templates write literally (id="main"), which headings
- * must not take. */
+ * must not take; and the hash of the templates, read on the way. */
 static void
 theme_ids(struct theme *t, struct site *s)
 {
@@ -183,6 +200,9 @@ theme_ids(struct theme *t, struct site *s)
 			buf_printf(&f, "%s/%s", dir.ptr, names[i]);
 			if (buf_read_file(&text, f.ptr) == -1)
 				continue;
+			/* Every template, by name, in the key of every page. */
+			t->hash = hash64(f.ptr, f.len, t->hash);
+			t->hash = hash64(text.ptr, text.len, t->hash);
 			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
 			    p = q) {
 				p += 5;
@@ -488,6 +508,111 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 }
 
 /* ---------------------------------------------------------------- *
+ * Keys: what a page's output files are made from
+ * ---------------------------------------------------------------- */
+
+static uint64_t
+hash_str(const char *str, uint64_t h)
+{
+	/* NULL and "" differ; the NUL ends one string and starts the
+	 * next. */
+	if (str == NULL)
+		return hash64("\001", 1, h);
+	return hash64(str, strlen(str) + 1, h);
+}
+
+static uint64_t
+hash_num(long long v, uint64_t h)
+{
+	return hash64(&v, sizeof(v), h);
+}
+
+static uint64_t
+menu_hash(const struct menu_entry *v, size_t n, uint64_t h)
+{
+	size_t i;
+
+	h = hash_num((long long)n, h);
+	for (i = 0; i < n; i++) {
+		h = hash_num(v[i].id, h);
+		h = hash_str(v[i].title, h);
+		h = hash_str(v[i].url, h);
+		h = hash_str(v[i].page != NULL ? v[i].page->out : NULL, h);
+		h = menu_hash(v[i].kids, v[i].nkids, h);
+	}
+	return h;
+}
+
+/*
+ * What every page is made from: this gen, the theme's templates,
+ * site.yaml's bytes, the menus as built (their titles come from pages),
+ * the ids headings may not take, what links resolve to, and the build's
+ * switches.
+ */
+static uint64_t
+site_key(const struct ctx *c, const struct build_opts *o)
+{
+	const struct site *s = c->site;
+	uint64_t h = hash_str(GEN_VERSION, c->theme->hash);
+	size_t i;
+
+	h = hash_num((long long)s->config_hash, h);
+	h = hash_num((long long)site_link_digest(s), h);
+	h = menu_hash(s->menu, s->nmenu, h);
+	h = menu_hash(s->footer, s->nfooter, h);
+	for (i = 0; i < s->nreserved; i++)
+		h = hash_str(s->reserved[i], h);
+	h = hash_str(s->news != NULL ? s->news->out : NULL, h);
+	h = hash_num(o->live_reload, h);
+	return hash_num(s->drafts, h);
+}
+
+/* An item of a list as item_json() shows it, and whether it shows. */
+static uint64_t
+item_hash(const struct page *p, const struct page *on, uint64_t h)
+{
+	h = hash_num(listed(p, on), h);
+	h = hash_num(p->news, h);
+	h = hash_str(p->title, h);
+	h = hash_str(p->out, h);
+	h = hash_str(p->date, h);
+	return hash_str(p->description, h);
+}
+
+/*
+ * What a page's files are made from (page_json, write_section,
+ * write_alias): the site's key, its own file, its place and access, the
+ * titles of its breadcrumbs, the items of its list and, on the home
+ * page, those of the news.  Equal keys: the same bytes.
+ */
+static uint64_t
+page_key(const struct ctx *c, const struct page *p)
+{
+	const struct site *s = c->site;
+	const struct page *a;
+	uint64_t h = hash_num((long long)p->srchash, c->site_key);
+	size_t i;
+
+	h = hash_str(p->out, h);
+	h = hash_num(p->kind, h);
+	h = hash_num(p->members, h);
+	h = hash_num(p->expired, h);
+	h = hash_num(p->news, h);
+	h = hash_num(p->notfound, h);
+	for (a = p->parent; a != NULL; a = a->parent) {
+		h = hash_str(a->title, h);
+		h = hash_str(a->out, h);
+	}
+	if (p->kind != PAGE_REGULAR)
+		for (i = 0; i < p->nkids; i++)
+			h = item_hash(p->kids[i], p, h);
+	if (p == s->home && s->news != NULL)
+		for (i = 0; i < s->news->nkids; i++)
+			h = item_hash(s->news->kids[i], p, h);
+	return h;
+}
+
+/* ---------------------------------------------------------------- *
  * Writing
  * ---------------------------------------------------------------- */
 
@@ -519,6 +644,9 @@ write_out(struct ctx *c, const char *rel_path, const char *data, size_t len)
 {
 	if (out_write(c->out, rel_path, data, len, &c->err) == -1)
 		fail(c);
+	/* The page's files, for the cache. */
+	if (c->cur != NULL)
+		buf_add(&c->cur->outs, rel_path, strlen(rel_path) + 1);
 }
 
 /*
@@ -880,6 +1008,28 @@ write_page(struct ctx *c, struct page *p)
 	buf_release(&b);
 }
 
+/*
+ * A page made from what the last build made it from (its key) keeps the
+ * files that build wrote, if they are all there as written, and its
+ * search entry: it is neither read nor rendered.  1 when so.
+ */
+static int
+keep_page(struct ctx *c, struct page *p)
+{
+	const struct cache_rec *r = p->rec;
+	const char *f, *end;
+
+	p->key = page_key(c, p);
+	if (r == NULL || r->key != p->key || r->srchash != p->srchash)
+		return 0;
+	end = r->outs + r->outslen;
+	for (f = r->outs; f < end; f += strlen(f) + 1)
+		if (out_keep(c->out, f) == -1)
+			return 0;	/* written over by write_page() */
+	p->kept = 1;
+	return 1;
+}
+
 /* A rendering thread: takes pages one at a time until none is left. */
 static void *
 render_pages(void *arg)
@@ -898,12 +1048,19 @@ render_pages(void *arg)
 		/* Markdown, then the page, then the memory back: a page's
 		 * source and body are not needed once it is written. */
 		p = s->pages[i];
-		if (site_render_page(s, p, &c->page_err[i]) == -1)
+		c->cur = p;
+		if (keep_page(c, p)) {
+			pthread_mutex_lock(c->lock);
+			++*c->kept;
+			pthread_mutex_unlock(c->lock);
+		} else if (site_read_page(s, p, &c->page_err[i]) == -1 ||
+		    site_render_page(s, p, &c->page_err[i]) == -1)
 			c->failed = 1;
 		else {
 			write_page(c, p);
 			feeds_search_entry(p, &p->search);
 		}
+		c->cur = NULL;
 		buf_release(&p->text);
 		buf_release(&p->doc.html);
 		buf_release(&p->doc.text);
@@ -932,7 +1089,7 @@ menus_free(struct map *m)
 
 /* Render every page on `jobs` threads (this one among them). */
 static int
-render_all(struct ctx *proto, unsigned jobs)
+render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 {
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct ctx *w = xcalloc(jobs, sizeof(*w));
@@ -949,6 +1106,7 @@ render_all(struct ctx *proto, unsigned jobs)
 		buf_init(&w[i].err);
 		w[i].next = &next;
 		w[i].done = &done;
+		w[i].kept = kept;
 		w[i].page_err = page_err;
 		w[i].lock = &lock;
 	}
@@ -1097,9 +1255,11 @@ done:
 static void
 check_layouts(struct site *s, struct theme *t)
 {
+	static char yes, no;
 	struct buf path = BUF_INIT, e = BUF_INIT;
-	struct map parsed = MAP_INIT;
+	struct map parsed = MAP_INIT, found = MAP_INIT;
 	size_t i;
+	void *f;
 
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
@@ -1107,7 +1267,12 @@ check_layouts(struct site *s, struct theme *t)
 
 		buf_reset(&path);
 		buf_printf(&path, "%s/layouts/%s.mustache", t->dir, l);
-		if (!fs_is_file(path.ptr)) {
+		/* Each layout looked for once, however many pages use it. */
+		if ((f = map_gets(&found, l)) == NULL) {
+			f = fs_is_file(path.ptr) ? &yes : &no;
+			map_put(&found, l, strlen(l), f);
+		}
+		if (f == &no) {
 			site_error(s, "%s:%zu: layout '%s' not found (no %s)",
 			    p->file, p->layout ? p->layout_line : 1, l, path.ptr);
 			continue;
@@ -1122,6 +1287,7 @@ check_layouts(struct site *s, struct theme *t)
 		buf_reset(&e);
 	}
 	map_release(&parsed);
+	map_release(&found);
 	buf_release(&path);
 	buf_release(&e);
 }
@@ -1145,7 +1311,7 @@ print_errors(struct site *s, int partial)
  */
 static void
 prepare(struct site *s, struct theme *theme, int *have_theme,
-    const struct build_opts *o)
+    const struct build_opts *o, const struct cache *cache)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
@@ -1153,7 +1319,7 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 	*have_theme = 0;
 	/* Go on past errors as far as the site's shape allows, so that one
 	 * run reports all of them. */
-	site_load(s, o->site_dir, o->drafts, o->today);
+	site_load(s, o->site_dir, o->drafts, o->today, cache);
 	if (s->home == NULL)
 		return;
 	if (theme_open(theme, o, s) == 0) {
@@ -1190,10 +1356,52 @@ build_load(struct site *s, const struct build_opts *o)
 	struct theme theme;
 	int have_theme;
 
-	prepare(s, &theme, &have_theme, o);
+	prepare(s, &theme, &have_theme, o, NULL);
 	if (have_theme)
 		theme_close(&theme);
 	return s->home == NULL || s->nerr > 0 ? -1 : 0;
+}
+
+/* The cache of the last build into `out`, if gen wrote that folder. */
+static void
+open_cache(struct cache *cache, const char *out, uint64_t id)
+{
+	struct buf f = BUF_INIT;
+
+	buf_printf(&f, "%s/%s", out, BUILD_MARKER);
+	if (fs_is_file(f.ptr)) {
+		buf_reset(&f);
+		buf_printf(&f, "%s/%s", out, CACHE_FILE);
+		cache_load(cache, f.ptr, id);
+	} else
+		cache_load(cache, NULL, id);
+	buf_release(&f);
+}
+
+/* The next build's cache: every page's record, in page order. */
+static void
+save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	/* About the size of the last one: grown once, if at all. */
+	buf_grow(&b, s->cache->len + (1u << 20));
+	cache_begin(&b, id, start);
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+
+		if (p->kept)
+			cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
+			    &p->fmrec, p->rec->outs, p->rec->outslen,
+			    p->rec->search, p->rec->searchlen);
+		else
+			cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
+			    &p->fmrec, p->outs.ptr, p->outs.len, p->search.ptr,
+			    p->search.len);
+	}
+	out_private(o, CACHE_FILE, &b);
+	buf_release(&b);
 }
 
 int
@@ -1202,16 +1410,19 @@ build_run(const struct build_opts *o)
 	struct site s;
 	struct theme theme;
 	struct ctx c;
+	struct cache cache;
 	struct buf out = BUF_INIT, b = BUF_INIT;
 	struct out *o_out = NULL;
 	struct out_stats st = { 0 };
-	struct timespec t0, t1;
+	struct timespec t0, t1, start;
 	unsigned jobs = o->jobs;
-	size_t i;
+	uint64_t id = cache_id();
+	size_t i, kept = 0;
 	int rc = 1, have_theme = 0, partial = 0;
 	json_t *sj;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_REALTIME, &start);
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -1219,19 +1430,26 @@ build_run(const struct build_opts *o)
 	}
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
-	prepare(&s, &theme, &have_theme, o);
+	/* The output folder first: the last build's cache is there. */
+	if (o->out_dir != NULL)
+		buf_puts(&out, o->out_dir);
+	else {
+		char *name = site_name(o->site_dir);
+
+		buf_printf(&out, "public/%s", name);
+		free(name);
+	}
+	while (out.len > 1 && out.ptr[out.len - 1] == '/')
+		buf_truncate(&out, out.len - 1);
+	open_cache(&cache, out.ptr, id);
+
+	prepare(&s, &theme, &have_theme, o, &cache);
 	if (s.home == NULL)
 		goto out;
 	site_prepare_markdown(&s);
 	if (s.nerr > 0 || !have_theme)
 		goto out;
 
-	if (o->out_dir != NULL)
-		buf_puts(&out, o->out_dir);
-	else
-		buf_printf(&out, "public/%s", s.name);
-	while (out.len > 1 && out.ptr[out.len - 1] == '/')
-		buf_truncate(&out, out.len - 1);
 	if (check_output(&s, &theme, out.ptr) == -1)
 		goto out;
 	if ((o_out = out_open(out.ptr, &s.err)) == NULL) {
@@ -1244,6 +1462,7 @@ build_run(const struct build_opts *o)
 	c.out = o_out;
 	c.progress = !o->quiet && isatty(STDERR_FILENO);
 	c.live_reload = o->live_reload;
+	c.site_key = site_key(&c, o);
 	sj = json_object();
 	json_object_set_new(sj, "title", json_string(s.title));
 	json_object_set_new(sj, "language", json_string(s.language));
@@ -1254,7 +1473,7 @@ build_run(const struct build_opts *o)
 	json_object_set_new(sj, "copyright", str_or_empty(s.copyright));
 	c.site_json = sj;
 
-	if (render_all(&c, jobs) == -1)
+	if (render_all(&c, jobs, &kept) == -1)
 		c.failed = 1;
 	write_404(&c);
 	if (feeds_write(&s, o_out, &c.err) == -1)
@@ -1268,6 +1487,8 @@ build_run(const struct build_opts *o)
 		out_abort(o_out);
 		goto out;
 	}
+	save_cache(&s, o_out, id, (int64_t)start.tv_sec * 1000000000 +
+	    start.tv_nsec);
 	if (out_commit(o_out, &st, &s.err) == -1) {
 		s.nerr++;
 		partial = st.partial;
@@ -1276,8 +1497,9 @@ build_run(const struct build_opts *o)
 	fputs(s.err.ptr, stderr);	/* what the commit left behind, if anything */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o->quiet) {
-		printf("gen: %zu pages; %zu files written, %zu unchanged, "
-		    "%zu removed, in %.2f s\n", s.npages, st.written,
+		printf("gen: %zu pages, %zu rendered, %zu unchanged; %zu files "
+		    "written, %zu unchanged, %zu removed, in %.2f s\n",
+		    s.npages, s.npages - kept, kept, st.written,
 		    st.unchanged, st.removed, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		/* gen watch shows what it rebuilt (the first few files). */
@@ -1296,7 +1518,13 @@ out:
 		print_errors(&s, partial);
 	if (have_theme)
 		theme_close(&theme);
-	site_release(&s);
+	/* Tens of thousands of small blocks: freeing them one by one takes
+	 * longer than a small build.  Not under AddressSanitizer, whose leak
+	 * check must see every block freed. */
+	if (!o->last || KK_SANITIZED) {
+		site_release(&s);
+		cache_release(&cache);
+	}
 	buf_release(&c.err);
 	buf_release(&out);
 	buf_release(&b);

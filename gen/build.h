@@ -13,6 +13,10 @@
  * lets gen replace the folder (never, say, a home folder given to -o by
  * mistake).  Not part of the ZIP.
  */
+#ifndef GEN_VERSION
+#define GEN_VERSION "0.1.0"
+#endif
+
 #define BUILD_MARKER		".gen-output"
 #define BUILD_MARKER_TEXT	"Written by gen build, which owns this " \
 	"folder and updates it on every build; the files it wrote, with " \
@@ -28,6 +32,8 @@ struct build_opts {
 	unsigned	 jobs;		/* threads; 0: one per core */
 	int		 live_reload;	/* gen watch: pages reload themselves */
 	int		 list_written;	/* name the files written */
+	int		 last;		/* the process ends after this build: its
+					   memory may be left to the system */
 	struct buf	*theme_found;	/* when not NULL: gets the theme's folder */
 };
 

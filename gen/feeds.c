@@ -381,7 +381,16 @@ write_search(struct site *s, struct out *out, struct buf *err)
 		const struct page *p = s->pages[i];
 		const struct buf *entry = &p->search;
 
-		/* Made on the rendering threads; here when not. */
+		/* Made on the rendering threads, or kept from the last
+		 * build with the page; here when neither. */
+		if (p->kept) {
+			if (p->rec->searchlen == 0)
+				continue;
+			if (n++ > 0)
+				buf_putc(&b, ',');
+			buf_add(&b, p->rec->search, p->rec->searchlen);
+			continue;
+		}
 		if (entry->len == 0) {
 			buf_reset(&e);
 			feeds_search_entry(p, &e);

@@ -53,17 +53,42 @@ out:
 	return rc;
 }
 
+/* Create folder `p` (modified in place, restored) and whichever of its
+ * parents are missing: up from the deepest that exists, so a tree of many
+ * folders costs one mkdir for each and no stat. */
+static int
+mkdirs_up(char *p)
+{
+	char *slash;
+	int rc;
+
+	if (mkdir(p, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (slash = strrchr(p, '/')) == NULL || slash == p)
+		return -1;
+	*slash = '\0';
+	rc = mkdirs_up(p);
+	*slash = '/';
+	if (rc == -1)
+		return -1;
+	return mkdir(p, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
 int
 fs_mkdirs_for(const char *path, struct buf *err)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
-	int rc;
+	int rc = 0;
 
 	if (slash == NULL || slash == path)
 		return 0;
 	dir = xstrndup(path, (size_t)(slash - path));
-	rc = fs_is_dir(dir) ? 0 : fs_mkdirs(dir, err);
+	if (mkdirs_up(dir) == -1) {
+		buf_printf(err, "%s: cannot create directory: %s\n", dir,
+		    strerror(errno));
+		rc = -1;
+	}
 	free(dir);
 	return rc;
 }
@@ -75,9 +100,14 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 	ssize_t n;
 	int fd;
 
-	if (fs_mkdirs_for(path, err) == -1)
-		return -1;
+	/* Open first: the folder is there for all but the first file of
+	 * each. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1 && errno == ENOENT) {
+		if (fs_mkdirs_for(path, err) == -1)
+			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
 	if (fd == -1)
 		goto fail;
 	while (len > 0) {

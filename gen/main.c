@@ -15,9 +15,6 @@
 #include "new.h"
 #include "watch.h"
 
-#ifndef GEN_VERSION
-#define GEN_VERSION "0.1.0"
-#endif
 
 static const char usage_main[] =
 "usage: gen <command> [options]\n"
@@ -212,6 +209,7 @@ cmd_build(int argc, char *argv[], int watch)
 	}
 	if (build_today(o.today) == -1)
 		return 2;
+	o.last = !watch;
 	rc = watch ? watch_run(&o) : build_run(&o);
 	free(name);
 	buf_release(&out);

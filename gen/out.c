@@ -1,10 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -35,6 +37,9 @@ struct out {
 	size_t		 n, cap;
 	struct map	 seen;		/* path -> index + 1 in v */
 	struct out_stats st;
+	int		 dirfd;		/* the output folder, or -1 */
+	char		*priv;		/* gen's own file beside the manifest */
+	struct buf	 privdata;
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -125,6 +130,10 @@ out_open(const char *dir, struct buf *err)
 	pthread_mutex_init(&o->lock, NULL);
 	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
 	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
+	o->dirfd = o->incremental ? open(dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC) : -1;
+	if (o->incremental && o->dirfd == -1)
+		o->incremental = 0;	/* then a new tree, as a whole */
 	remove_dead_stages(dir);
 	buf_reset(&b);
 	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
@@ -137,6 +146,41 @@ out_open(const char *dir, struct buf *err)
 	return o;
 }
 
+/* The entry of file `rel`, new or from an earlier call; under the lock. */
+static struct entry *
+entry_for(struct out *o, const char *rel)
+{
+	void *seen = map_get(&o->seen, rel, strlen(rel));
+	struct entry *e;
+
+	if (seen != NULL)
+		return &o->v[(uintptr_t)seen - 1];
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
+	}
+	e = &o->v[o->n++];
+	e->path = xstrdup(rel);
+	map_put(&o->seen, rel, strlen(rel), (void *)(uintptr_t)o->n);
+	return e;
+}
+
+/* The hash the manifest gives `rel` (with the low bit set), if the file
+ * is still there; 0 when not.  1 means the last build meant to change
+ * the file and did not get to it (mark_touched). */
+static uint64_t
+old_hash(struct out *o, const char *rel)
+{
+	uint64_t h = (uintptr_t)map_get(&o->old, rel, strlen(rel));
+	struct stat st;
+
+	if (!o->incremental || h <= 1)
+		return 0;
+	if (fstatat(o->dirfd, rel, &st, 0) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	return h;
+}
+
 int
 out_write(struct out *o, const char *rel, const void *data, size_t len,
     struct buf *err)
@@ -144,30 +188,14 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	uint64_t h = hash64(data, len, 0) | 1;
 	struct buf path = BUF_INIT;
 	struct entry *e;
-	void *seen;
 	int stage, rc = 0;
 
-	pthread_mutex_lock(&o->lock);
-	seen = map_get(&o->seen, rel, strlen(rel));
-	if (seen == NULL) {
-		if (o->n == o->cap) {
-			o->cap = o->cap ? o->cap * 2 : 256;
-			o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
-		}
-		e = &o->v[o->n++];
-		e->path = xstrdup(rel);
-		map_put(&o->seen, rel, strlen(rel), (void *)(uintptr_t)o->n);
-	} else
-		e = &o->v[(uintptr_t)seen - 1];
-	e->hash = h;
 	/* Unchanged since the last build, and still there: leave it. */
-	stage = !o->incremental ||
-	    (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h;
-	if (!stage) {
-		buf_printf(&path, "%s/%s", o->dir, rel);
-		stage = !fs_is_file(path.ptr);
-		buf_reset(&path);
-	}
+	stage = (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h ||
+	    old_hash(o, rel) != h;
+	pthread_mutex_lock(&o->lock);
+	e = entry_for(o, rel);
+	e->hash = h;
 	e->staged = stage;
 	pthread_mutex_unlock(&o->lock);
 
@@ -177,6 +205,32 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	}
 	buf_release(&path);
 	return rc;
+}
+
+int
+out_keep(struct out *o, const char *rel)
+{
+	uint64_t h = old_hash(o, rel);
+	struct entry *e;
+
+	if (h == 0)
+		return -1;
+	pthread_mutex_lock(&o->lock);
+	e = entry_for(o, rel);
+	e->hash = h;
+	e->staged = 0;
+	pthread_mutex_unlock(&o->lock);
+	return 0;
+}
+
+void
+out_private(struct out *o, const char *name, struct buf *data)
+{
+	free(o->priv);
+	buf_release(&o->privdata);
+	o->priv = xstrdup(name);
+	o->privdata = *data;
+	buf_init(data);
 }
 
 uint64_t
@@ -222,6 +276,10 @@ out_free(struct out *o)
 	out_stats_release(&o->st);
 	map_release(&o->old);
 	map_release(&o->seen);
+	free(o->priv);
+	buf_release(&o->privdata);
+	if (o->dirfd != -1)
+		close(o->dirfd);
 	pthread_mutex_destroy(&o->lock);
 	free(o->dir);
 	free(o->stage);
@@ -313,6 +371,13 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
+	if (o->priv != NULL) {
+		buf_reset(&from);
+		buf_printf(&from, "%s/%s", o->stage, o->priv);
+		if (fs_write(from.ptr, o->privdata.ptr, o->privdata.len,
+		    err) == -1)
+			goto fail;
+	}
 
 	if (!o->incremental) {
 		o->st.written = o->n;
@@ -329,6 +394,18 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	if (mark_touched(o, err) == -1)
 		goto fail;
 	o->touching = 1;
+	/* gen's own file may now say what the files are to be: those it
+	 * names as changed are "unknown" in the manifest until moved. */
+	if (o->priv != NULL) {
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_printf(&from, "%s/%s", o->stage, o->priv);
+		buf_printf(&to, "%s/%s", o->dir, o->priv);
+		if (rename(from.ptr, to.ptr) == -1) {
+			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+			goto fail;
+		}
+	}
 	/* What the last build made and this one did not: first, so that
 	 * a page moving from x/ to x, or back, finds its place free. */
 	for (i = 0; i < o->old.cap; i++) {

@@ -47,6 +47,14 @@ struct out	*out_open(const char *dir, struct buf *err);
  * which is the caller's: one per thread). */
 int		 out_write(struct out *, const char *rel, const void *data,
 		    size_t len, struct buf *err);
+/* Keep file `rel` as the last build wrote it, without its bytes (a page
+ * that did not change).  0, or -1 when the last build did not write it,
+ * did not finish writing it, or it is gone: then write it. */
+int		 out_keep(struct out *, const char *rel);
+/* A file of gen's own (the cache) to put beside the manifest when the
+ * build commits; not a file of the site, not in the manifest.  Takes
+ * the buffer's bytes. */
+void		 out_private(struct out *, const char *name, struct buf *data);
 /* A digest of every file written so far (paths and bytes). */
 uint64_t	 out_digest(struct out *);
 /* Put the new tree in place.  0 or -1; in both cases `out` is freed. */

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "fs.h"
+#include "hash.h"
 #include "path.h"
 #include "site.h"
 #include "utf8.h"
@@ -354,18 +356,148 @@ is_fence(const char *s, size_t k, int closing)
 	    (closing && memcmp(s, "...", 3) == 0));
 }
 
+/*
+ * The front matter as the cache keeps it (cache.h's fields), written
+ * when the file is read and read back instead of the file by the next
+ * build.  `members` is the page's own access, before inheritance.
+ */
+static void
+fm_record(struct page *p)
+{
+	struct buf *b = &p->fmrec;
+	size_t i;
+
+	buf_reset(b);
+	cache_put_str(b, p->title);
+	cache_put_str(b, p->description);
+	cache_put_str(b, p->date);
+	cache_put_str(b, p->expires);
+	cache_put_str(b, p->layout);
+	cache_put_str(b, p->menu);
+	cache_put_num(b, (long long)p->layout_line);
+	cache_put_num(b, p->weight);
+	cache_put_num(b, p->has_weight);
+	cache_put_num(b, p->draft);
+	cache_put_num(b, p->members);
+	cache_put_num(b, p->access_set);
+	cache_put_num(b, (long long)p->aliases_line);
+	cache_put_num(b, (long long)p->body_off);
+	cache_put_num(b, (long long)p->body_line);
+	cache_put_num(b, (long long)p->naliases);
+	for (i = 0; i < p->naliases; i++)
+		cache_put_str(b, p->aliases[i]);
+	cache_put_num(b, (long long)p->ntags);
+	for (i = 0; i < p->ntags; i++)
+		cache_put_str(b, p->tags[i]);
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The front matter's fields back to nothing. */
+static void
+fm_clear(struct page *p)
+{
+	free(p->title);
+	free(p->description);
+	free(p->date);
+	free(p->expires);
+	free(p->layout);
+	free(p->menu);
+	free_list(p->aliases, p->naliases);
+	free_list(p->tags, p->ntags);
+	p->title = p->description = p->date = p->expires = p->layout =
+	    p->menu = NULL;
+	p->aliases = p->tags = NULL;
+	p->naliases = p->ntags = 0;
+}
+
+/* A list of strings from a record: its length, then each. */
+static int
+fm_get_list(struct cache_reader *r, char ***v, size_t *n)
+{
+	long long k;
+	size_t i;
+
+	/* Each string takes at least two bytes of the record. */
+	if (cache_get_num(r, &k) == -1 || k < 0 || k > (r->end - r->p) / 2)
+		return -1;
+	*v = xcalloc((size_t)k + 1, sizeof(**v));
+	for (i = 0; i < (size_t)k; i++) {
+		if (cache_get_str(r, &(*v)[i]) == -1 || (*v)[i] == NULL)
+			return -1;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+/* The front matter from the last build's record; -1 when it does not
+ * read back (the file is then read as if there were no cache). */
+static int
+fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
+{
+	struct cache_reader r;
+	long long ll, w, hw, dr, mem, as, al, bo, bl;
+
+	cache_reader_init(&r, rec->fm, rec->fmlen);
+	cache_get_str(&r, &p->title);
+	cache_get_str(&r, &p->description);
+	cache_get_str(&r, &p->date);
+	cache_get_str(&r, &p->expires);
+	cache_get_str(&r, &p->layout);
+	cache_get_str(&r, &p->menu);
+	if (cache_get_num(&r, &ll) == -1 || cache_get_num(&r, &w) == -1 ||
+	    cache_get_num(&r, &hw) == -1 || cache_get_num(&r, &dr) == -1 ||
+	    cache_get_num(&r, &mem) == -1 || cache_get_num(&r, &as) == -1 ||
+	    cache_get_num(&r, &al) == -1 || cache_get_num(&r, &bo) == -1 ||
+	    cache_get_num(&r, &bl) == -1 ||
+	    fm_get_list(&r, &p->aliases, &p->naliases) == -1 ||
+	    fm_get_list(&r, &p->tags, &p->ntags) == -1 ||
+	    !cache_reader_done(&r) || p->title == NULL ||
+	    ll < 0 || al < 0 || bl < 0 || bo < 0 || (uint64_t)bo > filesize) {
+		fm_clear(p);
+		return -1;
+	}
+	p->layout_line = (size_t)ll;
+	p->weight = w;
+	p->has_weight = hw != 0;
+	p->draft = dr != 0;
+	p->members = mem != 0;
+	p->access_set = as != 0;
+	p->aliases_line = (size_t)al;
+	p->body_off = (size_t)bo;
+	p->body_line = (size_t)bl;
+	buf_reset(&p->fmrec);
+	buf_add(&p->fmrec, rec->fm, rec->fmlen);
+	return 0;
+}
+
+static int
+same_stat(const struct cache_stat *a, const struct cache_stat *b)
+{
+	/* A time of 0: recorded as not to be trusted (cache_put). */
+	return a->mtime != 0 && a->ino == b->ino && a->size == b->size &&
+	    a->mtime == b->mtime && a->ctime == b->ctime;
+}
+
 /* Read a page's file and its front matter. */
 static int
 load_page(struct site *s, struct page *p)
 {
 	struct buf e = BUF_INIT;
 	struct ynode *fm = NULL;
-	struct stat st;
 	size_t bad, off, next, k, line = 1, fm_start;
 	const char *t;
 	int rc = -1;
 
-	if (stat(p->file, &st) == 0 && st.st_size > SITE_MAX_PAGE_BYTES) {
+	if (p->st.size > SITE_MAX_PAGE_BYTES) {
 		site_error(s, "%s: file is larger than %u MiB", p->file,
 		    SITE_MAX_PAGE_BYTES >> 20);
 		return -1;
@@ -374,6 +506,7 @@ load_page(struct site *s, struct page *p)
 		site_error(s, "%s: cannot read: %s", p->file, strerror(errno));
 		return -1;
 	}
+	p->srchash = hash64(p->text.ptr, p->text.len, 0);
 	t = p->text.ptr;
 	if (!utf8_valid(t, p->text.len, &bad)) {
 		for (k = 0; k < bad; k++)
@@ -421,7 +554,8 @@ load_page(struct site *s, struct page *p)
 	}
 	p->body_off = off + next;
 	p->body_line = line + 1;
-	rc = front_matter(s, p, fm);
+	if ((rc = front_matter(s, p, fm)) == 0)
+		fm_record(p);
 out:
 	ynode_free(fm);
 	buf_release(&e);
@@ -450,6 +584,7 @@ load_config(struct site *s, struct ynode **rootp)
 		site_error(s, "%s: cannot read: %s", path.ptr, strerror(errno));
 		goto out;
 	}
+	s->config_hash = hash64(text.ptr, text.len, 0);
 	if ((root = yaml_load(text.ptr, text.len, path.ptr, 1, &e)) == NULL) {
 		site_take_errors(s, &e);
 		goto out;
@@ -583,8 +718,6 @@ site_add_output(struct site *s, const char *out)
 static void
 page_free(struct page *p)
 {
-	size_t j;
-
 	free(p->src);
 	free(p->srcdir);
 	free(p->path);
@@ -592,37 +725,39 @@ page_free(struct page *p)
 	free(p->outdir);
 	free(p->file);
 	free(p->kids);
-	free(p->title);
-	free(p->description);
-	free(p->date);
-	free(p->expires);
-	free(p->layout);
-	free(p->menu);
-	for (j = 0; j < p->naliases; j++)
-		free(p->aliases[j]);
-	free(p->aliases);
-	for (j = 0; j < p->ntags; j++)
-		free(p->tags[j]);
-	free(p->tags);
+	fm_clear(p);
 	buf_release(&p->text);
 	buf_release(&p->search);
+	buf_release(&p->fmrec);
+	buf_release(&p->outs);
 	md_doc_release(&p->doc);
 	free(p);
 }
 
 /* A page found by the walk, to be read with the others (load_pages). */
 static void
-queue_page(struct site *s, const char *rel, const char *dir, const char *name)
+queue_page(struct site *s, const char *rel, const char *dir, const char *name,
+    const struct stat *st)
 {
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct buf b = BUF_INIT;
 
+	p->st.ino = (uint64_t)st->st_ino;
+	p->st.size = (uint64_t)st->st_size;
+	p->st.mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	p->st.ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+	    st->st_ctim.tv_nsec;
 	p->src = xstrdup(rel);
 	p->srcdir = xstrdup(dir);
-	buf_printf(&b, "%s/%s", s->dir, rel);
+	buf_puts(&b, s->dir);
+	buf_putc(&b, '/');
+	buf_puts(&b, rel);
 	p->file = buf_detach(&b, NULL);
 	buf_init(&p->text);
 	buf_init(&p->search);
+	buf_init(&p->fmrec);
+	buf_init(&p->outs);
 	md_doc_init(&p->doc);
 	if (strcmp(name, "_index.md") == 0) {
 		p->kind = dir[0] == '\0' ? PAGE_HOME : PAGE_SECTION;
@@ -683,6 +818,42 @@ struct load_job {
 	pthread_mutex_t	 lock;
 };
 
+/* A page the last build recorded, its file unchanged: its front matter
+ * from the record, the file not read.  1 when so. */
+static int
+load_cached(struct site *s, struct page *p)
+{
+	if (s->cache == NULL || (p->rec = cache_get(s->cache, p->src)) == NULL)
+		return 0;
+	if (!same_stat(&p->rec->st, &p->st) ||
+	    fm_restore(p, p->rec, p->st.size) == -1)
+		return 0;
+	p->srchash = p->rec->srchash;
+	p->from_cache = 1;
+	return 1;
+}
+
+int
+site_read_page(struct site *s, struct page *p, struct buf *err)
+{
+	(void)s;
+	if (!p->from_cache)
+		return 0;
+	if (buf_read_file(&p->text, p->file) == -1) {
+		buf_printf(err, "%s: cannot read: %s\n", p->file,
+		    strerror(errno));
+		return -1;
+	}
+	if (hash64(p->text.ptr, p->text.len, 0) != p->srchash ||
+	    p->body_off > p->text.len) {
+		buf_printf(err, "%s: changed while gen was building; run gen "
+		    "build again\n", p->file);
+		return -1;
+	}
+	p->from_cache = 0;
+	return 0;
+}
+
 static void *
 load_worker(void *arg)
 {
@@ -696,7 +867,8 @@ load_worker(void *arg)
 		if (i >= job->site->npending)
 			break;
 		page_errors = &job->errs[i];
-		job->ok[i] = load_page(job->site, job->site->pending[i]) == 0;
+		job->ok[i] = load_cached(job->site, job->site->pending[i]) ||
+		    load_page(job->site, job->site->pending[i]) == 0;
 		page_errors = NULL;
 	}
 	return NULL;
@@ -767,7 +939,7 @@ walk(struct site *s, const char *rel, int depth)
 	struct stat st;
 	char **names = NULL;
 	long n, i;
-	int rc = 0;
+	int rc = 0, dfd;
 
 	if (depth > SITE_MAX_DEPTH) {
 		site_error(s, "%s/%s: folders nested deeper than %d", s->dir,
@@ -777,6 +949,15 @@ walk(struct site *s, const char *rel, int depth)
 	buf_printf(&full, "%s/%s", s->dir, rel);
 	if ((n = fs_list(full.ptr, &names, &s->err)) < 0) {
 		s->nerr++;
+		buf_release(&full);
+		return -1;
+	}
+	/* Each name looked up in its folder, not from the root: a site of
+	 * thousands of pages is thousands of lookups. */
+	if ((dfd = open(full.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		site_error(s, "%s: cannot open directory: %s", full.ptr,
+		    strerror(errno));
+		fs_list_free(names, n);
 		buf_release(&full);
 		return -1;
 	}
@@ -793,12 +974,15 @@ walk(struct site *s, const char *rel, int depth)
 		    strcmp(name, "public") == 0))
 			continue;
 		buf_reset(&sub);
-		buf_printf(&sub, "%s%s", rel, name);
+		buf_puts(&sub, rel);
+		buf_puts(&sub, name);
 		buf_reset(&full);
-		buf_printf(&full, "%s/%s", s->dir, sub.ptr);
+		buf_puts(&full, s->dir);
+		buf_putc(&full, '/');
+		buf_addbuf(&full, &sub);
 		/* Only what is really inside the folder: a link could bring
 		 * in any file of the machine, or loop. */
-		if (lstat(full.ptr, &st) == -1) {
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 			site_error(s, "%s: %s", full.ptr, strerror(errno));
 			continue;
 		}
@@ -837,10 +1021,11 @@ walk(struct site *s, const char *rel, int depth)
 			if (walk(s, sub.ptr, depth + 1) == -1)
 				rc = -1;
 		} else if (str_endswith(name, ".md"))
-			queue_page(s, sub.ptr, rel, name);
+			queue_page(s, sub.ptr, rel, name, &st);
 		else
 			add_asset(s, sub.ptr);
 	}
+	close(dfd);
 	fs_list_free(names, n);
 	buf_release(&full);
 	buf_release(&sub);
@@ -1192,11 +1377,34 @@ build_menus(struct site *s, const struct ynode *menus)
  * Entry points
  * ---------------------------------------------------------------- */
 
+char *
+site_name(const char *dir)
+{
+	size_t n = strlen(dir);
+	char *d, *name, *real;
+	const char *slash;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	d = xstrndup(dir, n);
+	slash = strrchr(d, '/');
+	name = xstrdup(slash ? slash + 1 : d);
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		real = realpath(d, NULL);
+		free(name);
+		slash = real ? strrchr(real, '/') : NULL;
+		name = xstrdup(slash && slash[1] ? slash + 1 : "site");
+		free(real);
+	}
+	free(d);
+	return name;
+}
+
 int
-site_load(struct site *s, const char *dir, int drafts, const char *today)
+site_load(struct site *s, const char *dir, int drafts, const char *today,
+    const struct cache *cache)
 {
 	struct ynode *config = NULL;
-	const char *slash;
 	size_t n;
 
 	memset(s, 0, sizeof(*s));
@@ -1205,16 +1413,8 @@ site_load(struct site *s, const char *dir, int drafts, const char *today)
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
 	s->dir = xstrndup(dir, n);
-	slash = strrchr(s->dir, '/');
-	s->name = xstrdup(slash ? slash + 1 : s->dir);
-	if (strcmp(s->name, ".") == 0 || strcmp(s->name, "..") == 0) {
-		char *real = realpath(s->dir, NULL);
-
-		free(s->name);
-		slash = real ? strrchr(real, '/') : NULL;
-		s->name = xstrdup(slash && slash[1] ? slash + 1 : "site");
-		free(real);
-	}
+	s->name = site_name(dir);
+	s->cache = cache;
 	s->drafts = drafts;
 	snprintf(s->today, sizeof(s->today), "%s", today);
 
@@ -1372,6 +1572,43 @@ out:
 	buf_release(&target);
 	buf_release(&joined);
 	return rc;
+}
+
+enum digest_of { DIGEST_PAGES, DIGEST_ASSETS, DIGEST_KEYS };
+
+/* Every key of a map with where it leads, summed: order-free. */
+static uint64_t
+map_digest(const struct map *m, uint64_t seed, enum digest_of what)
+{
+	uint64_t d = 0;
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		const struct map_slot *sl = &m->slots[i];
+		const char *to = "";
+
+		if (sl->key == NULL)
+			continue;
+		if (sl->val == &draft_marker)
+			to = "\001draft";
+		else if (sl->val == &broken_marker)
+			to = "\001broken";
+		else if (what == DIGEST_PAGES)
+			to = ((const struct page *)sl->val)->out;
+		else if (what == DIGEST_ASSETS)
+			to = ((const struct asset *)sl->val)->out;
+		d += hash64(to, strlen(to), hash64(sl->key, sl->klen, seed));
+	}
+	return d;
+}
+
+uint64_t
+site_link_digest(const struct site *s)
+{
+	return map_digest(&s->by_src, 1, DIGEST_PAGES) +
+	    map_digest(&s->by_path, 2, DIGEST_PAGES) +
+	    map_digest(&s->by_asset, 3, DIGEST_ASSETS) +
+	    map_digest(&s->outputs, 4, DIGEST_KEYS);
 }
 
 void

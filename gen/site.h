@@ -7,8 +7,10 @@
 #define GEN_SITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "map.h"
 #include "md.h"
 
@@ -60,6 +62,17 @@ struct page {
 	size_t		 body_off;
 	size_t		 body_line;
 
+	/* What the next build needs to know this page again (cache.h). */
+	struct cache_stat st;	 /* the file's identity, from the walk */
+	uint64_t	 srchash; /* hash64 of the file's bytes */
+	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
+	const struct cache_rec *rec; /* the last build's record, or NULL */
+	int		 from_cache; /* front matter from rec; file not read */
+	uint64_t	 key;	 /* what its output files are made from */
+	struct buf	 outs;	 /* the files it wrote, each NUL-ended */
+	int		 kept;	 /* not rendered: its files, and its search
+				    entry, are rec's */
+
 	int		 notfound; /* 404.md: written as 404.html */
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
@@ -110,6 +123,8 @@ struct site {
 	struct asset	*assets;
 	size_t		 nassets;
 	size_t		 assets_cap;
+	const struct cache *cache; /* the last build's, or NULL */
+	uint64_t	 config_hash; /* of site.yaml's bytes */
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
 
@@ -134,10 +149,22 @@ struct site {
 /*
  * Load the site in folder `dir`: site.yaml, pages, assets, data files.
  * `drafts` includes pages marked draft.  `today` (YYYY-MM-DD) decides
- * which items have expired.  Returns 0, or -1 with messages in site->err.
+ * which items have expired.  With `cache` (the last build's, or NULL), a
+ * page whose file is as the cache recorded it is not read: its front
+ * matter comes from the cache (from_cache), and site_read_page() reads
+ * the file when its body is needed.  Returns 0, or -1 with messages in
+ * site->err.
  */
 int	site_load(struct site *, const char *dir, int drafts,
-	    const char *today);
+	    const char *today, const struct cache *cache);
+
+/* The folder name gen gives a site in `dir` ("center"), as a new string. */
+char	*site_name(const char *dir);
+
+/* Read the file of a page loaded from the cache (nothing for the others).
+ * 0, or -1 with a message in err (the file is gone, or changed since
+ * the build began). */
+int	site_read_page(struct site *, struct page *, struct buf *err);
 void	site_release(struct site *);
 
 /* The page made from source file `src` ("news/a.md"), or NULL. */
@@ -165,6 +192,11 @@ void	site_prepare_markdown(struct site *);
  * err; -1 when there were any.  Safe on several threads at once for
  * different pages, after site_prepare_markdown(). */
 int	site_render_page(struct site *, struct page *, struct buf *err);
+
+/* A digest of everything a link can resolve to: every source, page path,
+ * asset and output file, and where each leads.  Equal digests: every link
+ * resolves as before. */
+uint64_t site_link_digest(const struct site *);
 
 /* Keep headings from taking `id` (one the theme writes). */
 void	site_reserve_id(struct site *, const char *id, size_t len);

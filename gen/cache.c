@@ -1,0 +1,342 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "cache.h"
+#include "hash.h"
+#include "map.h"
+
+/*
+ * The file: a first line naming the format and gen's version, then
+ * "id NNN;" (which build of gen wrote it: a cache is only read by the
+ * same program), "start NNN;" and one record per page, each "R" and its fields, then a
+ * newline.  A string field is "LEN:BYTES" ("~" for none), a number is
+ * "DECIMAL;".  A record is:
+ *
+ *	R src ino size mtime ctime srchash key fm outs search
+ */
+#define CACHE_HEAD	"gen-cache 1 " GEN_VERSION "\n"
+
+/* Within this many nanoseconds of the build's start, a file's times do
+ * not vouch for its bytes. */
+#define CACHE_RACY_NS	2000000000LL
+
+/* Numbers without printf: a cache holds tens of thousands. */
+static void
+put_digits(struct buf *b, uint64_t v, char end)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	d[--i] = end;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, d + i, sizeof(d) - i);
+}
+
+void
+cache_put_num(struct buf *b, long long v)
+{
+	if (v < 0) {
+		buf_putc(b, '-');
+		put_digits(b, (uint64_t)0 - (uint64_t)v, ';');
+	} else
+		put_digits(b, (uint64_t)v, ';');
+}
+
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	put_digits(b, v, ';');
+}
+
+void
+cache_put_strn(struct buf *b, const char *s, size_t len)
+{
+	put_digits(b, len, ':');
+	buf_add(b, s, len);
+}
+
+void
+cache_put_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_putc(b, '~');
+	else
+		cache_put_strn(b, s, strlen(s));
+}
+
+
+void
+cache_reader_init(struct cache_reader *r, const char *p, size_t len)
+{
+	r->p = p;
+	r->end = p + len;
+	r->bad = 0;
+}
+
+int
+cache_reader_done(const struct cache_reader *r)
+{
+	return !r->bad && r->p == r->end;
+}
+
+/* Digits up to `stop`, as an unsigned number; -1 when malformed. */
+static int
+get_digits(struct cache_reader *r, char stop, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = r->p;
+
+	if (r->bad || p == r->end || *p < '0' || *p > '9')
+		goto bad;
+	for (; p < r->end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == r->end || *p != stop)
+		goto bad;
+	r->p = p + 1;
+	*out = v;
+	return 0;
+bad:
+	r->bad = 1;
+	return -1;
+}
+
+static int
+get_u64(struct cache_reader *r, uint64_t *out)
+{
+	return get_digits(r, ';', out);
+}
+
+int
+cache_get_num(struct cache_reader *r, long long *out)
+{
+	uint64_t v;
+	int neg = 0;
+
+	if (!r->bad && r->p < r->end && *r->p == '-') {
+		neg = 1;
+		r->p++;
+	}
+	if (get_digits(r, ';', &v) == -1)
+		return -1;
+	if (v > (uint64_t)INT64_MAX) {
+		r->bad = 1;
+		return -1;
+	}
+	*out = neg ? -(long long)v : (long long)v;
+	return 0;
+}
+
+/* A string field in place: *s points into the record. */
+static int
+get_span(struct cache_reader *r, const char **s, size_t *len)
+{
+	uint64_t n;
+
+	if (r->bad || r->p == r->end)
+		goto bad;
+	if (*r->p == '~') {
+		r->p++;
+		*s = NULL;
+		*len = 0;
+		return 0;
+	}
+	if (get_digits(r, ':', &n) == -1 || n > (uint64_t)(r->end - r->p))
+		goto bad;
+	*s = r->p;
+	*len = (size_t)n;
+	r->p += n;
+	return 0;
+bad:
+	r->bad = 1;
+	return -1;
+}
+
+int
+cache_get_str(struct cache_reader *r, char **out)
+{
+	const char *s;
+	size_t len;
+
+	if (get_span(r, &s, &len) == -1)
+		return -1;
+	/* Strings of the front matter hold no NUL. */
+	if (s != NULL && memchr(s, '\0', len) != NULL) {
+		r->bad = 1;
+		return -1;
+	}
+	*out = s != NULL ? xstrndup(s, len) : NULL;
+	return 0;
+}
+
+static int
+get_stat(struct cache_reader *r, struct cache_stat *st)
+{
+	long long mt, ct;
+
+	if (get_u64(r, &st->ino) == -1 || get_u64(r, &st->size) == -1 ||
+	    cache_get_num(r, &mt) == -1 || cache_get_num(r, &ct) == -1)
+		return -1;
+	st->mtime = mt;
+	st->ctime = ct;
+	return 0;
+}
+
+static int
+parse(struct cache *c, uint64_t id)
+{
+	uint64_t fid;
+	struct cache_reader r;
+	const char *src;
+	size_t srclen, cap = 0;
+	long long start;
+
+	if (c->len < strlen(CACHE_HEAD) ||
+	    memcmp(c->text, CACHE_HEAD, strlen(CACHE_HEAD)) != 0)
+		return -1;
+	cache_reader_init(&r, c->text + strlen(CACHE_HEAD),
+	    c->len - strlen(CACHE_HEAD));
+	if (r.end - r.p < 3 || memcmp(r.p, "id ", 3) != 0)
+		return -1;
+	r.p += 3;
+	if (get_u64(&r, &fid) == -1 || fid != id)
+		return -1;
+	if (r.end - r.p < 6 || memcmp(r.p, "start ", 6) != 0)
+		return -1;
+	r.p += 6;
+	if (cache_get_num(&r, &start) == -1)
+		return -1;
+	while (r.p < r.end) {
+		struct cache_rec *e;
+
+		if (*r.p++ != 'R')
+			return -1;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			c->v = xreallocarray(c->v, cap, sizeof(*c->v));
+		}
+		e = &c->v[c->n];
+		if (get_span(&r, &src, &srclen) == -1 || src == NULL ||
+		    get_stat(&r, &e->st) == -1 ||
+		    get_u64(&r, &e->srchash) == -1 ||
+		    get_u64(&r, &e->key) == -1 ||
+		    get_span(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
+		    get_span(&r, &e->outs, &e->outslen) == -1 ||
+		    get_span(&r, &e->search, &e->searchlen) == -1 ||
+		    r.p == r.end || *r.p++ != '\n')
+			return -1;
+		/* The names of the outputs each end with a NUL. */
+		if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
+			return -1;
+		/* One record per source; the map holds its index + 1, as the
+		 * array may still move. */
+		if (map_add(&c->by_src, src, srclen,
+		    (void *)(uintptr_t)(c->n + 1), NULL) == -1)
+			return -1;
+		c->n++;
+	}
+	return 0;
+}
+
+int
+cache_load(struct cache *c, const char *file, uint64_t id)
+{
+	struct stat st;
+	void *m;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	if (file == NULL || (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	/* Mapped, not read: most of it is only looked at, or copied once
+	 * into the next cache. */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ,
+	    MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	c->text = m;
+	c->len = (size_t)st.st_size;
+	if (parse(c, id) == -1) {
+		cache_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+void
+cache_release(struct cache *c)
+{
+	if (c->text != NULL)
+		munmap((void *)c->text, c->len);
+	free(c->v);
+	map_release(&c->by_src);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct cache_rec *
+cache_get(const struct cache *c, const char *src)
+{
+	uintptr_t i = (uintptr_t)map_gets(&c->by_src, src);
+
+	return i != 0 ? &c->v[i - 1] : NULL;
+}
+
+uint64_t
+cache_id(void)
+{
+	struct buf exe = BUF_INIT;
+	uint64_t id = hash64(GEN_VERSION, strlen(GEN_VERSION), 0);
+
+	if (buf_read_file(&exe, "/proc/self/exe") == 0)
+		id = hash64(exe.ptr, exe.len, id);
+	buf_release(&exe);
+	return id;
+}
+
+void
+cache_begin(struct buf *b, uint64_t id, int64_t start)
+{
+	buf_puts(b, CACHE_HEAD);
+	buf_puts(b, "id ");
+	put_u64(b, id);
+	buf_puts(b, "start ");
+	cache_put_num(b, start);
+}
+
+void
+cache_put(struct buf *b, int64_t start, const char *src,
+    const struct cache_stat *st, uint64_t srchash, uint64_t key,
+    const struct buf *fm, const char *outs, size_t outslen,
+    const char *search, size_t searchlen)
+{
+	int racy = st->mtime >= start - CACHE_RACY_NS ||
+	    st->ctime >= start - CACHE_RACY_NS;
+
+	buf_putc(b, 'R');
+	cache_put_str(b, src);
+	put_u64(b, st->ino);
+	put_u64(b, st->size);
+	cache_put_num(b, racy ? 0 : st->mtime);
+	cache_put_num(b, racy ? 0 : st->ctime);
+	put_u64(b, srchash);
+	put_u64(b, key);
+	cache_put_strn(b, fm->ptr, fm->len);
+	cache_put_strn(b, outs, outslen);
+	cache_put_strn(b, search, searchlen);
+	buf_putc(b, '\n');
+}

@@ -1,0 +1,103 @@
+/*
+ * cache: what a build remembers of each page for the next build into the
+ * same output, kept there as CACHE_FILE beside the manifest (and, like
+ * it, never part of the ZIP).
+ *
+ * For each page: the source file's identity (inode, size, modification
+ * and change times), a hash of its bytes, its front matter as parsed,
+ * the key of everything its output files were made from (see build.c),
+ * the names of those files and its search-index entry.  A page whose
+ * file is as recorded is not read again; one whose key is unchanged, and
+ * whose files the manifest lists as written, is not rendered again.
+ *
+ * The file is gen's own; anything in it that does not parse, or comes
+ * from another version of gen, makes the whole cache unusable and the
+ * build starts from the sources (never a wrong page).
+ */
+#ifndef GEN_CACHE_H
+#define GEN_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "map.h"
+
+#define CACHE_FILE	".gen-cache"
+
+/* A source file's identity: equal identities mean the same bytes, but
+ * for a file changed in the same instant as it was recorded (see
+ * cache_stat_fresh). */
+struct cache_stat {
+	uint64_t	ino;
+	uint64_t	size;
+	int64_t		mtime;	/* nanoseconds since 1970 */
+	int64_t		ctime;
+};
+
+/* One page's record, pointing into the loaded file. */
+struct cache_rec {
+	struct cache_stat st;
+	uint64_t	 srchash;	/* hash64 of the source file */
+	uint64_t	 key;		/* what its outputs were made from */
+	const char	*fm;		/* front matter, as site.c wrote it */
+	size_t		 fmlen;
+	const char	*outs;		/* its output files, each NUL-ended */
+	size_t		 outslen;
+	const char	*search;	/* its search-index entry */
+	size_t		 searchlen;
+};
+
+struct cache {
+	const char	*text;		/* the file, mapped */
+	size_t		 len;
+	struct cache_rec *v;
+	size_t		 n;
+	struct map	 by_src;	/* "news/a.md" -> record */
+};
+
+/* Read `file`, written by the build of gen `id` (cache_id); 0, or -1
+ * when there is none (or `file` is NULL) or it cannot be used (the cache is then empty, and
+ * usable as such). */
+int	cache_load(struct cache *, const char *file, uint64_t id);
+void	cache_release(struct cache *);
+/* The record of source `src`, or NULL. */
+const struct cache_rec *cache_get(const struct cache *, const char *src);
+
+/* Which build of gen this is: a hash of the running program's file, so
+ * that a cache is never read by a gen that might make other pages of the
+ * same record. */
+uint64_t cache_id(void);
+
+/* Start a new cache file in b, for a build that started at `start`
+ * (nanoseconds since 1970). */
+void	cache_begin(struct buf *b, uint64_t id, int64_t start);
+/* Append one page's record.  A file modified within two seconds of the
+ * build's start is recorded without its times, so that the next build
+ * reads it again: it may have changed again within the same tick of the
+ * file system's clock. */
+void	cache_put(struct buf *b, int64_t start, const char *src,
+	    const struct cache_stat *, uint64_t srchash, uint64_t key,
+	    const struct buf *fm, const char *outs, size_t outslen,
+	    const char *search, size_t searchlen);
+
+/* The fields of a record: strings that may be NULL, and numbers. */
+void	cache_put_str(struct buf *, const char *s);
+void	cache_put_strn(struct buf *, const char *s, size_t len);
+void	cache_put_num(struct buf *, long long v);
+
+/* Reading them back from a record, in the same order; on malformed
+ * input each returns -1 (and keeps returning -1). */
+struct cache_reader {
+	const char	*p, *end;
+	int		 bad;
+};
+
+void	cache_reader_init(struct cache_reader *, const char *p, size_t len);
+/* A string as a new allocation (NULL when NULL was written). */
+int	cache_get_str(struct cache_reader *, char **out);
+int	cache_get_num(struct cache_reader *, long long *out);
+/* 1 when the whole record was read and nothing was malformed. */
+int	cache_reader_done(const struct cache_reader *);
+
+#endif
