@@ -173,18 +173,25 @@ fs_remove_tree(const char *path, struct buf *err)
 	return 0;
 }
 
+struct dent {
+	char		*name;
+	unsigned char	 type;
+};
+
 static int
-cmp_names(const void *a, const void *b)
+cmp_dents(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dent *)a)->name,
+	    ((const struct dent *)b)->name);
 }
 
 long
-fs_list(const char *dir, char ***names, struct buf *err)
+fs_list_types(const char *dir, char ***names, unsigned char **types,
+    struct buf *err)
 {
 	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, cap = 0;
+	struct dent *v = NULL;
+	size_t n = 0, cap = 0, i;
 	DIR *d;
 
 	if ((d = opendir(dir)) == NULL) {
@@ -199,13 +206,28 @@ fs_list(const char *dir, char ***names, struct buf *err)
 			cap = cap ? cap * 2 : 16;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		v[n++] = xstrdup(de->d_name);
+		v[n].name = xstrdup(de->d_name);
+		v[n++].type = de->d_type;
 	}
 	closedir(d);
 	if (n > 0)
-		qsort(v, n, sizeof(*v), cmp_names);
-	*names = v;
+		qsort(v, n, sizeof(*v), cmp_dents);
+	*names = xcalloc(n + 1, sizeof(**names));
+	if (types != NULL)
+		*types = xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++) {
+		(*names)[i] = v[i].name;
+		if (types != NULL)
+			(*types)[i] = v[i].type;
+	}
+	free(v);
 	return (long)n;
+}
+
+long
+fs_list(const char *dir, char ***names, struct buf *err)
+{
+	return fs_list_types(dir, names, NULL, err);
 }
 
 void

@@ -31,6 +31,11 @@ int	fs_is_file(const char *path);
  * *names, or -1.  Free with fs_list_free().
  */
 long	fs_list(const char *dir, char ***names, struct buf *err);
+/* The same, and each entry's type as readdir() tells it (DT_REG, DT_DIR,
+ * DT_LNK...; DT_UNKNOWN where the file system does not say), in *types
+ * (free it). */
+long	fs_list_types(const char *dir, char ***names, unsigned char **types,
+	    struct buf *err);
 void	fs_list_free(char **names, long n);
 
 /*

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include "hash.h"
 #include "map.h"
 #include "out.h"
-#include "path.h"
 
 /* The manifest's first line; the rest are "HASH PATH" lines. */
 #define MANIFEST_HEAD	"# " BUILD_MARKER_TEXT
@@ -47,13 +45,36 @@ struct out {
 static int
 safe_path(const char *p)
 {
-	struct buf n = BUF_INIT;
-	int ok;
+	const char *seg = p, *q;
 
-	ok = *p != '\0' && *p != '/' &&
-	    path_normalize(&n, p, strlen(p)) == 0 && strcmp(n.ptr, p) == 0;
-	buf_release(&n);
-	return ok;
+	for (;;) {
+		q = strchr(seg, '/');
+		if (q == NULL)
+			q = seg + strlen(seg);
+		if (q == seg || (q - seg == 1 && seg[0] == '.') ||
+		    (q - seg == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (*q == '\0')
+			return 1;
+		seg = q + 1;
+	}
+}
+
+/* "HASH PATH" lines, the hash in 16 hexadecimal digits, without printf:
+ * a manifest has a line for every file of the site. */
+static void
+put_line(struct buf *b, uint64_t h, const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[17];
+	int i;
+
+	for (i = 15; i >= 0; i--, h >>= 4)
+		d[i] = hex[h & 15];
+	d[16] = ' ';
+	buf_add(b, d, sizeof(d));
+	buf_puts(b, path);
+	buf_putc(b, '\n');
 }
 
 /* Read "HASH PATH" lines of an earlier build's manifest. */
@@ -336,7 +357,7 @@ mark_touched(struct out *o, struct buf *err)
 		seen = map_get(&o->seen, sl->key, sl->klen);
 		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
 		    (uint64_t)(uintptr_t)sl->val : 0;
-		buf_printf(&man, "%016" PRIx64 " %s\n", h, sl->key);
+		put_line(&man, h, sl->key);
 	}
 	buf_printf(&tmp, "%s/%s.tmp", o->stage, BUILD_MARKER);
 	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
@@ -366,8 +387,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		    (void *)(uintptr_t)(i + 1));
 	buf_puts(&man, MANIFEST_HEAD);
 	for (i = 0; i < o->n; i++)
-		buf_printf(&man, "%016" PRIx64 " %s\n", o->v[i].hash,
-		    o->v[i].path);
+		put_line(&man, o->v[i].hash, o->v[i].path);
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;

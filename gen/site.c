@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -734,7 +735,19 @@ page_free(struct page *p)
 	free(p);
 }
 
-/* A page found by the walk, to be read with the others (load_pages). */
+static void
+set_stat(struct page *p, const struct stat *st)
+{
+	p->st.ino = (uint64_t)st->st_ino;
+	p->st.size = (uint64_t)st->st_size;
+	p->st.mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	p->st.ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+	    st->st_ctim.tv_nsec;
+}
+
+/* A page found by the walk, to be read with the others (load_pages);
+ * `st` NULL when the loading thread is to look at the file. */
 static void
 queue_page(struct site *s, const char *rel, const char *dir, const char *name,
     const struct stat *st)
@@ -742,12 +755,10 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct buf b = BUF_INIT;
 
-	p->st.ino = (uint64_t)st->st_ino;
-	p->st.size = (uint64_t)st->st_size;
-	p->st.mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-	    st->st_mtim.tv_nsec;
-	p->st.ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
-	    st->st_ctim.tv_nsec;
+	if (st != NULL)
+		set_stat(p, st);
+	else
+		p->need_stat = 1;
 	p->src = xstrdup(rel);
 	p->srcdir = xstrdup(dir);
 	buf_puts(&b, s->dir);
@@ -818,6 +829,30 @@ struct load_job {
 	pthread_mutex_t	 lock;
 };
 
+/* The page's file as the walk would have seen it, if it did not look. */
+static int
+look_at(struct site *s, struct page *p)
+{
+	struct stat st;
+
+	if (!p->need_stat)
+		return 0;
+	if (lstat(p->file, &st) == -1) {
+		site_error(s, "%s: %s", p->file, strerror(errno));
+		return -1;
+	}
+	/* Changed since readdir(): as the walk says of such files. */
+	if (!S_ISREG(st.st_mode)) {
+		site_error(s, "%s: is %s", p->file, S_ISLNK(st.st_mode) ?
+		    "a symbolic link, which gen does not follow (put the file "
+		    "itself in the site)" : "not a file");
+		return -1;
+	}
+	set_stat(p, &st);
+	p->need_stat = 0;
+	return 0;
+}
+
 /* A page the last build recorded, its file unchanged: its front matter
  * from the record, the file not read.  1 when so. */
 static int
@@ -867,8 +902,9 @@ load_worker(void *arg)
 		if (i >= job->site->npending)
 			break;
 		page_errors = &job->errs[i];
-		job->ok[i] = load_cached(job->site, job->site->pending[i]) ||
-		    load_page(job->site, job->site->pending[i]) == 0;
+		job->ok[i] = look_at(job->site, job->site->pending[i]) == 0 &&
+		    (load_cached(job->site, job->site->pending[i]) ||
+		    load_page(job->site, job->site->pending[i]) == 0);
 		page_errors = NULL;
 	}
 	return NULL;
@@ -938,6 +974,7 @@ walk(struct site *s, const char *rel, int depth)
 	struct buf full = BUF_INIT, sub = BUF_INIT;
 	struct stat st;
 	char **names = NULL;
+	unsigned char *types = NULL;
 	long n, i;
 	int rc = 0, dfd;
 
@@ -947,7 +984,7 @@ walk(struct site *s, const char *rel, int depth)
 		return -1;
 	}
 	buf_printf(&full, "%s/%s", s->dir, rel);
-	if ((n = fs_list(full.ptr, &names, &s->err)) < 0) {
+	if ((n = fs_list_types(full.ptr, &names, &types, &s->err)) < 0) {
 		s->nerr++;
 		buf_release(&full);
 		return -1;
@@ -958,6 +995,7 @@ walk(struct site *s, const char *rel, int depth)
 		site_error(s, "%s: cannot open directory: %s", full.ptr,
 		    strerror(errno));
 		fs_list_free(names, n);
+		free(types);
 		buf_release(&full);
 		return -1;
 	}
@@ -980,6 +1018,17 @@ walk(struct site *s, const char *rel, int depth)
 		buf_puts(&full, s->dir);
 		buf_putc(&full, '/');
 		buf_addbuf(&full, &sub);
+		/* A page's file is looked at (stat) on the loading threads,
+		 * all at once: here its name, and the kind readdir() gave,
+		 * are enough. */
+		if (types[i] == DT_REG && str_endswith(name, ".md")) {
+			queue_page(s, sub.ptr, rel, name, NULL);
+			continue;
+		}
+		if (types[i] == DT_REG) {
+			add_asset(s, sub.ptr);
+			continue;
+		}
 		/* Only what is really inside the folder: a link could bring
 		 * in any file of the machine, or loop. */
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
@@ -1027,6 +1076,7 @@ walk(struct site *s, const char *rel, int depth)
 	}
 	close(dfd);
 	fs_list_free(names, n);
+	free(types);
 	buf_release(&full);
 	buf_release(&sub);
 	return rc;

@@ -63,7 +63,8 @@ struct page {
 	size_t		 body_line;
 
 	/* What the next build needs to know this page again (cache.h). */
-	struct cache_stat st;	 /* the file's identity, from the walk */
+	struct cache_stat st;	 /* the file's identity */
+	int		 need_stat; /* st not known yet */
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
