@@ -26,23 +26,27 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lpthre
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) -iquote lib -iquote gen $(PKG_CFLAGS)
+INCS	 = -iquote lib -iquote gen -iquote cgi/core
+ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(INCS) $(PKG_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) -iquote lib -iquote gen $(PKG_CFLAGS)
+SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) $(INCS) $(PKG_CFLAGS)
 
 LIB_SRC	 = $(wildcard lib/*.c)
 GEN_SRC	 = $(filter-out gen/main.c,$(wildcard gen/*.c))
+CGI_SRC	 = $(wildcard cgi/core/*.c)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
-HDRS	 = $(wildcard lib/*.h gen/*.h tests/unit/*.h)
+HDRS	 = $(wildcard lib/*.h gen/*.h cgi/core/*.h tests/unit/*.h)
 
 B	 = build
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/obj/%.o)
 GEN_OBJ	 = $(GEN_SRC:%.c=$(B)/obj/%.o)
+CGI_OBJ	 = $(CGI_SRC:%.c=$(B)/obj/%.o)
 LIB_SOBJ = $(LIB_SRC:%.c=$(B)/san/%.o)
 GEN_SOBJ = $(GEN_SRC:%.c=$(B)/san/%.o)
+CGI_SOBJ = $(CGI_SRC:%.c=$(B)/san/%.o)
 TESTS	 = $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 STESTS	 = $(TEST_SRC:tests/unit/%.c=$(B)/tests-san/%)
 FUZZERS	 = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
@@ -52,7 +56,7 @@ DEPS_STAMP = $(B)/.deps-stamp
 .PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize bench
 .DELETE_ON_ERROR:
 
-all: $(B)/gen
+all: $(B)/gen $(B)/libcgicore.a
 
 # Packages: the stamp is remade when the list of packages changes, or when
 # it is missing (a fresh checkout or machine); the script itself checks
@@ -79,6 +83,13 @@ $(B)/libkk.a: $(LIB_OBJ)
 $(B)/libgen.a: $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# cgi/core: what every FastCGI program shares (request parsing, ...).
+$(B)/libcgicore.a: $(CGI_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libcgicore.a: $(CGI_SOBJ)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/san/libkk.a: $(LIB_SOBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -91,20 +102,22 @@ $(B)/gen: $(B)/obj/gen/main.o $(B)/libgen.a $(B)/libkk.a
 $(B)/gen-san: $(B)/san/gen/main.o $(B)/san/libgen.a $(B)/san/libkk.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libgen.a $(B)/libkk.a $(HDRS)
+$(B)/tests/%: tests/unit/%.c $(B)/libcgicore.a $(B)/libgen.a $(B)/libkk.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -iquote tests/unit -o $@ $< $(B)/libgen.a $(B)/libkk.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -iquote tests/unit -o $@ $< \
+	    $(B)/libcgicore.a $(B)/libgen.a $(B)/libkk.a $(PKG_LIBS)
 
-$(B)/tests-san/%: tests/unit/%.c $(B)/san/libgen.a $(B)/san/libkk.a $(HDRS)
+$(B)/tests-san/%: tests/unit/%.c $(B)/san/libcgicore.a $(B)/san/libgen.a $(B)/san/libkk.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -iquote tests/unit -o $@ $< $(B)/san/libgen.a $(B)/san/libkk.a $(PKG_LIBS)
+	$(CC) $(SAN_CFLAGS) -iquote tests/unit -o $@ $< \
+	    $(B)/san/libcgicore.a $(B)/san/libgen.a $(B)/san/libkk.a $(PKG_LIBS)
 
 # libFuzzer targets, built with clang from the sources (not the archives)
 # so that coverage instrumentation reaches the code under test.
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(CGI_SRC) $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+	    $(INCS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN_SRC) $(CGI_SRC) $(PKG_LIBS)
 
 # ThreadSanitizer: gen renders on several threads.
 $(B)/gen-tsan: gen/main.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
