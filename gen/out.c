@@ -37,7 +37,6 @@ struct out {
 	struct out_stats st;
 	int		 dirfd;		/* the output folder, or -1 */
 	char		*priv;		/* gen's own file beside the manifest */
-	struct buf	 privdata;
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -244,14 +243,34 @@ out_keep(struct out *o, const char *rel)
 	return 0;
 }
 
-void
-out_private(struct out *o, const char *name, struct buf *data)
+int
+out_private(struct out *o, const char *name)
 {
+	struct buf path = BUF_INIT;
+	int fd;
+
+	buf_printf(&path, "%s/%s", o->stage, name);
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	buf_release(&path);
+	if (fd == -1)
+		return -1;
 	free(o->priv);
-	buf_release(&o->privdata);
 	o->priv = xstrdup(name);
-	o->privdata = *data;
-	buf_init(data);
+	return fd;
+}
+
+void
+out_private_drop(struct out *o)
+{
+	struct buf path = BUF_INIT;
+
+	if (o->priv == NULL)
+		return;
+	buf_printf(&path, "%s/%s", o->stage, o->priv);
+	unlink(path.ptr);
+	buf_release(&path);
+	free(o->priv);
+	o->priv = NULL;
 }
 
 uint64_t
@@ -298,7 +317,6 @@ out_free(struct out *o)
 	map_release(&o->old);
 	map_release(&o->seen);
 	free(o->priv);
-	buf_release(&o->privdata);
 	if (o->dirfd != -1)
 		close(o->dirfd);
 	pthread_mutex_destroy(&o->lock);
@@ -391,13 +409,6 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
-	if (o->priv != NULL) {
-		buf_reset(&from);
-		buf_printf(&from, "%s/%s", o->stage, o->priv);
-		if (fs_write(from.ptr, o->privdata.ptr, o->privdata.len,
-		    err) == -1)
-			goto fail;
-	}
 
 	if (!o->incremental) {
 		o->st.written = o->n;

@@ -51,10 +51,12 @@ int		 out_write(struct out *, const char *rel, const void *data,
  * that did not change).  0, or -1 when the last build did not write it,
  * did not finish writing it, or it is gone: then write it. */
 int		 out_keep(struct out *, const char *rel);
-/* A file of gen's own (the cache) to put beside the manifest when the
- * build commits; not a file of the site, not in the manifest.  Takes
- * the buffer's bytes. */
-void		 out_private(struct out *, const char *name, struct buf *data);
+/* A file of gen's own (the cache), to be put beside the manifest when
+ * the build commits; not a file of the site, not in the manifest.
+ * Returns a descriptor to write it with (the caller closes it), or -1;
+ * out_private_drop() forgets it when it could not be written whole. */
+int		 out_private(struct out *, const char *name);
+void		 out_private_drop(struct out *);
 /* A digest of every file written so far (paths and bytes). */
 uint64_t	 out_digest(struct out *);
 /* Put the new tree in place.  0 or -1; in both cases `out` is freed. */
