@@ -1378,27 +1378,6 @@ open_cache(struct cache *cache, const char *out, uint64_t id)
 	buf_release(&f);
 }
 
-/* Write all of b to fd, and empty b.  0 or -1. */
-static int
-flush_to(int fd, struct buf *b)
-{
-	const char *p = b->ptr;
-	size_t left = b->len;
-	ssize_t n;
-
-	while (left > 0) {
-		if ((n = write(fd, p, left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	buf_reset(b);
-	return 0;
-}
-
 /* The next build's cache: every page's record, in page order, written
  * as it is made (it is as large as the search index).  A cache that
  * cannot be written is left out: the next build reads every page. */
@@ -1414,20 +1393,20 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 	cache_begin(&b, id, start);
 	for (i = 0; i < s->npages && rc == 0; i++) {
 		const struct page *p = s->pages[i];
+		const char *outs, *search;
+		size_t outslen, searchlen;
 
-		if (p->kept)
-			cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
-			    &p->fmrec, p->rec->outs, p->rec->outslen,
-			    p->rec->search, p->rec->searchlen);
-		else
-			cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
-			    &p->fmrec, p->outs.ptr, p->outs.len, p->search.ptr,
-			    p->search.len);
-		if (b.len >= (1u << 20))
-			rc = flush_to(fd, &b);
+		outs = page_outs(p, &outslen);
+		search = page_search(p, &searchlen);
+		cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
+		    &p->fmrec, outs, outslen, search, searchlen);
+		if (b.len >= (1u << 20)) {
+			rc = fd_write_all(fd, b.ptr, b.len);
+			buf_reset(&b);
+		}
 	}
 	if (rc == 0)
-		rc = flush_to(fd, &b);
+		rc = fd_write_all(fd, b.ptr, b.len);
 	if (close(fd) == -1 || rc == -1)
 		out_private_drop(o);
 	buf_release(&b);

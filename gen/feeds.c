@@ -379,28 +379,22 @@ write_search(struct site *s, struct out *out, struct buf *err)
 	    "\"pages\":[");
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
-		const struct buf *entry = &p->search;
+		size_t len;
+		const char *entry = page_search(p, &len);
 
-		/* Made on the rendering threads, or kept from the last
-		 * build with the page; here when neither. */
-		if (p->kept) {
-			if (p->rec->searchlen == 0)
-				continue;
-			if (n++ > 0)
-				buf_putc(&b, ',');
-			buf_add(&b, p->rec->search, p->rec->searchlen);
-			continue;
-		}
-		if (entry->len == 0) {
+		/* Made on the rendering threads, or kept from the last build
+		 * with the page; here when neither. */
+		if (len == 0 && !p->kept) {
 			buf_reset(&e);
 			feeds_search_entry(p, &e);
-			entry = &e;
+			entry = e.ptr;
+			len = e.len;
 		}
-		if (entry->len == 0)
+		if (len == 0)
 			continue;
 		if (n++ > 0)
 			buf_putc(&b, ',');
-		buf_addbuf(&b, entry);
+		buf_add(&b, entry, len);
 	}
 	BUF_PUTSL(&b, "]};\n");
 	rc = put(out, "search-index.js", &b, err);

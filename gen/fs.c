@@ -96,8 +96,6 @@ fs_mkdirs_for(const char *path, struct buf *err)
 int
 fs_write(const char *path, const void *data, size_t len, struct buf *err)
 {
-	const char *p = data;
-	ssize_t n;
 	int fd;
 
 	/* Open first: the folder is there for all but the first file of
@@ -110,15 +108,9 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 	}
 	if (fd == -1)
 		goto fail;
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (fd_write_all(fd, data, len) == -1) {
+		close(fd);
+		goto fail;
 	}
 	if (close(fd) == -1)
 		goto fail;

@@ -1624,6 +1624,20 @@ out:
 	return rc;
 }
 
+const char *
+page_search(const struct page *p, size_t *len)
+{
+	*len = p->kept ? p->rec->searchlen : p->search.len;
+	return p->kept ? p->rec->search : p->search.ptr;
+}
+
+const char *
+page_outs(const struct page *p, size_t *len)
+{
+	*len = p->kept ? p->rec->outslen : p->outs.len;
+	return p->kept ? p->rec->outs : p->outs.ptr;
+}
+
 enum digest_of { DIGEST_PAGES, DIGEST_ASSETS, DIGEST_KEYS };
 
 /* Every key of a map with where it leads, summed: order-free. */

@@ -194,6 +194,11 @@ void	site_prepare_markdown(struct site *);
  * different pages, after site_prepare_markdown(). */
 int	site_render_page(struct site *, struct page *, struct buf *err);
 
+/* A page's search entry and the names of its files (each NUL-ended):
+ * made by this build, or the last build's when the page was kept. */
+const char *page_search(const struct page *, size_t *len);
+const char *page_outs(const struct page *, size_t *len);
+
 /* A digest of everything a link can resolve to: every source, page path,
  * asset and output file, and where each leads.  Equal digests: every link
  * resolves as before. */

@@ -250,3 +250,21 @@ buf_eq(const struct buf *b, const char *s)
 
 	return n == b->len && memcmp(b->ptr, s, n) == 0;
 }
+
+int
+fd_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, c, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

@@ -56,6 +56,9 @@ void	 buf_vprintf(struct buf *, const char *, va_list)
 /* Read a whole file into the buffer (appending).  Returns 0 or -1 with
  * errno set; on failure the buffer holds what it held before. */
 int	 buf_read_file(struct buf *, const char *path);
+/* Write all n bytes of p to fd, through short writes and EINTR.  0, or
+ * -1 with errno set. */
+int	 fd_write_all(int fd, const void *p, size_t n);
 
 /* Compare buffer contents with a C string: 1 if equal. */
 int	 buf_eq(const struct buf *, const char *);

@@ -65,24 +65,6 @@ tmpfile_open(const char *dir)
 	return fd;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Drop what is kept: the upload is too large. */
 static void
 upload_drop(struct upload *u)
@@ -116,11 +98,11 @@ upload_write(struct upload *u, const void *p, size_t n)
 		/* Past the memory threshold: move to a file. */
 		if ((u->fd = tmpfile_open(u->tmpdir)) == -1)
 			return PARSE_IO;
-		if (write_all(u->fd, u->mem.ptr, u->mem.len) == -1)
+		if (fd_write_all(u->fd, u->mem.ptr, u->mem.len) == -1)
 			return PARSE_IO;
 		buf_release(&u->mem);
 	}
-	if (write_all(u->fd, p, n) == -1)
+	if (fd_write_all(u->fd, p, n) == -1)
 		return PARSE_IO;
 	return PARSE_OK;
 }
