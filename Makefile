@@ -16,12 +16,13 @@ CC	?= cc
 CLANG	?= clang
 PREFIX	?= /usr/local
 SITE	?= center
-PORT	?= 8080
+PORT	?= 8443
+HTTP_PORT ?= 8080
 FUZZ_SECONDS ?= 60
 
-PKGS	 = md4c yaml-0.1 jansson libzip libcurl
+PKGS	 = md4c yaml-0.1 jansson libzip libcurl sqlite3 libargon2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lmbedcrypto -lpthread
 
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -36,9 +37,12 @@ SAN_CFLAGS = $(WARN) -O1 -g $(SAN_FLAGS) $(INCS) $(PKG_CFLAGS)
 LIB_SRC	 = $(wildcard lib/*.c)
 GEN_SRC	 = $(filter-out gen/main.c,$(wildcard gen/*.c))
 CGI_SRC	 = $(wildcard cgi/core/*.c)
+# One FastCGI program per folder cgi/<name>/ but core: build/cgi/<name>.
+PROGS	 = $(filter-out core,$(patsubst cgi/%/,%,$(wildcard cgi/*/)))
+PROG_BINS = $(PROGS:%=$(B)/cgi/%)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
-HDRS	 = $(wildcard lib/*.h gen/*.h cgi/core/*.h tests/unit/*.h)
+HDRS	 = $(wildcard lib/*.h gen/*.h cgi/*/*.h tests/unit/*.h)
 
 B	 = build
 LIB_OBJ	 = $(LIB_SRC:%.c=$(B)/obj/%.o)
@@ -55,8 +59,10 @@ DEPS_STAMP = $(B)/.deps-stamp
 
 .PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize bench
 .DELETE_ON_ERROR:
+# Objects of the programs are made through a pattern: keep them.
+.SECONDARY:
 
-all: $(B)/gen $(B)/libcgicore.a
+all: $(B)/gen $(B)/libcgicore.a $(PROG_BINS)
 
 # Packages: the stamp is remade when the list of packages changes, or when
 # it is missing (a fresh checkout or machine); the script itself checks
@@ -99,6 +105,16 @@ $(B)/san/libgen.a: $(GEN_SOBJ)
 $(B)/gen: $(B)/obj/gen/main.o $(B)/libgen.a $(B)/libkk.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# A program is every .c of its folder, with cgi/core and lib.
+.SECONDEXPANSION:
+$(B)/cgi/%: $$(addprefix $(B)/obj/,$$(subst .c,.o,$$(wildcard cgi/$$*/*.c))) $(B)/libcgicore.a $(B)/libkk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/cgi-san/%: $$(addprefix $(B)/san/,$$(subst .c,.o,$$(wildcard cgi/$$*/*.c))) $(B)/san/libcgicore.a $(B)/san/libkk.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(B)/gen-san: $(B)/san/gen/main.o $(B)/san/libgen.a $(B)/san/libkk.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -125,7 +141,7 @@ $(B)/gen-tsan: gen/main.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
 	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=thread \
 	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ gen/main.c $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
 
-sanitize: $(B)/gen-san $(B)/gen-tsan $(STESTS)
+sanitize: $(B)/gen-san $(B)/gen-tsan $(STESTS) $(PROGS:%=$(B)/cgi-san/%)
 
 fuzz-build: $(FUZZERS)
 
@@ -148,7 +164,7 @@ bench: all
 	    BENCH_LDFLAGS="$(ALL_LDFLAGS)" ./scripts/bench.sh
 
 run: all
-	@./scripts/run.sh $(SITE) $(PORT)
+	@HTTP_PORT=$(HTTP_PORT) ./scripts/run.sh $(SITE) $(PORT)
 
 stop:
 	@./scripts/stop.sh
@@ -156,6 +172,9 @@ stop:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kakehashi
 	install -m 755 $(B)/gen $(DESTDIR)$(PREFIX)/bin/gen
+	install -d $(DESTDIR)$(PREFIX)/lib/kakehashi
+	install -m 755 $(PROG_BINS) $(DESTDIR)$(PREFIX)/lib/kakehashi/
+	cp -R schema $(DESTDIR)$(PREFIX)/share/kakehashi/
 	cp -R themes $(DESTDIR)$(PREFIX)/share/kakehashi/
 
 clean:

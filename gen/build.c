@@ -836,6 +836,41 @@ write_404(struct ctx *c)
 	md_doc_release(&p.doc);
 }
 
+/*
+ * The layout's data for the programs' pages (APP_DATA): what every page
+ * gets but its own title, content and breadcrumbs, for a page in
+ * app/<program>/; and the home page's title for their breadcrumbs.
+ */
+static void
+write_app_data(struct ctx *c)
+{
+	static const char dir[] = "app/_/";
+	struct page p;
+	json_t *d;
+	char *text;
+
+	memset(&p, 0, sizeof(p));
+	md_doc_init(&p.doc);
+	p.title = "";
+	p.file = APP_DATA;
+	p.out = "app/_/index.html";
+	p.outdir = (char *)dir;
+	p.src = "";
+	p.kind = PAGE_REGULAR;
+	d = page_json(c, &p, dir, "");
+	json_object_del(d, "page");
+	json_object_del(d, "breadcrumbs");
+	json_object_set_new(d, "home_title", json_string(c->site->home !=
+	    NULL ? c->site->home->title : "ホーム"));
+	json_object_set_new(d, "members_url", rel(dir, "members/index.html"));
+	if ((text = json_dumps(d, JSON_INDENT(1))) != NULL) {
+		write_out(c, APP_DATA, text, strlen(text));
+		free(text);
+	}
+	json_decref(d);
+	md_doc_release(&p.doc);
+}
+
 /* An alias: a small page that sends the browser on to the page. */
 static void
 write_alias(struct ctx *c, const struct page *p, const char *out)
@@ -1484,6 +1519,7 @@ build_run(const struct build_opts *o)
 	if (render_all(&c, jobs, &kept) == -1)
 		c.failed = 1;
 	write_404(&c);
+	write_app_data(&c);
 	if (feeds_write(&s, o_out, &c.err) == -1)
 		fail(&c);
 	copy_assets(&c);

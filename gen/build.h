@@ -18,6 +18,9 @@
 #endif
 
 #define BUILD_MARKER		".gen-output"
+/* The layout's data for the pages of the FastCGI programs, which lie two
+ * folders down (app/<program>/): cgi/core/view.h reads it. */
+#define APP_DATA		".gen-app.json"
 #define BUILD_MARKER_TEXT	"Written by gen build, which owns this " \
 	"folder and updates it on every build; the files it wrote, with " \
 	"their hashes:\n"

@@ -569,7 +569,7 @@ out:
 
 static const char *const site_keys[] = {
 	"title", "description", "language", "theme", "pattern", "base_url",
-	"copyright", "news", "per_page", "menus",
+	"copyright", "news", "per_page", "menus", "app", "mail",
 };
 
 static int
@@ -607,6 +607,14 @@ load_config(struct site *s, struct ynode **rootp)
 			if (v->kind != YNODE_MAP && !ynode_is_null(v))
 				site_error(s, "%s:%zu: 'menus' must map menu "
 				    "names to lists", path.ptr, v->line);
+			continue;
+		}
+		/* The programs' settings (cgi/core/conf.h), checked by
+		 * them when they start. */
+		if (strcmp(key, "app") == 0 || strcmp(key, "mail") == 0) {
+			if (v->kind != YNODE_MAP && !ynode_is_null(v))
+				site_error(s, "%s:%zu: '%s' must be keys and "
+				    "values", path.ptr, v->line, key);
 			continue;
 		}
 		if (ynode_is_null(v) && v->kind == YNODE_SCALAR &&

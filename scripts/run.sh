@@ -1,36 +1,39 @@
 #!/bin/sh
 # scripts/run.sh [SITE [PORT]]: builds content/SITE (default center) into
-# public/SITE with build/gen and serves it with nginx on 127.0.0.1:PORT
-# (default 8080), in the background, until scripts/stop.sh; meanwhile
-# gen watch rebuilds the site on every change and the pages reload.  Run
-# by `make run` after `make all`.
+# public/SITE with build/gen and serves the whole site on 127.0.0.1, in
+# the background, until scripts/stop.sh: nginx with HTTPS on PORT
+# (default 8443; plain HTTP on 8080, or HTTP_PORT, redirects to it), the
+# sign-in and admin programs, and the mailer (scripts/stack.sh); a local
+# SMTP server that keeps every mail in var/mail/ (port 8025, or
+# SMTP_PORT); and gen watch, which rebuilds the site on every change.
+# Run by `make run` after `make all`.
 #
-# Everything nginx writes stays in the repository: its configuration and
-# temp paths in var/nginx/, logs in var/log/, the master's PID in
-# var/run/nginx.pid.  An nginx that an earlier run.sh started is stopped
-# first (by that PID), so running it again restarts.  Ends with the URL on
-# a line of its own; exits non-zero, with the reason, when the build fails
-# or nginx does not come up.
+# On the first run it makes the administrator account "admin" and
+# prints its password (kept in var/SITE/admin-password.txt, readable by
+# the owner only).  Ends with the URL on a line of its own; exits
+# non-zero, with the reason, when something does not start.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 site=${1:-center}
-port=${2:-8080}
-nginx=${NGINX:-/usr/sbin/nginx}
-mime=${NGINX_MIME_TYPES:-/etc/nginx/mime.types}
+port=${2:-8443}
+http_port=${HTTP_PORT:-8080}
+smtp_port=${SMTP_PORT:-8025}
 
 case $site in
 '' | *[!A-Za-z0-9_-]*) echo "run: bad site name '$site'" >&2; exit 2 ;;
 esac
-case $port in
-'' | *[!0-9]*) echo "run: bad port '$port'" >&2; exit 2 ;;
-esac
-if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
-	echo "run: bad port '$port'" >&2
-	exit 2
-fi
+for p in "$port" "$http_port" "$smtp_port"; do
+	case $p in
+	'' | *[!0-9]*) echo "run: bad port '$p'" >&2; exit 2 ;;
+	esac
+	if [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
+		echo "run: bad port '$p'" >&2
+		exit 2
+	fi
+done
 if [ ! -x build/gen ]; then
 	echo "run: build/gen missing; run make first" >&2
 	exit 1
@@ -42,11 +45,50 @@ fi
 
 build/gen build "content/$site" -o "public/$site"
 
-# A server started earlier by this script goes first: it may hold the
-# port, and it serves whatever site it was started for.
-"$top/scripts/stop.sh"
+# Whatever an earlier run started goes first: it may hold the ports.
+"$top/scripts/stop.sh" >/dev/null
 
-mkdir -p var/nginx/tmp var/log var/run
+mkdir -p var/log var/run var/mail "var/$site"
+
+# Mail stays on this machine: the mailer hands it to a local server
+# that writes each one into var/mail/ (scripts/smtp-sink.py).
+/usr/bin/python3 scripts/smtp-sink.py --port "$smtp_port" --dir var/mail \
+    >var/log/smtp.log 2>&1 &
+echo $! >var/run/smtp.pid
+cat >"var/$site/local.yaml" <<EOT
+# Written by scripts/run.sh: this machine's settings over site.yaml's.
+app:
+  url: https://127.0.0.1:$port/
+mail:
+  smtp: smtp://127.0.0.1:$smtp_port
+  tls: none
+EOT
+
+SITE_DIR=content/$site PUBLIC=public/$site STATE=var HTTPS_PORT=$port \
+    HTTP_PORT=$http_port LOCAL_CONF=var/$site/local.yaml \
+    scripts/stack.sh start >var/log/stack.log 2>&1 || {
+	echo "run: the server did not start:" >&2
+	cat var/log/stack.log >&2
+	"$top/scripts/stop.sh" >/dev/null
+	exit 1
+}
+
+# The first administrator.
+db=var/$site/portal.db
+pwfile=var/$site/admin-password.txt
+admin() {
+	build/cgi/admin -s "content/$site" -d "$db" -t themes -S schema \
+	    -c "var/$site/local.yaml" "$@"
+}
+if [ "$(sqlite3 "$db" "SELECT count(*) FROM account WHERE role = 'admin'" 2>/dev/null || echo 0)" = 0 ]; then
+	umask 077
+	admin user add admin admin 管理者 admin@localhost >"$pwfile.new"
+	sed -n 's/.*password: //p' "$pwfile.new" >"$pwfile"
+	rm -f "$pwfile.new"
+	umask 022
+	echo "Made the administrator account: ID admin, password $(cat "$pwfile")"
+	echo "(kept in $pwfile)"
+fi
 
 # gen watch rebuilds the site whenever a file of it or of its theme
 # changes, and the pages it writes reload themselves in the browser.
@@ -57,54 +99,12 @@ while ! grep -q '^gen: watching' var/log/watch.log 2>/dev/null && [ $i -lt 100 ]
 	i=$((i + 1))
 	sleep 0.1
 done
-user=""
-# As root, nginx's workers run as the owner of the checkout, who can read
-# the site wherever the checkout lies (a production install names its own
-# user instead).
-[ "$(id -u)" -eq 0 ] && user="user $(stat -c %U "$top") $(stat -c %G "$top");"
-# sed with | as separator: the paths are the repository's, which may hold
-# spaces but not |; refuse one that does rather than write a broken file.
-case $top in
-*'|'* | *'&'*) echo "run: the repository path '$top' holds | or &" >&2; exit 1 ;;
-esac
-sed -e "s|@USER@|$user|" \
-    -e "s|@ROOT@|$top/public/$site|" \
-    -e "s|@PORT@|$port|" \
-    -e "s|@VAR@|$top/var/nginx|g" \
-    -e "s|@LOG@|$top/var/log|g" \
-    -e "s|@RUN@|$top/var/run|g" \
-    -e "s|@MIME@|$mime|" \
-    scripts/nginx-static.conf.in >var/nginx/nginx.conf
-
-# nginx binds the port before it forks into the background, so a port in
-# use or a bad configuration fails here, with nginx's message.
-if ! "$nginx" -p "$top/var/nginx" -e "$top/var/log/error.log" \
-    -c "$top/var/nginx/nginx.conf" 2>var/log/start.log; then
-	echo "run: nginx did not start:" >&2
-	cat var/log/start.log >&2
-	exit 1
-fi
-
-# Up to 10 s for the pid file and a first answer.
-url="http://127.0.0.1:$port/"
-i=0
-while [ $i -lt 100 ]; do
-	if [ -s var/run/nginx.pid ] &&
-	    curl -s -o /dev/null --max-time 1 "$url"; then
-		break
-	fi
-	i=$((i + 1))
-	sleep 0.1
-done
-if [ $i -ge 100 ]; then
-	echo "run: nginx started but does not answer at $url; see var/log/error.log" >&2
-	"$top/scripts/stop.sh"
-	exit 1
-fi
 
 title=$(sed -n 's/^title:[[:space:]]*//p' "content/$site/site.yaml" 2>/dev/null |
 	head -n 1 | sed -e 's/[[:space:]]#.*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'\$/\\1/")
-echo "Serving ${title:-$site} (public/$site, nginx PID $(cat var/run/nginx.pid)) at"
-echo "$url"
-echo "Pages reload by themselves when content/$site changes (log: var/log/watch.log)."
+echo "Serving ${title:-$site} (public/$site) with nginx, the programs and the mailer."
+echo "Mail is kept in var/mail/; logs are in var/log/."
+echo "The certificate is self-signed: the browser asks once to accept it."
+echo "Pages reload by themselves when content/$site changes."
 echo "Stop it with: make stop"
+echo "https://127.0.0.1:$port/"

@@ -141,3 +141,25 @@ upload_pread(const struct upload *u, void *buf, size_t len, size_t off)
 	while (r < 0 && errno == EINTR);
 	return r;
 }
+
+int
+upload_read_all(const struct upload *u, struct buf *out)
+{
+	size_t start = out->len, off = 0;
+	ssize_t n;
+
+	for (;;) {
+		buf_grow(out, 64 * 1024);
+		n = upload_pread(u, out->ptr + out->len, out->cap - out->len - 1,
+		    off);
+		if (n < 0) {
+			buf_truncate(out, start);
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		off += (size_t)n;
+	}
+}

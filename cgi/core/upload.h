@@ -72,4 +72,9 @@ enum parse_err	 upload_finish(struct upload *);
 ssize_t		 upload_pread(const struct upload *, void *buf, size_t len,
 		    size_t off);
 
+/* Append all the kept bytes to `out` (a file a handler reads whole,
+ * bounded by its size_max).  0, or -1 with errno set and `out` as it
+ * was. */
+int		 upload_read_all(const struct upload *, struct buf *out);
+
 #endif
