@@ -53,7 +53,7 @@ s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});' &&
 # The policy production sends, taken from its template so the two agree.
 _nginx_csp() {
 	sed -n 's/.*add_header Content-Security-Policy "\([^"]*\)".*/\1/p' \
-		"$_nginx_top/scripts/nginx-static.conf.in" | head -n 1
+		"$_nginx_top/scripts/nginx/headers.conf" | head -n 1
 }
 
 # _nginx_conf ROOT PREFIX PORT DIR: the configuration, on stdout.
@@ -84,7 +84,7 @@ http {
 	scgi_temp_path $dir/tmp/scgi;
 	server_tokens off;
 	sendfile on;
-	# The Content-Security-Policy of scripts/nginx-static.conf.in, so
+	# The Content-Security-Policy of scripts/nginx/headers.conf, so
 	# that a page breaking it fails here (console errors) as it would
 	# in production.
 	add_header Content-Security-Policy "$(_nginx_csp)" always;
