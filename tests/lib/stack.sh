@@ -38,6 +38,8 @@
 #   stack_login JAR LOGIN PASSWORD    sign in through the form; prints the
 #                                     HTTP status of the POST
 #   stack_csrf JAR PATH               the csrf field of the form at PATH
+# Both come from the address $STACK_FROM when it is set (127.0.0.N):
+# nginx counts sign-ins per address.
 
 _stack_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 _stack_smtp_pid=""
@@ -139,15 +141,17 @@ stack_admin() {
 }
 
 stack_csrf() {
-	curl -ks -c "$1" -b "$1" "$STACK_URL$2" |
+	curl -ks ${STACK_FROM:+--interface "$STACK_FROM"} -c "$1" -b "$1" \
+	    "$STACK_URL$2" |
 	    sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1
 }
 
 stack_login() {
 	local jar=$1 tok
 	tok=$(stack_csrf "$jar" /app/auth/login)
-	curl -ks -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-	    -H "Origin: $STACK_URL" --data-urlencode "csrf=$tok" \
+	curl -ks ${STACK_FROM:+--interface "$STACK_FROM"} -o /dev/null \
+	    -w '%{http_code}' -c "$jar" -b "$jar" -H "Origin: $STACK_URL" \
+	    --data-urlencode "csrf=$tok" \
 	    --data-urlencode "login=$2" --data-urlencode "password=$3" \
 	    "$STACK_URL/app/auth/login"
 }
