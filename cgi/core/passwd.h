@@ -11,8 +11,9 @@
  * any characters at all (spaces and Japanese included); not one of the
  * common passwords of PASSWD_LIST (John the Ripper's list, Debian's
  * john-data package), compared without case or width (ＰＡＳＳ… is
- * pass…); not the account's own ID, nor the ID with a few characters
- * around it; not one character repeated.
+ * pass…); nothing that holds the account's own ID (an ID of 4
+ * characters or more), compared the same way; not one character
+ * repeated.
  */
 #ifndef KK_PASSWD_H
 #define KK_PASSWD_H
