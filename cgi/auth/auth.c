@@ -249,8 +249,10 @@ login_post(struct req *r)
 	} else {
 		json_t *d = app_form_json(&r->form, secret_login);
 
-		rc = login_page(r, found && a.locked_until > r->now ? 403 :
-		    401, next, d, msg.ptr);
+		/* 403 for an account that may not sign in now, whatever
+		 * the password; 401 for a wrong ID or password. */
+		rc = login_page(r, found && (a.disabled ||
+		    a.locked_until > r->now) ? 403 : 401, next, d, msg.ptr);
 	}
 out:
 	free(logged);
