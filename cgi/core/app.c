@@ -757,7 +757,10 @@ app_main(const struct program *p, int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.prog = p;
-	while ((c = getopt(argc, argv, "s:c:d:o:t:S:l:")) != -1) {
+	/* "+": the options end at the command, so that its own arguments
+	 * (user add ... --mail, a file named -x.csv) are left to it;
+	 * glibc's getopt would otherwise take them for the program's. */
+	while ((c = getopt(argc, argv, "+s:c:d:o:t:S:l:")) != -1) {
 		switch (c) {
 		case 'l': logfile = optarg; break;
 		case 's': site = optarg; break;
