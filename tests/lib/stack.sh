@@ -27,12 +27,14 @@
 #
 # Settings that win when set before stack_start: STACK_LOCKOUT_TIME
 # (default 3s), STACK_SESSION_IDLE (30m), STACK_SESSION_MAX (12h),
-# STACK_MAIL_RETRY (1s), STACK_BIN (build/cgi).
+# STACK_MAIL_RETRY (1s), STACK_MAIL_GIVE_UP (3d), STACK_BIN (build/cgi).
 #
 # stack_admin ARGS... runs the admin command line on the stack's
 # database.  stack_smtp_stop / stack_smtp_start stop and start the SMTP
-# server alone (its PID recorded).  stack_stop stops everything by the
-# PIDs recorded, and removes STACK_DIR unless STACK_KEEP=1.
+# server alone (its PID recorded); stack_smtp_start passes on the
+# options of STACK_SMTP_ARGS (--defer ADDR, --refuse ADDR: smtp-sink.py).
+# stack_stop stops everything by the PIDs recorded, and removes
+# STACK_DIR unless STACK_KEEP=1.
 #
 # A few curl helpers, each with its own cookie jar file:
 #   stack_login JAR LOGIN PASSWORD    sign in through the form; prints the
@@ -51,7 +53,7 @@ s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
 
 stack_smtp_start() {
 	/usr/bin/python3 "$_stack_top/scripts/smtp-sink.py" \
-	    --port "$STACK_SMTP_PORT" --dir "$STACK_MAIL" \
+	    --port "$STACK_SMTP_PORT" --dir "$STACK_MAIL" ${STACK_SMTP_ARGS:-} \
 	    >>"$STACK_DIR/smtp.log" 2>&1 &
 	_stack_smtp_pid=$!
 	echo "$_stack_smtp_pid" >"$STACK_DIR/smtp.pid"
@@ -107,6 +109,7 @@ mail:
   tls: none
   retry: ${STACK_MAIL_RETRY:-1s}
   retry_max: 2s
+  give_up: ${STACK_MAIL_GIVE_UP:-3d}
   poll: 1s
 EOT
 	stack_smtp_start || return 1
