@@ -9,9 +9,11 @@
  * A mail is marked sent only after the server has taken it (250 to the
  * end of DATA), in its own transaction.  A server that is down, slow or
  * answers 4xx leaves the mail queued for another try after mail.retry,
- * doubling each time up to mail.retry_max; a 5xx answer to the mail
- * (the address refused) or a mail still unsent mail.give_up after it was
- * queued marks it failed, with the server's answer, for the
+ * doubling each time up to mail.retry_max.  While the server is away
+ * (no answer, or 421) the other mails wait too; a 4xx to one mail (its
+ * recipient's mailbox busy) holds up that mail alone.  A 5xx answer to
+ * the mail (the address refused) or a mail still unsent mail.give_up
+ * after it was queued marks it failed, with the server's answer, for the
  * administrators to see.  Nothing is deleted.  One mailer runs per
  * database (a lock on DB.mailer-lock), so no mail goes out twice from
  * two mailers.
@@ -76,7 +78,12 @@ struct mailer {
 	long long		 wait;		/* the current wait */
 };
 
-enum result { SENT, RETRY, FAILED };
+enum result {
+	SENT,
+	RETRY,		/* this mail later: the server put it off */
+	AWAY,		/* every mail later: the server is not there */
+	FAILED
+};
 
 /* One mail.  *why gets the server's or libcurl's message. */
 static enum result
@@ -129,7 +136,9 @@ send_one(struct mailer *m, const char *rcpt, const void *msg, size_t len,
 		buf_printf(why, " (%ld)", code);
 		return FAILED;
 	}
-	return RETRY;
+	/* A 4xx is about this mail; no answer, or 421 (closing), is the
+	 * server's trouble. */
+	return code >= 400 && code != 421 ? RETRY : AWAY;
 }
 
 /* Send what is due, up to BATCH mails.  Returns how many were tried,
@@ -161,7 +170,8 @@ round_once(struct mailer *m)
 		res = send_one(m, db_text(st, 1), sqlite3_column_blob(st, 2),
 		    (size_t)sqlite3_column_bytes(st, 2), &why);
 		now = (long long)time(NULL);
-		if (res == RETRY && now - created > c->mail_give_up)
+		if (res != SENT && res != FAILED &&
+		    now - created > c->mail_give_up)
 			res = FAILED;
 		if (res == SENT) {
 			if (db_exec(m->db, "UPDATE outbox SET state = 'sent', "
@@ -191,6 +201,8 @@ round_once(struct mailer *m)
 				break;
 			fprintf(stderr, "mailer: mail %lld not sent (try %lld, "
 			    "again in %llds): %s\n", id, tries, wait, why.ptr);
+			if (res == RETRY)
+				continue;
 			/* The server is away: the other mails wait too
 			 * rather than each meeting the same error. */
 			m->wait = m->wait == 0 ? c->mail_retry :
