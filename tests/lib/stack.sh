@@ -34,7 +34,8 @@
 # server alone (its PID recorded); stack_smtp_start passes on the
 # options of STACK_SMTP_ARGS (--defer ADDR, --refuse ADDR: smtp-sink.py).
 # stack_stop stops everything by the PIDs recorded, and removes
-# STACK_DIR unless STACK_KEEP=1.
+# STACK_DIR unless STACK_KEEP=1; a sanitizer's report in the programs'
+# logs makes it print a "not ok" line and exit 1.
 #
 # A few curl helpers, each with its own cookie jar file:
 #   stack_login JAR LOGIN PASSWORD    sign in through the form; prints the
@@ -129,12 +130,23 @@ stack_stop() {
 	(cd "$_stack_top" && STATE=$STACK_STATE BIN=${STACK_BIN:-build/cgi} \
 	    scripts/stack.sh stop) >/dev/null 2>&1
 	stack_smtp_stop
+	# Programs built with the sanitizers (STACK_BIN=build/cgi-san)
+	# report into their logs, the mailer also as it exits; a report
+	# fails the suite even when no request showed it.
+	if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' \
+	    "$STACK_STATE"/log/*.log 2>/dev/null; then
+		echo "not ok - the programs' logs hold no sanitizer report"
+		grep -hE -A 12 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' \
+		    "$STACK_STATE"/log/*.log | head -n 40 | sed 's/^/# /'
+		_stack_san=1
+	fi
 	if [ "${STACK_KEEP:-0}" != 1 ]; then
 		rm -rf "$STACK_DIR"
 	else
 		echo "# kept $STACK_DIR"
 	fi
 	STACK_DIR=""
+	[ -z "${_stack_san:-}" ] || exit 1
 }
 
 stack_admin() {
