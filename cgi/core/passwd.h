@@ -11,9 +11,11 @@
  * any characters at all (spaces and Japanese included); not one of the
  * common passwords of PASSWD_LIST (John the Ripper's list, Debian's
  * john-data package), compared without case or width (ＰＡＳＳ… is
- * pass…); nothing that holds the account's own ID (an ID of 4
- * characters or more), compared the same way; not one character
- * repeated.
+ * pass…), nor one of them with digits or symbols before or after it
+ * (password1234!), nor one of them repeated (qwertyqwerty), nor a run
+ * of the digits, the alphabet or a keyboard row (1234567890123); nothing
+ * that holds the account's own ID (an ID of 4 characters or more),
+ * compared the same way; not one character repeated.
  */
 #ifndef KK_PASSWD_H
 #define KK_PASSWD_H
