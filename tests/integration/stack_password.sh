@@ -58,10 +58,10 @@ refused "129 characters" "パスワードは128文字以内にしてください
 	"$(printf 'ab3%.0s' $(seq 1 43))"
 common=$(grep -v '^#!comment' /usr/share/john/password.lst | awk 'length($0) >= 12' | head -n 1)
 check "the common-password list has a password of 12 or more characters ($common)" test -n "$common"
-refused "a common password ($common)" "よく使われていて推測されやすいパスワードです。" "$common"
-refused "the common password in other case" "よく使われていて推測されやすいパスワードです。" \
+refused "a common password ($common)" "よく使われていて推測されやすいパスワードです" "$common"
+refused "the common password in other case" "よく使われていて推測されやすいパスワードです" \
 	"$(echo "$common" | tr a-z A-Z)"
-refused "the common password in full-width letters" "よく使われていて推測されやすいパスワードです。" \
+refused "the common password in full-width letters" "よく使われていて推測されやすいパスワードです" \
 	"ｗｉｎｎｉｅｔｈｅｐｏｏｈ"
 refused "one character repeated" "同じ文字を繰り返しただけのパスワードは使用できません。" "xxxxxxxxxxxxxx"
 refused "the ID with a little around it" "IDを含むパスワードは使用できません。" "131016-pass!"
