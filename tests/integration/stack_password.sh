@@ -64,7 +64,7 @@ refused "the common password in other case" "よく使われていて推測さ�
 refused "the common password in full-width letters" "よく使われていて推測されやすいパスワードです" \
 	"ｗｉｎｎｉｅｔｈｅｐｏｏｈ"
 refused "one character repeated" "同じ文字を繰り返しただけのパスワードは使用できません。" "xxxxxxxxxxxxxx"
-refused "the ID with a little around it" "IDを含むパスワードは使用できません。" "131016-pass!"
+refused "the ID with a little around it" "IDを含むパスワードは使用できません。" "Kudan-131016"
 refused "a long password containing the ID" "IDを含むパスワードは使用できません。" \
 	"my office 131016 at Chiyoda"
 refused "the ID in full-width digits inside" "IDを含むパスワードは使用できません。" \
