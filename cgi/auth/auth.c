@@ -302,6 +302,8 @@ account_page(struct req *r)
 	if (u->role == ROLE_ADMIN) {
 		long long left = r->conf->admin_pw_max_age - age;
 
+		json_object_set_new(d, "max_age_days",
+		    json_integer(r->conf->admin_pw_max_age / 86400));
 		if (left < 14 * 86400)
 			json_object_set_new(d, "password_days_left",
 			    json_integer(left > 0 ? (left + 86399) / 86400 :
@@ -343,6 +345,8 @@ password_page(struct req *r, int status, json_t *d)
 	if (r->user->role == ROLE_ADMIN && r->now - r->user->pw_changed >
 	    r->conf->admin_pw_max_age)
 		json_object_set_new(d, "expired", json_true());
+	json_object_set_new(d, "max_age_days",
+	    json_integer(r->conf->admin_pw_max_age / 86400));
 	json_object_set_new(d, "min", json_integer(PASSWD_MIN_CHARS));
 	json_object_set_new(d, "max", json_integer(PASSWD_MAX_CHARS));
 	return resp_page(r, status, "password", "パスワードの変更", d);

@@ -7,7 +7,9 @@
  *   mailer ... once                                 send what is due, exit
  *
  * A mail is marked sent only after the server has taken it (250 to the
- * end of DATA), in its own transaction.  A server that is down, slow or
+ * end of DATA), in its own transaction; its body is then dropped (it may
+ * hold an initial password or a private message) and its headers kept
+ * as the record of what went to whom and when.  A server that is down, slow or
  * answers 4xx leaves the mail queued for another try after mail.retry,
  * doubling each time up to mail.retry_max.  While the server is away
  * (no answer, or 421) the other mails wait too; a 4xx to one mail (its
@@ -174,9 +176,19 @@ round_once(struct mailer *m)
 		    now - created > c->mail_give_up)
 			res = FAILED;
 		if (res == SENT) {
+			/* Sent, the body goes: it may hold an initial
+			 * password or a private message.  The headers stay,
+			 * a record of what went to whom and when. */
+			const char *msg = sqlite3_column_blob(st, 2);
+			size_t mlen = (size_t)sqlite3_column_bytes(st, 2);
+			const char *end = msg != NULL ?
+			    memmem(msg, mlen, "\r\n\r\n", 4) : NULL;
+			size_t keep = end != NULL ? (size_t)(end - msg) + 4 : 0;
+
 			if (db_exec(m->db, "UPDATE outbox SET state = 'sent', "
-			    "sent_at = ?, attempts = ?, last_error = '' WHERE "
-			    "id = ? AND state = 'queued'", "iii", now, tries,
+			    "sent_at = ?, attempts = ?, last_error = '', "
+			    "message = ? WHERE id = ? AND state = 'queued'",
+			    "iibi", now, tries, msg != NULL ? msg : "", keep,
 			    id) < 0)
 				break;
 			fprintf(stderr, "mailer: mail %lld sent\n", id);

@@ -67,6 +67,8 @@ check "each recipient got one" \
 	test "$(cat "$STACK_MAIL"/*.json | grep -o '"rcpt_tos": \[[^]]*\]' | sort -u | wc -l)" = 5
 check "the outbox says sent, for all five, with no error" \
 	test "$(outbox "state = 'sent' AND sent_at > 0 AND attempts > 0 AND last_error = ''")" = 5
+check "a sent mail keeps its headers, not its body (a password, a message)" \
+	test "$(outbox "state = 'sent' AND substr(message, -4) = X'0D0A0D0A' AND instr(message, X'0D0A0D0A') = length(message) - 3 AND instr(CAST(message AS TEXT), 'Message-ID: ') > 0")" = 5
 
 # ---------------------------------------------------------------- #
 # A recipient put off (450) or refused (550)
