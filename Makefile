@@ -60,7 +60,8 @@ DEPS_STAMP = $(B)/.deps-stamp
 .PHONY: all deps check test unit run stop fuzz fuzz-build install clean sanitize bench
 .DELETE_ON_ERROR:
 # Objects of the programs are made through a pattern: keep them.
-.SECONDARY:
+PROG_SRC = $(wildcard $(PROGS:%=cgi/%/*.c))
+.SECONDARY: $(PROG_SRC:%.c=$(B)/obj/%.o) $(PROG_SRC:%.c=$(B)/san/%.o)
 
 all: $(B)/gen $(B)/libcgicore.a $(PROG_BINS)
 

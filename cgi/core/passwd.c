@@ -115,6 +115,66 @@ near_id(const char *s, size_t n, const char *id)
 	    utf8_len(hit + m, n - (size_t)(hit - s) - m) <= 4;
 }
 
+/* 1 when s[0..n) is in the common list. */
+static int
+common_has(const char *s, size_t n)
+{
+	return n > 0 && map_get(&common, s, n) != NULL;
+}
+
+static int
+is_decoration(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 0x21 && c <= 0x2f) ||
+	    (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+	    (c >= 0x7b && c <= 0x7e) || c == ' ';
+}
+
+/*
+ * Whether the folded password f[0..n) is a common one: in the list; a
+ * word of the list with digits or symbols put before or after it
+ * ("password1234!"); a word of the list said again and again
+ * ("qwertyqwerty"); or a run of a keyboard row, the alphabet or the
+ * digits ("1234567890123", "asdfghjklzxc").  The list is of short
+ * passwords, so that the length rule alone would let most of it
+ * through once decorated.
+ */
+static int
+is_common(const char *f, size_t n)
+{
+	static const char *const runs[] = {
+		"01234567890123456789012345678901234567890",
+		"09876543210987654321098765432109876543210",
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+		"zyxwvutsrqponmlkjihgfedcbazyxwvutsrqponmlkjihgfedcba",
+		"qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
+		"1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+		"qwertyuiop[]asdfghjkl;'zxcvbnm,./",
+	};
+	size_t a = 0, b = n, w, i;
+
+	if (common_has(f, n))
+		return 1;
+	while (a < b && is_decoration((unsigned char)f[a]))
+		a++;
+	while (b > a && is_decoration((unsigned char)f[b - 1]))
+		b--;
+	if ((a > 0 || b < n) && common_has(f + a, b - a))
+		return 1;
+	for (w = 1; w <= n / 2; w++) {
+		if (n % w != 0)
+			continue;
+		for (i = w; i < n && memcmp(f + i, f, w) == 0; i += w)
+			;
+		if (i >= n && (common_has(f, w) || w == 1))
+			return 1;
+	}
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+		if (memmem(runs[i], strlen(runs[i]), f, n) != NULL)
+			return 1;
+	return 0;
+}
+
 const char *
 passwd_check(const char *pw, const char *login)
 {
@@ -145,9 +205,10 @@ passwd_check(const char *pw, const char *login)
 		return "パスワードを確認できませんでした。"
 		    "時間をおいて、もう一度お試しください。";
 	fold(&f, pw, n);
-	if (map_get(&common, f.ptr, f.len) != NULL)
-		msg = "よく使われていて推測されやすいパスワードです。"
-		    "別のパスワードにしてください。";
+	if (is_common(f.ptr, f.len))
+		msg = "よく使われていて推測されやすいパスワードです"
+		    "（よく使われるものに数字や記号を足したもの、"
+		    "キーボードの並びも含みます）。別のパスワードにしてください。";
 	else if (login != NULL) {
 		fold(&id, login, strlen(login));
 		if (near_id(f.ptr, f.len, id.ptr))

@@ -11,8 +11,11 @@
  * any characters at all (spaces and Japanese included); not one of the
  * common passwords of PASSWD_LIST (John the Ripper's list, Debian's
  * john-data package), compared without case or width (ＰＡＳＳ… is
- * pass…); not the account's own ID, nor the ID with a few characters
- * around it; not one character repeated.
+ * pass…), nor one of them with digits or symbols before or after it
+ * (password1234!), nor one of them repeated (qwertyqwerty), nor a run
+ * of the digits, the alphabet or a keyboard row (1234567890123); not the
+ * account's own ID, nor the ID with a few characters around it; not one
+ * character repeated.
  */
 #ifndef KK_PASSWD_H
 #define KK_PASSWD_H

@@ -76,7 +76,12 @@ $GEN zip content/center -i "$work/again" -o "$work/b.zip" -q
 check "two ZIPs of the same tree are identical" cmp "$work/a.zip" "$work/b.zip"
 mkdir "$work/unz"
 (cd "$work/unz" && unzip -q ../a.zip)
-check "the ZIP unpacks to the same tree (but gen's marker and cache)" diff -r -x .gen-output -x .gen-cache "$out" "$work/unz"
+check "the ZIP unpacks to the same tree (but gen's marker and cache, and the programs' data)" \
+	diff -r -x .gen-output -x .gen-cache -x .gen-app.json "$out" "$work/unz"
+check "the programs' data is not in the ZIP" test ! -e "$work/unz/.gen-app.json"
+check "the programs' data is written beside the site" test -s "$out/.gen-app.json"
+check "and gives the layout of a page two folders down" \
+	grep -q '"root": "../../"' "$out/.gen-app.json"
 check "the marker is not in the ZIP" test ! -e "$work/unz/.gen-output"
 check "the cache is not in the ZIP" test ! -e "$work/unz/.gen-cache"
 check "gen zip refuses a missing tree" sh -c "! $GEN zip -i '$work/nothing' -o '$work/n.zip' -q 2>/dev/null"
