@@ -23,7 +23,8 @@
 //       again; an unknown route is a 404 page, also a level below the
 //       routes (a slash too many), styled and with working links;
 //   the administrator
-//     - menu, account list (all, and a search that finds none), one
+//     - menu, account list (page 1, page 2 by its link, and a search
+//       that finds none), one
 //       account (and after a password reset), import (the form, a bad
 //       file's error list, a good file's result), audit log, a 404;
 //   and on every page it stops at
@@ -537,7 +538,13 @@ async function administrator(browser) {
 	await tab.navigate(() => main.getByRole('link', { name: 'アカウントの一覧と検索' }).click());
 	await check(tab, 'account list', { status: 200, h1: 'アカウントの一覧', path: /^\/app\/admin\/accounts$/ });
 	const rows = await p.locator('table.data-table tbody tr').count();
-	tap.ok(rows >= 2, `the list shows the accounts (${rows} rows)`);
+	tap.ok(rows === 50, `the list shows the first 50 accounts (${rows} rows)`);
+	const nav = main.getByRole('navigation', { name: 'ページ送り' });
+	tap.ok(await nav.count() === 1, 'the list has its page links');
+	await tab.navigate(() => nav.getByRole('link', { name: '2', exact: true }).click());
+	await check(tab, 'account list, page 2', { status: 200, h1: 'アカウントの一覧', path: /^\/app\/admin\/accounts\?page=2$/ });
+	tap.ok(await nav.locator('[aria-current="page"]').innerText() === '2', 'page 2 is marked as the current page');
+	await tab.goto('/app/admin/accounts');
 
 	await p.locator('#q').pressSequentially('見つからない団体');
 	await tab.navigate(() => main.getByRole('button', { name: '検索' }).click());
@@ -575,6 +582,8 @@ async function administrator(browser) {
 	await tab.goto('/app/admin/');
 	await tab.navigate(() => main.getByRole('link', { name: '監査ログ' }).click());
 	await check(tab, 'audit log', { status: 200, h1: '監査ログ', path: /^\/app\/admin\/audit$/ });
+	tap.ok(await main.getByRole('navigation', { name: 'ページ送り' }).count() === 1,
+	    'the audit log has its page links');
 
 	await tab.goto('/app/admin/no-such-page');
 	await check(tab, 'error page: 404, an unknown route, signed in', {

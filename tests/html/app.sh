@@ -3,15 +3,17 @@
 # the stack serves it, through the Nu HTML Checker.
 #
 # Starts the stack (tests/lib/stack.sh), makes an administrator and a
-# municipality (tests/lib/app_accounts.sh), and fetches with curl, each
-# browser's cookies in its own jar, every page in each of its states:
-# the sign-in form empty, sent empty and with a wrong password; the
-# account page; the password form empty, sent empty, with a wrong current
-# password, and done; sign-out; the admin menu, the account list (all,
-# and a search that finds none), an account (another's with the role
-# form, one's own, one after a password reset), the import form (empty,
-# sent without a file, with a bad file) and its result, the audit log;
-# the error page (404 signed out and in, 403).  One TAP line per fetch
+# municipality and some 60 accounts more (tests/lib/app_accounts.sh),
+# and fetches with curl, each browser's cookies in its own jar, every
+# page in each of its states: the sign-in form empty, sent empty and with
+# a wrong password; the account page; the password form empty, sent
+# empty, with a wrong current password, with a confirmation that differs,
+# and done; sign-out; the admin menu, the account list (page 1 and 2, a
+# search that finds one and one that finds none), an account (another's
+# with the role form, one's own, one after a password reset), the import
+# form (empty, sent without a file, with a bad file) and its result, the
+# audit log (page 1 and 2, filtered); the error page (404 signed out, in,
+# and a level below the routes; 403).  One TAP line per fetch
 # (the status it must answer with), then tests/html/validate.sh's lines
 # over the saved pages.  Exits non-zero on any failure.
 set -u
@@ -22,6 +24,7 @@ trap stack_stop EXIT
 trap 'exit 130' INT TERM
 stack_start || { echo "not ok 1 - html app: the stack starts"; exit 1; }
 app_accounts || { echo "not ok 1 - html app: the administrator and the municipality's account (password by mail)"; exit 1; }
+app_more_accounts || { echo "not ok 1 - html app: some 60 accounts more, for a second page"; exit 1; }
 
 pages=$STACK_DIR/pages
 mkdir -p "$pages"
@@ -107,6 +110,9 @@ post logout 200 "$muni" /app/auth/logout /app/auth/
 signin "$adm" "$APP_ADMIN" "$APP_ADMIN_PW" "the administrator"
 page admin 200 "$adm" /app/admin/
 page admin-accounts 200 "$adm" /app/admin/accounts
+page admin-accounts-page2 200 "$adm" '/app/admin/accounts?page=2'
+ok "$(grep -q 'aria-current="page">2<' "$pages/admin-accounts-page2.html" && echo 1)" \
+    "the account list runs to a second page, marked as the current one"
 page admin-accounts-none 200 "$adm" '/app/admin/accounts?q=%E8%A6%8B%E3%81%A4%E3%81%8B%E3%82%89%E3%81%AA%E3%81%84&role=municipality'
 id_of() {	# the id in the list's link to the account LOGIN
 	sed -n "s/.*href=\"account?id=\([0-9]*\)\">$1<.*/\1/p" "$pages/admin-accounts.html" | head -n 1
@@ -117,9 +123,9 @@ ok "$([ -n "$muni_id" ] && [ -n "$admin_id" ] && echo 1)" \
 page admin-account 200 "$adm" "/app/admin/account?id=${muni_id:-0}"
 page admin-account-self 200 "$adm" "/app/admin/account?id=${admin_id:-0}"
 page admin-import 200 "$adm" /app/admin/import
-printf '団体コード,団体名,都道府県,メールアドレス\n011001,札幌市,北海道,011002@example.lg.jp\n012025,旭川市,北海道,not-an-address\n' \
+printf '団体コード,団体名,都道府県,メールアドレス\n011001,札幌市,北海道,011002@example.lg.jp\n012041,旭川市,北海道,not-an-address\n' \
     >"$STACK_DIR/bad.csv"
-printf '団体コード,団体名,都道府県,メールアドレス\n%s,札幌市,北海道,%s\n012025,旭川市,北海道,012025@example.lg.jp\n' \
+printf '団体コード,団体名,都道府県,メールアドレス\n%s,札幌市,北海道,%s\n012041,旭川市,北海道,012041@example.lg.jp\n' \
     "$APP_MUNI" "$APP_MUNI_MAIL" >"$STACK_DIR/good.csv"
 tok=$(stack_csrf "$adm" /app/admin/import)
 page admin-import-nofile 422 "$adm" /app/admin/import -F "csrf=$tok"
@@ -127,14 +133,16 @@ page admin-import-bad 422 "$adm" /app/admin/import -F "csrf=$tok" \
     -F "file=@$STACK_DIR/bad.csv;type=text/csv"
 page admin-imported 200 "$adm" /app/admin/import -F "csrf=$tok" \
     -F "file=@$STACK_DIR/good.csv;type=text/csv"
-page admin-accounts-after 200 "$adm" /app/admin/accounts
-new_id=$(sed -n 's/.*href="account?id=\([0-9]*\)">012025<.*/\1/p' "$pages/admin-accounts-after.html" | head -n 1)
+page admin-accounts-found 200 "$adm" '/app/admin/accounts?q=%E6%97%AD%E5%B7%9D%E5%B8%82'
+new_id=$(sed -n 's/.*href="account?id=\([0-9]*\)">012041<.*/\1/p' "$pages/admin-accounts-found.html" | head -n 1)
 tok=$(stack_csrf "$adm" "/app/admin/account?id=${new_id:-0}")
 st=$(curl -ks -o /dev/null -w '%{http_code}' -c "$adm" -b "$adm" -H "Origin: $STACK_URL" \
     --data-urlencode "csrf=$tok" --data-urlencode "id=${new_id:-0}" "$STACK_URL/app/admin/reset")
 ok "$([ "$st" = 303 ] && echo 1)" "the administrator resets the new account's password (303)" "HTTP $st, id '$new_id'"
 page admin-account-reset 200 "$adm" "/app/admin/account?id=${new_id:-0}&done=reset"
 page admin-audit 200 "$adm" /app/admin/audit
+page admin-audit-page2 200 "$adm" '/app/admin/audit?page=2'
+page admin-audit-found 200 "$adm" "/app/admin/audit?event=login&subject=$APP_MUNI"
 page error-404 404 "$adm" /app/admin/no-such-page
 
 # The checker, its lines numbered on from ours.
