@@ -86,6 +86,11 @@ if [ -d build/check/center ]; then
 	suite "browser/search" bash tests/browser/search.sh build/check/center
 fi
 suite "browser/reload" bash tests/browser/reload.sh
+# The programs' pages on the whole stack (nginx with HTTPS, the FastCGI
+# programs, the mailer, an SMTP server): the Nu checker on every page in
+# each state, then Chromium through the forms.
+suite "html/vnu-app" bash tests/html/app.sh
+suite "browser/app" bash tests/browser/app.sh
 # The side-navigation pattern with paginated news: the pages that differ.
 if [ -d build/check/center-side ]; then
 	suite "html/vnu-side" bash tests/html/validate.sh build/check/center-side

@@ -176,6 +176,26 @@ user_json(const struct req *r)
 	    u->role == ROLE_MODERATOR);
 }
 
+/* How many folders below app/<program>/ the address the browser asked
+ * for lies (REQUEST_URI as sent, for the browser resolves relative URLs
+ * against it): 0 for a route; more for an unknown address such as
+ * /app/auth/password/ or /app/auth/a/b, answered with the error page. */
+static int
+levels_below(const struct req *r)
+{
+	const char *u = r->uri != NULL ? r->uri : "", *p, *end;
+	size_t len = strcspn(u, "?#");
+	struct buf pre = BUF_INIT;
+	int n = 0;
+
+	buf_printf(&pre, "/app/%s/", r->app->prog->name);
+	if ((p = memmem(u, len, pre.ptr, pre.len)) != NULL)
+		for (p += pre.len, end = u + len; p < end; p++)
+			n += *p == '/';
+	buf_release(&pre);
+	return n;
+}
+
 int
 resp_page(struct req *r, int status, const char *name, const char *title,
     json_t *data)
@@ -189,7 +209,8 @@ resp_page(struct req *r, int status, const char *name, const char *title,
 	json_object_set_new(data, "user", user_json(r));
 	json_object_set_new(data, "signed_in", json_boolean(r->user != NULL));
 	buf_reset(&r->out);
-	rc = view_render(r->app->view, name, title, data, &r->out, &err);
+	rc = view_render(r->app->view, name, title, levels_below(r), data,
+	    &r->out, &err);
 	json_decref(data);
 	if (rc == -1) {
 		fprintf(stderr, "%s: page %s: %s\n", r->app->prog->name, name,

@@ -158,19 +158,82 @@ view_free(struct view *v)
 	free(v);
 }
 
+/* "root", "url" and "..._url" hold the layout's URLs. */
+static int
+url_key(const char *k)
+{
+	size_t n = strlen(k);
+
+	return strcmp(k, "root") == 0 || strcmp(k, "url") == 0 ||
+	    (n > 4 && strcmp(k + n - 4, "_url") == 0);
+}
+
+/* A path relative to the page: no scheme, not from the host's root,
+ * not only a fragment. */
+static int
+relative_url(const char *s)
+{
+	size_t n = strcspn(s, ":/?#");
+
+	return *s != '/' && *s != '#' && s[n] != ':';
+}
+
+/* A copy of `j` in which every relative URL (under a url_key) has
+ * `pre` in front.  A new reference. */
+static json_t *
+lift(json_t *j, const char *pre, int is_url)
+{
+	struct buf b = BUF_INIT;
+	const char *k;
+	json_t *c, *e;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		c = json_object();
+		json_object_foreach(j, k, e)
+			json_object_set_new(c, k, lift(e, pre, url_key(k)));
+		return c;
+	case JSON_ARRAY:
+		c = json_array();
+		json_array_foreach(j, i, e)
+			json_array_append_new(c, lift(e, pre, 0));
+		return c;
+	case JSON_STRING:
+		if (!is_url || !relative_url(json_string_value(j)))
+			return json_incref(j);
+		buf_puts(&b, pre);
+		buf_puts(&b, json_string_value(j));
+		c = json_string(b.ptr);
+		buf_release(&b);
+		return c;
+	default:
+		return json_incref(j);
+	}
+}
+
 int
 view_render(struct view *v, const char *name, const char *title,
-    json_t *data, struct buf *out, struct buf *err)
+    int below, json_t *data, struct buf *out, struct buf *err)
 {
 	const struct tmpl *t;
 	struct buf tn = BUF_INIT;
 	const char *key;
-	json_t *val;
+	json_t *val, *layout;
+	int i;
 
 	refresh(v);
-	json_object_foreach(v->layout, key, val)
+	if (below > 0) {
+		for (i = 0; i < below; i++)
+			BUF_PUTSL(&tn, "../");
+		layout = lift(v->layout, tn.ptr, 0);
+		buf_reset(&tn);
+	} else
+		layout = json_incref(v->layout);
+	json_object_foreach(layout, key, val)
 		if (json_object_get(data, key) == NULL)
 			json_object_set(data, key, val);
+	json_decref(layout);
 	if (json_object_get(data, "page") == NULL)
 		json_object_set_new(data, "page", json_pack("{s:s, s:s, s:s, "
 		    "s:b, s:b}", "title", title, "kind", "app",

@@ -35,9 +35,14 @@ struct view	*view_new(const char *themes_dir, const char *theme,
 void		 view_free(struct view *);
 
 /* Render cgi/<name> with `data` (borrowed; keys are added to it) and
- * append the HTML to `out`.  0, or -1 with a message in err. */
+ * append the HTML to `out`.  `below` is how many folders below
+ * app/<program>/ the page's address lies: 0 for every route's page, more
+ * for an error page at an address such as app/auth/password/ (a slash
+ * too many), for which the layout's relative URLs ("root", "url",
+ * "..._url") get "../" that many times in front so that they still
+ * lead where they should.  0, or -1 with a message in err. */
 int		 view_render(struct view *, const char *name,
-		    const char *title, json_t *data, struct buf *out,
-		    struct buf *err);
+		    const char *title, int below, json_t *data,
+		    struct buf *out, struct buf *err);
 
 #endif

@@ -23,11 +23,13 @@ export const CHROMIUM_ARGS = [
 ];
 
 // launch() gives Chromium a fresh temporary --user-data-dir of its own
-// and removes it on close (playwright refuses the flag in args).
-export async function launch() {
+// and removes it on close (playwright refuses the flag in args).  `more`
+// are flags on top of CHROMIUM_ARGS (the program pages' suite adds
+// --ignore-certificate-errors for the stack's self-signed certificate).
+export async function launch(more = []) {
 	return chromium.launch({
 		executablePath: CHROMIUM,
-		args: CHROMIUM_ARGS,
+		args: [...CHROMIUM_ARGS, ...more],
 		headless: true,
 		timeout: 60000,
 	});
