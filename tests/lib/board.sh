@@ -91,8 +91,9 @@ board_get() {
 # The session's CSRF token: the same for every form of the session.
 board_csrf() {
 	local jar=$1
+	[ -n "$jar" ] || return 0	# no session, no token
 	if [ ! -s "$jar.csrf" ]; then
-		curl -ks ${jar:+-c "$jar" -b "$jar"} \
+		curl -ks -c "$jar" -b "$jar" \
 		    $( [ -f "$jar.from" ] && echo "--interface $(cat "$jar.from")") \
 		    "$STACK_URL/app/auth/" |
 		    sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' |
