@@ -3,7 +3,7 @@
 # public/SITE with build/gen and serves the whole site on 127.0.0.1, in
 # the background, until scripts/stop.sh: nginx with HTTPS on PORT
 # (default 8443; plain HTTP on 8080, or HTTP_PORT, redirects to it), the
-# sign-in and admin programs, and the mailer (scripts/stack.sh); a local
+# sign-in, admin and board programs, and the mailer (scripts/stack.sh); a local
 # SMTP server that keeps every mail in var/mail/ (port 8025, or
 # SMTP_PORT); and gen watch, which rebuilds the site on every change.
 # Run by `make run` after `make all`.

@@ -41,7 +41,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 mime=${NGINX_MIME_TYPES:-/etc/nginx/mime.types}
 # The FastCGI programs nginx.conf.in routes to; the mailer is no FastCGI
 # program but a process of its own.
-FCGI_PROGRAMS="auth admin"
+FCGI_PROGRAMS="auth admin board"
 
 abspath() {
 	case $1 in

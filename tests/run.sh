@@ -100,6 +100,15 @@ if [ -d build/check/center-side ]; then
 	suite "browser/search-side" bash tests/browser/search.sh build/check/center-side
 fi
 
+# The board and the feedback box: their stack suites again with the
+# programs built with AddressSanitizer + UndefinedBehaviorSanitizer (a
+# report lands in the program's log, which the suites check), the Nu
+# checker on their pages in each state, and Chromium through them.
+STACK_BIN=build/cgi-san suite "asan+ubsan/stack_board" bash tests/integration/stack_board.sh
+STACK_BIN=build/cgi-san suite "asan+ubsan/stack_board_xss" bash tests/integration/stack_board_xss.sh
+suite "html/vnu-board" bash tests/html/board.sh
+suite "browser/board" bash tests/browser/board.sh
+
 # A run that counted nothing has tested nothing: that is a failure too.
 if [ $((pass + fail)) -eq 0 ]; then
 	echo "not ok - no test ran"

@@ -61,7 +61,7 @@ check "the home page comes with the security headers" \
 check "nothing but 127.0.0.1 is listened on" \
 	sh -c "! grep -E 'listen +[0-9]+;|listen +0\.0\.0\.0|listen +\[::\]' '$copy/var/nginx/nginx.conf'"
 pids=$(for f in "$copy"/var/run/*.pid; do cat "$f"; echo; done 2>/dev/null | tr '\n' ' ')
-for f in nginx auth admin mailer smtp watch; do
+for f in nginx auth admin board mailer smtp watch; do
 	check "the $f PID is recorded" test -s "$copy/var/run/$f.pid"
 done
 check "make stop exits 0" make -C "$copy" stop
