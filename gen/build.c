@@ -61,6 +61,7 @@ struct ctx {
 	int		 progress;	/* show progress on stderr */
 	int		 live_reload;	/* gen watch: pages reload themselves */
 	struct map	*menus;		/* this thread's common menus */
+	struct tmpl_memo *memo;		/* this thread's partials, or NULL */
 	uint64_t	 site_key;	/* what every page is made from */
 	struct page	*cur;		/* the page being written */
 };
@@ -394,6 +395,7 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 			json_array_append_new(common, entry_json(&v[i],
 			    fake.ptr, NULL));
 		map_put(c->menus, key.ptr, key.len, common);
+		tmpl_memo_pin(c->memo, common);
 	}
 	for (i = 0; i < n; i++) {
 		if (entry_touches(&v[i], dir, cur))
@@ -435,9 +437,13 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	const struct page *a;
 	size_t i;
 
-	/* A copy of its own: threads must not share reference counts
-	 * (jansson reads them unguarded). */
-	json_object_set_new(d, "site", json_deep_copy(c->site_json));
+	/* Threads must not share reference counts (jansson reads them
+	 * unguarded): a rendering thread has a copy of its own, pinned in
+	 * its memo; anything else takes a copy. */
+	if (c->memo != NULL)
+		json_object_set(d, "site", c->site_json);
+	else
+		json_object_set_new(d, "site", json_deep_copy(c->site_json));
 	json_object_set_new(d, "root", root_prefix(dir));
 	json_object_set_new(d, "home_url", rel(dir, "index.html"));
 	json_object_set_new(d, "feed_url", s->news != NULL ?
@@ -686,7 +692,8 @@ render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
 			buf_printf(&c->err, "%s: layout '%s' not found in %s/"
 			    "layouts\n", who, layout, c->theme->dir);
 		fail(c);
-	} else if (tmpl_render(t, c->theme->set, data, &html, &c->err) == -1)
+	} else if (tmpl_render_memo(t, c->theme->set, data, c->memo, &html,
+	    &c->err) == -1)
 		fail(c);
 	else {
 		if (c->live_reload)
@@ -1138,6 +1145,11 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 	for (i = 0; i < jobs; i++) {
 		w[i] = *proto;
 		w[i].menus = xcalloc(1, sizeof(struct map));
+		/* Partials are rendered once per distinct data (the menus
+		 * above all), up to 16 MiB of them per thread. */
+		w[i].memo = tmpl_memo_new(16 << 20);
+		w[i].site_json = json_deep_copy(proto->site_json);
+		tmpl_memo_pin(w[i].memo, w[i].site_json);
 		buf_init(&w[i].err);
 		w[i].next = &next;
 		w[i].done = &done;
@@ -1166,6 +1178,8 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		take_thread_errors(&w[i]);
 		buf_release(&w[i].err);
 		menus_free(w[i].menus);
+		tmpl_memo_free(w[i].memo);
+		json_decref(w[i].site_json);
 	}
 	free(w);
 	free(tid);

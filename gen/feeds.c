@@ -292,22 +292,27 @@ js_string(struct buf *b, const char *s, size_t n)
  * of white space one space, none at either end, and at most max bytes,
  * ending on a character boundary.  tmp is scratch.
  */
+static int
+is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
 static void
 search_text(struct buf *b, struct buf *tmp, const char *s, size_t n,
     size_t max)
 {
-	size_t i, start = b->len;
+	size_t i, j, take, start = b->len;
 	int space = 0;
 
 	buf_reset(tmp);
 	jtext_fold(tmp, s, n < SEARCH_FOLD_MAX ? n : SEARCH_FOLD_MAX,
 	    JTEXT_HALFKANA);
-	for (i = 0; i < tmp->len; i++) {
-		unsigned char c = (unsigned char)tmp->ptr[i];
-
-		if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
-		    c == '\f' || c == '\v') {
+	for (i = 0; i < tmp->len;) {
+		if (is_ws((unsigned char)tmp->ptr[i])) {
 			space = b->len > start;
+			i++;
 			continue;
 		}
 		if (b->len - start + space >= max)
@@ -315,7 +320,17 @@ search_text(struct buf *b, struct buf *tmp, const char *s, size_t n,
 		if (space)
 			buf_putc(b, ' ');
 		space = 0;
-		buf_putc(b, c);
+		/* The run of other bytes, as far as max allows. */
+		for (j = i; j < tmp->len && !is_ws((unsigned char)tmp->ptr[j]);
+		    j++)
+			;
+		take = max - (b->len - start);
+		if (take > j - i)
+			take = j - i;
+		buf_add(b, tmp->ptr + i, take);
+		i += take;
+		if (i < j)
+			break;
 	}
 	/* Do not end inside a UTF-8 sequence. */
 	if (i < tmp->len && ((unsigned char)tmp->ptr[i] & 0xc0) == 0x80) {

@@ -87,26 +87,30 @@ put_cp(struct buf *out, uint32_t cp)
 void
 jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
 {
-	size_t i = 0, k, k2;
-	uint32_t cp, next, c;
+	size_t i = 0, k, k2, at, run = 0;
+	uint32_t cp, orig, next, c;
 
 	buf_grow(out, n);
+	/* Characters that stay as they are are copied in runs. */
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
 		if (b < 0x80) {
-			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z')
-				b = (unsigned char)(b + ('a' - 'A'));
-			buf_putc(out, b);
+			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z') {
+				buf_add(out, s + run, i - run);
+				buf_putc(out, b + ('a' - 'A'));
+				run = i + 1;
+			}
 			i++;
 			continue;
 		}
 		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
-			buf_putc(out, b);
 			i++;
 			continue;
 		}
+		at = i;
 		i += k;
+		orig = cp;
 		if (flags & JTEXT_FULLASCII) {
 			if (cp >= 0xff01 && cp <= 0xff5e)
 				cp -= 0xfee0;
@@ -122,6 +126,7 @@ jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
 			    (c = compose(cp, mark_of(next))) != 0) {
 				cp = c;
 				i += k2;
+				orig = 0;	/* two became one */
 			}
 		}
 		if ((flags & JTEXT_HIRAGANA) && ((cp >= 0x30a1 && cp <= 0x30f6) ||
@@ -129,6 +134,11 @@ jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
 			cp -= 0x60;
 		if ((flags & JTEXT_CASE) && cp >= 'A' && cp <= 'Z')
 			cp += 'a' - 'A';
-		put_cp(out, cp);
+		if (cp != orig) {
+			buf_add(out, s + run, at - run);
+			put_cp(out, cp);
+			run = i;
+		}
 	}
+	buf_add(out, s + run, n - run);
 }

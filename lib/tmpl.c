@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "hash.h"
 #include "tmpl.h"
 
 enum kind {
@@ -1055,6 +1056,7 @@ struct render {
 	size_t		 mark;	/* out->len before rendering */
 	size_t		 steps;	/* nodes visited */
 	int		 depth;	/* partials, parents, overrides */
+	struct tmpl_memo *memo;	/* NULL: render every partial */
 };
 
 static int render_nodes(struct render *, const struct tmpl *,
@@ -1156,6 +1158,417 @@ put_value(struct buf *out, const json_t *v, int escape)
 	}
 }
 
+/* ---------------------------------------------------------------- */
+/* Memo: partials rendered once per distinct data                   */
+/* ---------------------------------------------------------------- */
+
+/*
+ * What a partial's output can depend on: every name in it and in the
+ * partials it includes, dotted names whole.  Each resolves, at the point
+ * of inclusion, to a value or to nothing; sections inside the partial
+ * push only values reached from those names, and a name looked up inside
+ * them that none of them has resolves as it did at the inclusion, so
+ * equal values give equal output.  A partial with a block or parent (overridable from outside),
+ * with "." (the caller's current item) or including itself is never
+ * memoised.
+ */
+struct minfo {
+	const struct tmpl *t;
+	int		 ok;		/* may be memoised */
+	char		**names;
+	size_t		 nnames;
+	size_t		 tries, hits;
+};
+
+/* A 128-bit digest: two 64-bit hashes with different seeds. */
+struct h128 {
+	uint64_t	 a, b;
+};
+
+struct mres {
+	struct h128	 key;
+	char		*out;		/* NULL: empty slot */
+	size_t		 len;
+};
+
+struct mpin {
+	const json_t	*v;		/* NULL: empty slot */
+	struct h128	 h;
+};
+
+struct tmpl_memo {
+	struct minfo	*info;
+	size_t		 ninfo;
+	struct mres	*res;		/* open addressing, power of two */
+	size_t		 nres, capres;
+	struct mpin	*pins;
+	size_t		 npins, cappins;
+	struct buf	 ser;		/* scratch for keys */
+	size_t		 bytes, max_bytes;
+};
+
+#define SEED_A	0x243f6a8885a308d3ULL	/* digits of pi */
+#define SEED_B	0x13198a2e03707344ULL
+
+static struct h128
+digest(const struct buf *b)
+{
+	struct h128 h;
+
+	h.a = hash64(b->ptr, b->len, SEED_A);
+	h.b = hash64(b->ptr, b->len, SEED_B);
+	return h;
+}
+
+static size_t
+ptr_slot(const json_t *v, size_t cap)
+{
+	uint64_t x = (uint64_t)(uintptr_t)v;
+
+	return (size_t)(hash64(&x, sizeof(x), 0) & (cap - 1));
+}
+
+static const struct h128 *
+pin_find(const struct tmpl_memo *m, const json_t *v)
+{
+	size_t i;
+
+	if (m->cappins == 0)
+		return NULL;
+	for (i = ptr_slot(v, m->cappins);; i = (i + 1) & (m->cappins - 1)) {
+		if (m->pins[i].v == v)
+			return &m->pins[i].h;
+		if (m->pins[i].v == NULL)
+			return NULL;
+	}
+}
+
+static void
+put_size(struct buf *b, size_t n)
+{
+	buf_add(b, (const char *)&n, sizeof(n));
+}
+
+/*
+ * A value's content, laid out so that different contents never read
+ * the same: a type letter, lengths before strings and lists.  A pinned
+ * array or object is its digest.  v is NULL for a name that resolves
+ * to nothing.
+ */
+static void
+ser_value(const struct tmpl_memo *m, struct buf *b, const json_t *v)
+{
+	const struct h128 *pin;
+	const char *key;
+	json_t *x;
+	json_int_t iv;
+	double d;
+	size_t i;
+
+	if (v == NULL) {
+		buf_putc(b, 'N');
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		buf_putc(b, 's');
+		put_size(b, json_string_length(v));
+		buf_add(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		iv = json_integer_value(v);
+		buf_putc(b, 'i');
+		buf_add(b, (const char *)&iv, sizeof(iv));
+		break;
+	case JSON_REAL:
+		d = json_real_value(v);
+		buf_putc(b, 'r');
+		buf_add(b, (const char *)&d, sizeof(d));
+		break;
+	case JSON_TRUE:
+		buf_putc(b, 't');
+		break;
+	case JSON_FALSE:
+		buf_putc(b, 'f');
+		break;
+	case JSON_ARRAY:
+		if ((pin = pin_find(m, v)) != NULL) {
+			buf_putc(b, 'P');
+			buf_add(b, (const char *)pin, sizeof(*pin));
+			break;
+		}
+		buf_putc(b, 'a');
+		put_size(b, json_array_size(v));
+		json_array_foreach(v, i, x)
+			ser_value(m, b, x);
+		break;
+	case JSON_OBJECT:
+		if ((pin = pin_find(m, v)) != NULL) {
+			buf_putc(b, 'P');
+			buf_add(b, (const char *)pin, sizeof(*pin));
+			break;
+		}
+		buf_putc(b, 'o');
+		put_size(b, json_object_size(v));
+		json_object_foreach((json_t *)v, key, x) {
+			i = strlen(key);
+			put_size(b, i);
+			buf_add(b, key, i);
+			ser_value(m, b, x);
+		}
+		break;
+	default:
+		buf_putc(b, 'z');
+		break;
+	}
+}
+
+struct tmpl_memo *
+tmpl_memo_new(size_t max_bytes)
+{
+	struct tmpl_memo *m = xcalloc(1, sizeof(*m));
+
+	m->max_bytes = max_bytes;
+	buf_init(&m->ser);
+	return m;
+}
+
+void
+tmpl_memo_free(struct tmpl_memo *m)
+{
+	size_t i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->ninfo; i++) {
+		for (j = 0; j < m->info[i].nnames; j++)
+			free(m->info[i].names[j]);
+		free(m->info[i].names);
+	}
+	free(m->info);
+	for (i = 0; i < m->capres; i++)
+		free(m->res[i].out);
+	free(m->res);
+	for (i = 0; i < m->cappins; i++)
+		if (m->pins[i].v != NULL)
+			json_decref((json_t *)m->pins[i].v);
+	free(m->pins);
+	buf_release(&m->ser);
+	free(m);
+}
+
+static void
+pin_insert(struct tmpl_memo *m, const json_t *v, struct h128 h)
+{
+	struct mpin *old = m->pins;
+	size_t i, ocap = m->cappins;
+
+	if ((m->npins + 1) * 2 > m->cappins) {
+		m->cappins = ocap ? ocap * 2 : 64;
+		m->pins = xcalloc(m->cappins, sizeof(*m->pins));
+		m->npins = 0;	/* counted again as they go back in */
+		for (i = 0; i < ocap; i++)
+			if (old[i].v != NULL)
+				pin_insert(m, old[i].v, old[i].h);
+		free(old);
+	}
+	for (i = ptr_slot(v, m->cappins); m->pins[i].v != NULL;
+	    i = (i + 1) & (m->cappins - 1))
+		if (m->pins[i].v == v)
+			return;
+	m->pins[i].v = v;
+	m->pins[i].h = h;
+	m->npins++;
+}
+
+/* Pin v and every array or object inside it, innermost first. */
+static void
+pin_tree(struct tmpl_memo *m, json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return;
+	if (pin_find(m, v) != NULL)
+		return;
+	if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			pin_tree(m, x);
+	else
+		json_object_foreach(v, key, x)
+			pin_tree(m, x);
+	buf_reset(&m->ser);
+	ser_value(m, &m->ser, v);
+	pin_insert(m, json_incref(v), digest(&m->ser));
+}
+
+void
+tmpl_memo_pin(struct tmpl_memo *m, json_t *v)
+{
+	if (m != NULL)
+		pin_tree(m, v);
+}
+
+size_t
+tmpl_memo_hits(const struct tmpl_memo *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->ninfo; i++)
+		n += m->info[i].hits;
+	return n;
+}
+
+static int
+has_name(const struct minfo *in, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < in->nnames; i++)
+		if (strcmp(in->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Gather the names of nodes v into `in`; 0, or -1 when not memoisable. */
+static int
+gather(struct tmpl_set *set, struct minfo *in, const struct node *v,
+    size_t n, int depth)
+{
+	const struct tmpl *it;
+	size_t i;
+	int strict;
+
+	for (i = 0; i < n; i++) {
+		switch (v[i].kind) {
+		case K_PARENT:
+		case K_BLOCK:
+			return -1;
+		case K_PARTIAL:
+			if (depth >= TMPL_MAX_DEPTH || set == NULL ||
+			    set_lookup(set, v[i].name, &it, &strict,
+			    NULL) != 0 || it == in->t)
+				return -1;
+			if (gather(set, in, it->kids, it->nkids,
+			    depth + 1) == -1)
+				return -1;
+			break;
+		case K_VAR:
+		case K_RAW:
+		case K_SECTION:
+		case K_INVERTED:
+			if (v[i].name[0] == '.')
+				return -1;
+			if (!has_name(in, v[i].name)) {
+				in->names = xreallocarray(in->names,
+				    in->nnames + 1, sizeof(*in->names));
+				in->names[in->nnames++] = xstrdup(v[i].name);
+			}
+			if (gather(set, in, v[i].kids, v[i].nkids,
+			    depth) == -1)
+				return -1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static struct minfo *
+memo_info(struct tmpl_memo *m, struct tmpl_set *set, const struct tmpl *t)
+{
+	struct minfo *in;
+	size_t i;
+
+	for (i = 0; i < m->ninfo; i++)
+		if (m->info[i].t == t)
+			return &m->info[i];
+	m->info = xreallocarray(m->info, m->ninfo + 1, sizeof(*m->info));
+	in = &m->info[m->ninfo++];
+	memset(in, 0, sizeof(*in));
+	in->t = t;
+	in->ok = gather(set, in, t->kids, t->nkids, 0) == 0;
+	return in;
+}
+
+static struct mres *
+res_find(const struct tmpl_memo *m, struct h128 key)
+{
+	size_t i;
+
+	for (i = (size_t)key.a & (m->capres - 1);;
+	    i = (i + 1) & (m->capres - 1))
+		if (m->res[i].out == NULL || (m->res[i].key.a == key.a &&
+		    m->res[i].key.b == key.b))
+			return &m->res[i];
+}
+
+static void
+res_insert(struct tmpl_memo *m, struct h128 key, const char *out, size_t len)
+{
+	struct mres *old = m->res, *s;
+	size_t i, ocap = m->capres;
+
+	if (m->bytes + len > m->max_bytes)
+		return;
+	if ((m->nres + 1) * 2 > m->capres) {
+		m->capres = ocap ? ocap * 2 : 64;
+		m->res = xcalloc(m->capres, sizeof(*m->res));
+		for (i = 0; i < ocap; i++)
+			if (old[i].out != NULL)
+				*res_find(m, old[i].key) = old[i];
+		free(old);
+	}
+	s = res_find(m, key);
+	if (s->out != NULL)
+		return;
+	s->key = key;
+	/* One byte more, so that an empty output is not an empty slot. */
+	s->out = xmalloc(len + 1);
+	memcpy(s->out, out, len);
+	s->len = len;
+	m->nres++;
+	m->bytes += len + 1;
+}
+
+/* A partial is given up after this many tries when fewer than a
+ * quarter of them found their output already made. */
+#define MEMO_PROBE	64
+
+/*
+ * The memo's key for partial `it` included at context c with
+ * indentation ind: 0 with *key set, -1 when it is not memoised.
+ */
+static int
+memo_key(struct render *r, const struct tmpl *it, const struct ctx *c,
+    const char *ind, size_t indlen, struct minfo **inp, struct h128 *key)
+{
+	struct minfo *in = memo_info(r->memo, r->set, it);
+	struct buf *b = &r->memo->ser;
+	uintptr_t id = (uintptr_t)it;
+	size_t i;
+
+	*inp = in;
+	if (!in->ok)
+		return -1;
+	if (in->tries >= MEMO_PROBE && in->hits * 4 < in->tries) {
+		in->ok = 0;
+		return -1;
+	}
+	in->tries++;
+	buf_reset(b);
+	buf_add(b, (const char *)&id, sizeof(id));
+	put_size(b, indlen);
+	buf_add(b, ind, indlen);
+	for (i = 0; i < in->nnames; i++)
+		ser_value(r->memo, b, lookup(c, in->names[i]));
+	*key = digest(b);
+	return 0;
+}
+
 /* Render a partial or parent: the named template with its indentation. */
 static int
 render_include(struct render *r, const struct tmpl *t, const struct node *k,
@@ -1164,7 +1577,11 @@ render_include(struct render *r, const struct tmpl *t, const struct node *k,
 {
 	struct buf nind = BUF_INIT;
 	const struct tmpl *it = NULL;
+	struct minfo *in;
+	struct mres *hit;
+	struct h128 key;
 	struct frame nf;
+	size_t start;
 	int rc, strict = 0;
 
 	rc = r->set != NULL ?
@@ -1188,6 +1605,26 @@ render_include(struct render *r, const struct tmpl *t, const struct node *k,
 		nf.parent = k;
 		nf.up = f;
 		f = &nf;
+	}
+	if (k->kind == K_PARTIAL && r->memo != NULL &&
+	    memo_key(r, it, c, ind, indlen, &in, &key) == 0) {
+		if (r->memo->capres > 0 &&
+		    (hit = res_find(r->memo, key))->out != NULL) {
+			in->hits++;
+			buf_add(r->out, hit->out, hit->len);
+			buf_release(&nind);
+			return 0;
+		}
+		start = r->out->len;
+		r->depth++;
+		rc = render_nodes(r, it, it->kids, it->nkids, c, f, ind,
+		    indlen);
+		r->depth--;
+		if (rc == 0)
+			res_insert(r->memo, key, r->out->ptr + start,
+			    r->out->len - start);
+		buf_release(&nind);
+		return rc;
 	}
 	r->depth++;
 	rc = render_nodes(r, it, it->kids, it->nkids, c, f, ind, indlen);
@@ -1323,9 +1760,17 @@ int
 tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,
     struct buf *out, struct buf *err)
 {
+	return tmpl_render_memo(t, set, data, NULL, out, err);
+}
+
+int
+tmpl_render_memo(const struct tmpl *t, struct tmpl_set *set, json_t *data,
+    struct tmpl_memo *memo, struct buf *out, struct buf *err)
+{
 	struct render r;
 	struct ctx top;
 
+	r.memo = memo;
 	r.set = set;
 	r.out = out;
 	r.err = err;

@@ -107,4 +107,31 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *, const char *name,
 int	tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,
 	    struct buf *out, struct buf *err);
 
+/*
+ * A memo: partials rendered once for each distinct data they read and
+ * copied thereafter, for one thread rendering many pages with the same
+ * set.  A partial's output depends only on the values its names resolve
+ * to where it is included (and its indentation); the memo keys it by a
+ * 128-bit digest of those values' content, so a changed value is never
+ * served stale.  Partials with blocks, parents or "." are always
+ * rendered, and so is one whose outputs rarely repeat (after a few
+ * dozen tries).  Outputs are kept up to max_bytes in all.
+ *
+ * tmpl_memo_pin() lets the memo know a value (and every array and
+ * object inside it) by its address: it takes a reference and digests
+ * it once.  A pinned value must not change while the memo lives.  A
+ * memo is not thread-safe and must not outlive the set it renders with.
+ */
+struct tmpl_memo;
+
+struct tmpl_memo *tmpl_memo_new(size_t max_bytes);
+void		 tmpl_memo_free(struct tmpl_memo *);
+void		 tmpl_memo_pin(struct tmpl_memo *, json_t *);
+/* How many partials the memo has copied instead of rendering. */
+size_t		 tmpl_memo_hits(const struct tmpl_memo *);
+/* tmpl_render() with a memo (which may be NULL). */
+int		 tmpl_render_memo(const struct tmpl *t, struct tmpl_set *set,
+		    json_t *data, struct tmpl_memo *memo, struct buf *out,
+		    struct buf *err);
+
 #endif

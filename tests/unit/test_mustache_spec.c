@@ -32,18 +32,24 @@ static const char *const spec_files[] = {
 
 static int passed, total;
 
+/*
+ * One test of the spec; with `memo`, rendered three times through one
+ * memo (the later renders copying what it kept), each time as expected.
+ */
 static void
-run_test(const char *file, json_t *test)
+run_test(const char *file, json_t *test, int memo)
 {
 	struct buf out = BUF_INIT, err = BUF_INIT, desc = BUF_INIT;
 	json_t *tmplv, *expv, *partials, *v;
 	const char *name, *key;
 	struct tmpl_set *set;
+	struct tmpl_memo *m = memo ? tmpl_memo_new(1 << 20) : NULL;
 	struct tmpl *t = NULL;
-	int ok = 0;
+	int ok = 0, round;
 
 	name = json_string_value(json_object_get(test, "name"));
-	buf_printf(&desc, "%s: %s", file, name != NULL ? name : "?");
+	buf_printf(&desc, "%s: %s%s", file, name != NULL ? name : "?",
+	    memo ? " (memo)" : "");
 	tmplv = json_object_get(test, "template");
 	expv = json_object_get(test, "expected");
 	set = tmpl_set_new(NULL, NULL);
@@ -60,11 +66,16 @@ run_test(const char *file, json_t *test)
 	    name, &err);
 	if (t == NULL)
 		goto out;
-	if (tmpl_render(t, set, json_object_get(test, "data"), &out,
-	    &err) == -1)
-		goto out;
-	ok = out.len == json_string_length(expv) &&
-	    memcmp(out.ptr, json_string_value(expv), out.len) == 0;
+	for (round = 0; round < (memo ? 3 : 1); round++) {
+		buf_reset(&out);
+		if (tmpl_render_memo(t, set, json_object_get(test, "data"), m,
+		    &out, &err) == -1)
+			goto out;
+		ok = out.len == json_string_length(expv) &&
+		    memcmp(out.ptr, json_string_value(expv), out.len) == 0;
+		if (!ok)
+			break;
+	}
 out:
 	test_cond(desc.ptr, ok);
 	if (!ok) {
@@ -79,6 +90,7 @@ out:
 	passed += ok;
 	total++;
 	tmpl_free(t);
+	tmpl_memo_free(m);
 	tmpl_set_free(set);
 	buf_release(&out);
 	buf_release(&err);
@@ -110,8 +122,10 @@ main(int argc, char *argv[])
 			json_decref(spec);
 			continue;
 		}
-		for (j = 0; j < json_array_size(tests); j++)
-			run_test(spec_files[i], json_array_get(tests, j));
+		for (j = 0; j < json_array_size(tests); j++) {
+			run_test(spec_files[i], json_array_get(tests, j), 0);
+			run_test(spec_files[i], json_array_get(tests, j), 1);
+		}
 		json_decref(spec);
 	}
 	buf_release(&path);

@@ -1,7 +1,8 @@
 /*
  * test_tmpl: lib/tmpl.c beyond the spec: error messages with their
  * positions, strict sets, the loader, recursion limits, escaping,
- * numbers, indentation, and rendering from two threads at once.
+ * numbers, indentation, rendering from two threads at once, and the
+ * memo of partials.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -459,6 +460,126 @@ test_threads(void)
 	json_decref(la.srcs);
 }
 
+/* Render t with JSON `data` through memo m: the output, or "ERR". */
+static char *
+render_memo(const struct tmpl *t, struct tmpl_set *set,
+    struct tmpl_memo *m, json_t *d)
+{
+	struct buf out = BUF_INIT;
+
+	if (tmpl_render_memo(t, set, d, m, &out, NULL) == -1) {
+		buf_reset(&out);
+		BUF_PUTSL(&out, "ERR");
+	}
+	return buf_detach(&out, NULL);
+}
+
+/*
+ * The memo: a partial's output is reused only for equal data, so that
+ * every render reads as it would without it; what it must not keep
+ * (blocks, ".", outputs that never repeat) it renders every time.
+ */
+static void
+test_memo(void)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	struct tmpl_memo *m = tmpl_memo_new(1 << 20);
+	const char *src = "{{> nav}}|{{> dot}}|{{> blk}}\n";
+	struct tmpl *t;
+	json_t *d, *pinned;
+	char *got, *want;
+	size_t hits;
+	int i, bad;
+
+	add(set, "nav", "{{#items}}<a href=\"{{url}}\">{{title}}</a>{{/items}}"
+	    "{{#page.is_home}}H{{/page.is_home}}{{site.name}}");
+	add(set, "dot", "{{#items}}{{.}}{{/items}}");
+	add(set, "blk", "{{$b}}B{{/b}}{{n}}");
+	t = tmpl_parse(src, strlen(src), "memo", NULL);
+
+	/* Many renders over a few distinct data, each compared with a
+	 * render without the memo, values and nesting changing. */
+	bad = 0;
+	for (i = 0; i < 300; i++) {
+		d = json_pack("{s:[{s:s, s:i}, {s:s, s:s}], s:{s:b, s:s}, "
+		    "s:{s:s}, s:i, s:s}",
+		    "items", "url", i % 3 ? "a.html" : "b.html", "title", i % 2,
+		    "url", "c.html", "title", i % 5 ? "<x>" : "<y>",
+		    "page", "is_home", i % 7 == 0, "content", "unread",
+		    "site", "name", i % 11 ? "S" : "T", "n", i % 4,
+		    "title", "outer");
+		got = render_memo(t, set, m, d);
+		want = render_memo(t, set, NULL, d);
+		bad += strcmp(got, want) != 0;
+		free(got);
+		free(want);
+		json_decref(d);
+	}
+	test_cond("memoised renders equal plain ones over changing data",
+	    bad == 0);
+	test_cond("the memo copied partials it had rendered",
+	    tmpl_memo_hits(m) > 100);
+
+	/* A name missing from an item falls back to the outer context,
+	 * which the key covers. */
+	bad = 0;
+	for (i = 0; i < 4; i++) {
+		d = json_pack("{s:[{s:s}], s:s}", "items", "url", "u",
+		    "title", i % 2 ? "one" : "two");
+		got = render_memo(t, set, m, d);
+		want = render_memo(t, set, NULL, d);
+		bad += strcmp(got, want) != 0;
+		free(got);
+		free(want);
+		json_decref(d);
+	}
+	test_cond("a name resolved outside its section is part of the key",
+	    bad == 0);
+
+	/* Pinned values are known by address and digested once. */
+	pinned = json_pack("[{s:s, s:s}]", "url", "p.html", "title", "P");
+	tmpl_memo_pin(m, pinned);
+	bad = 0;
+	for (i = 0; i < 4; i++) {
+		d = json_pack("{s:O, s:{s:b}}", "items", pinned, "page",
+		    "is_home", i % 2);
+		got = render_memo(t, set, m, d);
+		want = render_memo(t, set, NULL, d);
+		bad += strcmp(got, want) != 0;
+		free(got);
+		free(want);
+		json_decref(d);
+	}
+	test_cond("pinned values render as themselves", bad == 0);
+	json_decref(pinned);
+
+	/* Indentation is part of the key. */
+	{
+		const char *s2 = "  {{> nav}}\n{{> nav}}\n";
+		struct tmpl *t2 = tmpl_parse(s2, strlen(s2), "ind", NULL);
+
+		d = json_pack("{s:[{s:s, s:s}]}", "items", "url", "u",
+		    "title", "t");
+		got = render_memo(t2, set, m, d);
+		want = render_memo(t2, set, NULL, d);
+		test_streq("a partial at two indentations", got, want);
+		free(got);
+		hits = tmpl_memo_hits(m);
+		got = render_memo(t2, set, m, d);
+		test_streq("... and again, from the memo", got, want);
+		test_cond("... both copied", tmpl_memo_hits(m) == hits + 2);
+		free(got);
+		free(want);
+		json_decref(d);
+		tmpl_free(t2);
+	}
+	tmpl_memo_free(m);
+	tmpl_memo_free(NULL);
+	tmpl_memo_pin(NULL, NULL);
+	tmpl_free(t);
+	tmpl_set_free(set);
+}
+
 int
 main(void)
 {
@@ -471,5 +592,6 @@ main(void)
 	test_indentation();
 	test_output_on_error();
 	test_threads();
+	test_memo();
 	return test_done();
 }
