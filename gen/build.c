@@ -272,6 +272,17 @@ build_today(char out[11])
 	return 0;
 }
 
+/*
+ * A JSON string of text the build has checked already: every source is
+ * valid UTF-8 before it is parsed, and what the build makes of it (paths,
+ * URLs, dates) stays so.  Pages are made of thousands of these.
+ */
+static json_t *
+str(const char *s)
+{
+	return json_stringn_nocheck(s, strlen(s));
+}
+
 /* "2026-04-01" as "2026年4月1日". */
 static json_t *
 date_ja(const char *d)
@@ -279,7 +290,7 @@ date_ja(const char *d)
 	char b[64];
 
 	if (d == NULL)
-		return json_string("");
+		return str("");
 	snprintf(b, sizeof(b), "%.4s年%d月%d日", d, atoi(d + 5), atoi(d + 8));
 	return json_string(b);
 }
@@ -291,7 +302,7 @@ rel(const char *from_dir, const char *to)
 	json_t *j;
 
 	path_relative_url(&b, from_dir, to);
-	j = json_stringn(b.ptr, b.len);
+	j = json_stringn_nocheck(b.ptr, b.len);
 	buf_release(&b);
 	return j;
 }
@@ -303,7 +314,7 @@ root_prefix(const char *dir)
 	json_t *j;
 
 	path_to_root(&b, dir);
-	j = json_stringn(b.ptr, b.len);
+	j = json_stringn_nocheck(b.ptr, b.len);
 	buf_release(&b);
 	return j;
 }
@@ -311,7 +322,7 @@ root_prefix(const char *dir)
 static json_t *
 str_or_empty(const char *s)
 {
-	return json_string(s != NULL ? s : "");
+	return str(s != NULL ? s : "");
 }
 
 static int
@@ -332,18 +343,19 @@ entry_json(const struct menu_entry *e, const char *dir, const struct page *cur)
 	size_t i;
 
 	snprintf(ids, sizeof(ids), "menu-%u", e->id);
-	json_object_set_new(o, "id", json_string(ids));
-	json_object_set_new(o, "title", json_string(e->title));
-	json_object_set_new(o, "url", e->page != NULL ?
-	    rel(dir, e->page->out) : json_string(e->url));
-	json_object_set_new(o, "current", json_boolean(e->page != NULL &&
-	    e->page == cur));
-	json_object_set_new(o, "active", json_boolean(e->page != NULL &&
-	    is_within(cur, e->page) && e->page->kind != PAGE_HOME));
-	json_object_set_new(o, "has_children", json_boolean(e->nkids > 0));
+	json_object_set_new_nocheck(o, "id", str(ids));
+	json_object_set_new_nocheck(o, "title", str(e->title));
+	json_object_set_new_nocheck(o, "url", e->page != NULL ?
+	    rel(dir, e->page->out) : str(e->url));
+	json_object_set_new_nocheck(o, "current", json_boolean(e->page !=
+	    NULL && e->page == cur));
+	json_object_set_new_nocheck(o, "active", json_boolean(e->page !=
+	    NULL && is_within(cur, e->page) && e->page->kind != PAGE_HOME));
+	json_object_set_new_nocheck(o, "has_children",
+	    json_boolean(e->nkids > 0));
 	for (i = 0; i < e->nkids; i++)
 		json_array_append_new(kids, entry_json(&e->kids[i], dir, cur));
-	json_object_set_new(o, "children", kids);
+	json_object_set_new_nocheck(o, "children", kids);
 	return o;
 }
 
@@ -411,12 +423,15 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 static json_t *
 item_json(const struct page *p, const char *dir)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:o}",
-	    "title", p->title,
-	    "url", rel(dir, p->out),
-	    "date", str_or_empty(p->date),
-	    "date_ja", date_ja(p->date),
-	    "description", str_or_empty(p->description));
+	json_t *o = json_object();
+
+	json_object_set_new_nocheck(o, "title", str(p->title));
+	json_object_set_new_nocheck(o, "url", rel(dir, p->out));
+	json_object_set_new_nocheck(o, "date", str_or_empty(p->date));
+	json_object_set_new_nocheck(o, "date_ja", date_ja(p->date));
+	json_object_set_new_nocheck(o, "description",
+	    str_or_empty(p->description));
+	return o;
 }
 
 /* Whether item p shows in a list on page `on`: not expired, and no
@@ -452,7 +467,7 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	    rel(dir, s->news->out) : json_string(""));
 
 	pg = json_object();
-	json_object_set_new(pg, "title", json_string(p->title));
+	json_object_set_new(pg, "title", str(p->title));
 	json_object_set_new(pg, "description", str_or_empty(p->description));
 	json_object_set_new(pg, "date", str_or_empty(p->date));
 	json_object_set_new(pg, "date_ja", date_ja(p->date));
@@ -466,9 +481,12 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 		json_object_set_new(pg, "toc", json_array());
 	json_object_set_new(pg, "has_toc", json_boolean(p->doc.nheadings >= 2));
 	tags = json_array();
-	for (i = 0; i < p->ntags; i++)
-		json_array_append_new(tags, json_pack("{s:s}", "name",
-		    p->tags[i]));
+	for (i = 0; i < p->ntags; i++) {
+		json_t *t = json_object();
+
+		json_object_set_new_nocheck(t, "name", str(p->tags[i]));
+		json_array_append_new(tags, t);
+	}
 	json_object_set_new(pg, "tags", tags);
 	json_object_set_new(pg, "has_tags", json_boolean(p->ntags > 0));
 	json_object_set_new(pg, "kind", json_string(p->notfound ? "404" :
@@ -489,10 +507,14 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 
 	/* Breadcrumbs from the home page down. */
 	crumbs = json_array();
-	for (a = p; a != NULL; a = a->parent)
-		json_array_insert_new(crumbs, 0, json_pack("{s:s, s:o, s:b}",
-		    "title", a->title, "url", rel(dir, a->out),
-		    "current", a == p));
+	for (a = p; a != NULL; a = a->parent) {
+		json_t *o = json_object();
+
+		json_object_set_new_nocheck(o, "title", str(a->title));
+		json_object_set_new_nocheck(o, "url", rel(dir, a->out));
+		json_object_set_new_nocheck(o, "current", json_boolean(a == p));
+		json_array_insert_new(crumbs, 0, o);
+	}
 	json_object_set_new(d, "breadcrumbs", crumbs);
 
 	if (p == s->home && s->news != NULL) {
