@@ -378,20 +378,50 @@ entry_touches(const struct menu_entry *e, const char *dir,
 }
 
 /*
+ * How entry e reads for page `cur` in `dir`, as a string: for e and
+ * each entry under it, whether it is the page and whether it holds it.
+ * -1 when one of them leads into `dir` (its URL is then the page's
+ * own).  Two pages of one folder parent with the same string see the
+ * entry alike.
+ */
+static int
+entry_sig(const struct menu_entry *e, const char *dir, size_t dlen,
+    const struct page *cur, struct buf *sig)
+{
+	size_t i;
+
+	if (e->page != NULL && strncmp(e->page->out, dir, dlen) == 0)
+		return -1;
+	buf_putc(sig, (char)('0' + (e->page != NULL && e->page == cur) +
+	    2 * (e->page != NULL && is_within(cur, e->page) &&
+	    e->page->kind != PAGE_HOME)));
+	for (i = 0; i < e->nkids; i++)
+		if (entry_sig(&e->kids[i], dir, dlen, cur, sig) == -1)
+			return -1;
+	return 0;
+}
+
+/*
  * A menu for page `cur` in folder `dir`.  Menus are the same for all
  * pages whose folders share a parent, but for the entries the page
  * touches: each thread keeps those common menus, made once, and a page
  * takes them but for the entries it touches, which it makes afresh.
+ * The menu a page ends with is kept too, under the way its touched
+ * entries read (entry_sig), so that its neighbours that read the same
+ * share it; both are pinned in the thread's memo, so the menu partial
+ * knows them by address.
  */
 static json_t *
 menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
     const char *dir, const struct page *cur)
 {
-	struct buf key = BUF_INIT, fake = BUF_INIT;
-	json_t *a = json_array(), *common;
-	size_t i;
+	struct buf key = BUF_INIT, fake = BUF_INIT, mine = BUF_INIT;
+	json_t *a, *common;
+	size_t i, dlen = strlen(dir);
+	int shared = 1;
 
 	if (*dir == '\0' || c->menus == NULL) {
+		a = json_array();
 		for (i = 0; i < n; i++)
 			json_array_append_new(a, entry_json(&v[i], dir, cur));
 		return a;
@@ -409,14 +439,32 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 		map_put(c->menus, key.ptr, key.len, common);
 		tmpl_memo_pin(c->memo, common);
 	}
+	buf_addbuf(&mine, &key);
+	buf_putc(&mine, '\002');
+	for (i = 0; i < n && shared; i++)
+		if (entry_touches(&v[i], dir, cur)) {
+			buf_printf(&mine, "%zu:", i);
+			shared = entry_sig(&v[i], dir, dlen, cur, &mine) == 0;
+		}
+	if (shared && (a = map_get(c->menus, mine.ptr, mine.len)) != NULL) {
+		json_incref(a);
+		goto out;
+	}
+	a = json_array();
 	for (i = 0; i < n; i++) {
 		if (entry_touches(&v[i], dir, cur))
 			json_array_append_new(a, entry_json(&v[i], dir, cur));
 		else
 			json_array_append(a, json_array_get(common, i));
 	}
+	if (shared) {
+		map_put(c->menus, mine.ptr, mine.len, json_incref(a));
+		tmpl_memo_pin(c->memo, a);
+	}
+out:
 	buf_release(&key);
 	buf_release(&fake);
+	buf_release(&mine);
 	return a;
 }
 

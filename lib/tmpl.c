@@ -1055,6 +1055,7 @@ struct render {
 	struct buf	*err;
 	size_t		 mark;	/* out->len before rendering */
 	size_t		 steps;	/* nodes visited */
+	size_t		 checked; /* out->len at the last node visited */
 	int		 depth;	/* partials, parents, overrides */
 	struct tmpl_memo *memo;	/* NULL: render every partial */
 };
@@ -1185,10 +1186,18 @@ struct h128 {
 	uint64_t	 a, b;
 };
 
+/*
+ * A partial's output, with what its render counted towards the limits:
+ * the nodes it visited, and the output it had made when it visited its
+ * last one.  A copy counts the same, so that a render fails or succeeds
+ * alike with and without the memo.
+ */
 struct mres {
 	struct h128	 key;
 	char		*out;		/* NULL: empty slot */
 	size_t		 len;
+	size_t		 steps;
+	size_t		 checked;
 };
 
 struct mpin {
@@ -1507,7 +1516,8 @@ res_find(const struct tmpl_memo *m, struct h128 key)
 }
 
 static void
-res_insert(struct tmpl_memo *m, struct h128 key, const char *out, size_t len)
+res_insert(struct tmpl_memo *m, struct h128 key, const char *out, size_t len,
+    size_t steps, size_t checked)
 {
 	struct mres *old = m->res, *s;
 	size_t i, ocap = m->capres;
@@ -1530,6 +1540,8 @@ res_insert(struct tmpl_memo *m, struct h128 key, const char *out, size_t len)
 	s->out = xmalloc(len + 1);
 	memcpy(s->out, out, len);
 	s->len = len;
+	s->steps = steps;
+	s->checked = checked;
 	m->nres++;
 	m->bytes += len + 1;
 }
@@ -1581,7 +1593,7 @@ render_include(struct render *r, const struct tmpl *t, const struct node *k,
 	struct mres *hit;
 	struct h128 key;
 	struct frame nf;
-	size_t start;
+	size_t start, steps;
 	int rc, strict = 0;
 
 	rc = r->set != NULL ?
@@ -1608,21 +1620,31 @@ render_include(struct render *r, const struct tmpl *t, const struct node *k,
 	}
 	if (k->kind == K_PARTIAL && r->memo != NULL &&
 	    memo_key(r, it, c, ind, indlen, &in, &key) == 0) {
+		start = r->out->len;
 		if (r->memo->capres > 0 &&
 		    (hit = res_find(r->memo, key))->out != NULL) {
 			in->hits++;
-			buf_add(r->out, hit->out, hit->len);
 			buf_release(&nind);
+			if (r->steps + hit->steps > TMPL_MAX_STEPS)
+				return rerr(r->err, t, k, "rendering takes "
+				    "more than %d steps", TMPL_MAX_STEPS);
+			if (start - r->mark + hit->checked > TMPL_MAX_OUTPUT)
+				return rerr(r->err, t, k, "output larger "
+				    "than %d bytes", TMPL_MAX_OUTPUT);
+			r->steps += hit->steps;
+			r->checked = start + hit->checked;
+			buf_add(r->out, hit->out, hit->len);
 			return 0;
 		}
-		start = r->out->len;
+		steps = r->steps;
 		r->depth++;
 		rc = render_nodes(r, it, it->kids, it->nkids, c, f, ind,
 		    indlen);
 		r->depth--;
 		if (rc == 0)
 			res_insert(r->memo, key, r->out->ptr + start,
-			    r->out->len - start);
+			    r->out->len - start, r->steps - steps,
+			    r->checked - start);
 		buf_release(&nind);
 		return rc;
 	}
@@ -1700,6 +1722,7 @@ render_nodes(struct render *r, const struct tmpl *t, const struct node *v,
 		if (++r->steps > TMPL_MAX_STEPS)
 			return rerr(r->err, t, k, "rendering takes more than "
 			    "%d steps", TMPL_MAX_STEPS);
+		r->checked = r->out->len;
 		if (r->out->len - r->mark > TMPL_MAX_OUTPUT)
 			return rerr(r->err, t, k, "output larger than %d "
 			    "bytes", TMPL_MAX_OUTPUT);
@@ -1776,6 +1799,7 @@ tmpl_render_memo(const struct tmpl *t, struct tmpl_set *set, json_t *data,
 	r.err = err;
 	r.mark = out->len;
 	r.steps = 0;
+	r.checked = out->len;
 	r.depth = 0;
 	top.v = data != NULL ? data : json_null();
 	top.up = NULL;
