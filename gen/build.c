@@ -506,28 +506,31 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	if (c->memo != NULL)
 		json_object_set(d, "site", c->site_json);
 	else
-		json_object_set_new(d, "site", json_deep_copy(c->site_json));
-	json_object_set_new(d, "root", root_prefix(dir));
-	json_object_set_new(d, "home_url", rel(dir, "index.html"));
-	json_object_set_new(d, "feed_url", s->news != NULL ?
-	    rel(dir, "feed.xml") : json_string(""));
-	json_object_set_new(d, "news_url", s->news != NULL ?
-	    rel(dir, s->news->out) : json_string(""));
+		json_object_set_new_nocheck(d, "site",
+		    json_deep_copy(c->site_json));
+	json_object_set_new_nocheck(d, "root", root_prefix(dir));
+	json_object_set_new_nocheck(d, "home_url", rel(dir, "index.html"));
+	json_object_set_new_nocheck(d, "feed_url", s->news != NULL ?
+	    rel(dir, "feed.xml") : str(""));
+	json_object_set_new_nocheck(d, "news_url", s->news != NULL ?
+	    rel(dir, s->news->out) : str(""));
 
 	pg = json_object();
-	json_object_set_new(pg, "title", str(p->title));
-	json_object_set_new(pg, "description", str_or_empty(p->description));
-	json_object_set_new(pg, "date", str_or_empty(p->date));
-	json_object_set_new(pg, "date_ja", date_ja(p->date));
+	json_object_set_new_nocheck(pg, "title", str(p->title));
+	json_object_set_new_nocheck(pg, "description",
+	    str_or_empty(p->description));
+	json_object_set_new_nocheck(pg, "date", str_or_empty(p->date));
+	json_object_set_new_nocheck(pg, "date_ja", date_ja(p->date));
 	/* The source was checked to be UTF-8 already. */
-	json_object_set_new(pg, "content", json_stringn_nocheck(content,
+	json_object_set_new_nocheck(pg, "content", json_stringn_nocheck(content,
 	    strlen(content)));
 	/* A table of contents helps from two headings on. */
 	if (p->doc.nheadings >= 2)
 		json_object_set(pg, "toc", p->doc.toc);
 	else
-		json_object_set_new(pg, "toc", json_array());
-	json_object_set_new(pg, "has_toc", json_boolean(p->doc.nheadings >= 2));
+		json_object_set_new_nocheck(pg, "toc", json_array());
+	json_object_set_new_nocheck(pg, "has_toc",
+	    json_boolean(p->doc.nheadings >= 2));
 	tags = json_array();
 	for (i = 0; i < p->ntags; i++) {
 		json_t *t = json_object();
@@ -535,23 +538,26 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 		json_object_set_new_nocheck(t, "name", str(p->tags[i]));
 		json_array_append_new(tags, t);
 	}
-	json_object_set_new(pg, "tags", tags);
-	json_object_set_new(pg, "has_tags", json_boolean(p->ntags > 0));
-	json_object_set_new(pg, "kind", json_string(p->notfound ? "404" :
+	json_object_set_new_nocheck(pg, "tags", tags);
+	json_object_set_new_nocheck(pg, "has_tags", json_boolean(p->ntags > 0));
+	json_object_set_new_nocheck(pg, "kind", json_string(p->notfound ? "404" :
 	    p->kind == PAGE_HOME ? "home" : p->kind == PAGE_SECTION ?
 	    "section" : "page"));
-	json_object_set_new(pg, "is_home", json_boolean(p->kind == PAGE_HOME));
-	json_object_set_new(pg, "is_section",
+	json_object_set_new_nocheck(pg, "is_home",
+	    json_boolean(p->kind == PAGE_HOME));
+	json_object_set_new_nocheck(pg, "is_section",
 	    json_boolean(p->kind == PAGE_SECTION));
-	json_object_set_new(pg, "is_members", json_boolean(p->members));
-	json_object_set_new(pg, "url", rel(dir, p->out));
-	json_object_set_new(d, "page", pg);
+	json_object_set_new_nocheck(pg, "is_members", json_boolean(p->members));
+	json_object_set_new_nocheck(pg, "url", rel(dir, p->out));
+	json_object_set_new_nocheck(d, "page", pg);
 
-	json_object_set_new(d, "menu", menu_json(c, s->menu, s->nmenu, dir, p));
-	json_object_set_new(d, "footer_menu", menu_json(c, s->footer,
+	json_object_set_new_nocheck(d, "menu",
+	    menu_json(c, s->menu, s->nmenu, dir, p));
+	json_object_set_new_nocheck(d, "footer_menu", menu_json(c, s->footer,
 	    s->nfooter, dir, p));
-	json_object_set_new(d, "has_menu", json_boolean(s->nmenu > 0));
-	json_object_set_new(d, "has_footer_menu", json_boolean(s->nfooter > 0));
+	json_object_set_new_nocheck(d, "has_menu", json_boolean(s->nmenu > 0));
+	json_object_set_new_nocheck(d, "has_footer_menu",
+	    json_boolean(s->nfooter > 0));
 
 	/* Breadcrumbs from the home page down. */
 	crumbs = json_array();
@@ -563,7 +569,7 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 		json_object_set_new_nocheck(o, "current", json_boolean(a == p));
 		json_array_insert_new(crumbs, 0, o);
 	}
-	json_object_set_new(d, "breadcrumbs", crumbs);
+	json_object_set_new_nocheck(d, "breadcrumbs", crumbs);
 
 	if (p == s->home && s->news != NULL) {
 		json_t *news = json_array();
@@ -577,8 +583,8 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 			    dir));
 			n++;
 		}
-		json_object_set_new(d, "has_news", json_boolean(n > 0));
-		json_object_set_new(d, "news", news);
+		json_object_set_new_nocheck(d, "has_news", json_boolean(n > 0));
+		json_object_set_new_nocheck(d, "news", news);
 	}
 	return d;
 }

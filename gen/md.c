@@ -256,7 +256,9 @@ put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
 		return;
 	buf_reset(&r->scratch);
 	attr_text(&r->scratch, a);
-	buf_printf(r->out, " %s=\"", name);
+	buf_putc(r->out, ' ');
+	buf_puts(r->out, name);
+	BUF_PUTSL(r->out, "=\"");
 	esc_html(r->out, r->scratch.ptr, r->scratch.len);
 	buf_putc(r->out, '"');
 }
@@ -441,25 +443,36 @@ heading_end(struct rend *r)
 		    custom ? namelen : 0);
 
 	r->out = &r->doc->html;
-	buf_printf(r->out, "<h%u id=\"", level);
+	BUF_PUTSL(r->out, "<h");
+	buf_putc(r->out, (char)('0' + level));
+	BUF_PUTSL(r->out, " id=\"");
 	esc_html(r->out, id.ptr, id.len);
 	BUF_PUTSL(r->out, "\">");
 	buf_addbuf(r->out, &r->hhtml);
-	buf_printf(r->out, "</h%u>\n", level);
+	BUF_PUTSL(r->out, "</h");
+	buf_putc(r->out, (char)('0' + level));
+	BUF_PUTSL(r->out, ">\n");
 
 	if (level == 2 || level == 3) {
-		json_t *e = json_pack("{s:s%, s:s%}", "id", id.ptr, id.len,
-		    "text", r->htext.ptr, r->htext.len);
+		json_t *e = json_object();
 
+		/* json_stringn checks the text is UTF-8 (NULL, and so no
+		 * field, if not). */
+		json_object_set_new_nocheck(e, "id",
+		    json_stringn(id.ptr, id.len));
+		json_object_set_new_nocheck(e, "text",
+		    json_stringn(r->htext.ptr, r->htext.len));
 		if (level == 2 || r->toc_h2 == NULL) {
-			json_object_set_new(e, "children", json_array());
-			json_object_set_new(e, "has_children", json_false());
+			json_object_set_new_nocheck(e, "children",
+			    json_array());
+			json_object_set_new_nocheck(e, "has_children",
+			    json_false());
 			json_array_append_new(r->doc->toc, e);
 			r->toc_h2 = level == 2 ? e : NULL;
 		} else {
 			json_array_append_new(json_object_get(r->toc_h2,
 			    "children"), e);
-			json_object_set_new(r->toc_h2, "has_children",
+			json_object_set_new_nocheck(r->toc_h2, "has_children",
 			    json_true());
 		}
 		r->doc->nheadings++;
@@ -579,12 +592,14 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		BUF_PUTSL(o, "<tr>");
 		break;
 	case MD_BLOCK_TH:
-		buf_printf(o, "<th%s>",
-		    align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		BUF_PUTSL(o, "<th");
+		buf_puts(o, align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		buf_putc(o, '>');
 		break;
 	case MD_BLOCK_TD:
-		buf_printf(o, "<td%s>",
-		    align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		BUF_PUTSL(o, "<td");
+		buf_puts(o, align_class(((MD_BLOCK_TD_DETAIL *)detail)->align));
+		buf_putc(o, '>');
 		break;
 	}
 	return 0;

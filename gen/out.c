@@ -220,7 +220,9 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	pthread_mutex_unlock(&o->lock);
 
 	if (stage) {
-		buf_printf(&path, "%s/%s", o->stage, rel);
+		buf_puts(&path, o->stage);
+		buf_putc(&path, '/');
+		buf_puts(&path, rel);
 		rc = fs_write(path.ptr, data, len, err);
 	}
 	buf_release(&path);

@@ -84,6 +84,34 @@ put_cp(struct buf *out, uint32_t cp)
 	buf_add(out, u, utf8_encode(cp, u));
 }
 
+/* A sound mark, combining or half-width, starts s[0..n). */
+static int
+starts_mark(const unsigned char *s, size_t n)
+{
+	return n >= 3 && ((s[0] == 0xe3 && s[1] == 0x82 &&
+	    (s[2] == 0x99 || s[2] == 0x9a)) ||
+	    (s[0] == 0xef && s[1] == 0xbe && (s[2] == 0x9e || s[2] == 0x9f)));
+}
+
+/*
+ * Whether JTEXT_HALFKANA alone may change the character that starts with
+ * byte E3 or EF at s: a half-width katakana (U+FF61 to U+FF9F, EF BD A1
+ * to EF BE 9F), or a character followed by a sound mark (which it may
+ * take in).  Anything else stays as it is.
+ */
+static int
+halfkana_changes(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+
+	if (n < 3)
+		return 1;
+	if (s[0] == 0xef)
+		return (s[1] == 0xbd && s[2] >= 0xa1) ||
+		    (s[1] == 0xbe && s[2] <= 0x9f);
+	return starts_mark(s + 3, n - 3);
+}
+
 void
 jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
 {
@@ -91,10 +119,22 @@ jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
 	uint32_t cp, orig, next, c;
 
 	buf_grow(out, n);
-	/* Characters that stay as they are are copied in runs. */
+	/* Characters that stay as they are are copied in runs.  Every code
+	 * point any flag changes is ASCII or starts with byte E3 (U+3000 to
+	 * U+3FFF) or EF (U+F000 to U+FFFF), neither of which continues a
+	 * sequence: any other byte stays, valid or not. */
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
+		if (b >= 0x80 && b != 0xe3 && b != 0xef) {
+			i++;
+			continue;
+		}
+		if (flags == JTEXT_HALFKANA && b >= 0x80 &&
+		    !halfkana_changes(s + i, n - i)) {
+			i++;
+			continue;
+		}
 		if (b < 0x80) {
 			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z') {
 				buf_add(out, s + run, i - run);

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "utf8.h"
 
 size_t
@@ -68,18 +70,37 @@ utf8_encode(uint32_t c, char out[4])
 }
 
 int
-utf8_valid(const char *s, size_t n, size_t *bad)
+utf8_valid(const char *str, size_t n, size_t *bad)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, k;
+	uint64_t w;
 	uint32_t cp;
 
 	while (i < n) {
-		/* ASCII runs are the common case in markup. */
-		if ((unsigned char)s[i] < 0x80) {
+		/* ASCII runs are the common case in markup: eight bytes at a
+		 * time. */
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
+		/* So is Japanese text: three bytes whose lead (E1-EC, EE, EF)
+		 * allows any two continuation bytes (E0 and ED restrict the
+		 * second, against overlong forms and surrogates). */
+		if (((s[i] >= 0xe1 && s[i] <= 0xec) || s[i] == 0xee ||
+		    s[i] == 0xef) && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			i += 3;
+			continue;
+		}
+		if ((k = utf8_decode(str + i, n - i, &cp)) == 0) {
 			if (bad != NULL)
 				*bad = i;
 			return 0;
