@@ -377,6 +377,20 @@ entry_touches(const struct menu_entry *e, const char *dir,
 	return 0;
 }
 
+/* i in decimal and a colon. */
+static void
+put_index(struct buf *b, size_t i)
+{
+	char d[24];
+	size_t n = sizeof(d);
+
+	d[--n] = ':';
+	do
+		d[--n] = (char)('0' + i % 10);
+	while ((i /= 10) > 0);
+	buf_add(b, d + n, sizeof(d) - n);
+}
+
 /*
  * How entry e reads for page `cur` in `dir`, as a string: for e and
  * each entry under it, whether it is the page and whether it holds it.
@@ -443,7 +457,7 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 	buf_putc(&mine, '\002');
 	for (i = 0; i < n && shared; i++)
 		if (entry_touches(&v[i], dir, cur)) {
-			buf_printf(&mine, "%zu:", i);
+			put_index(&mine, i);
 			shared = entry_sig(&v[i], dir, dlen, cur, &mine) == 0;
 		}
 	if (shared && (a = map_get(c->menus, mine.ptr, mine.len)) != NULL) {

@@ -56,13 +56,13 @@ static void
 pos_step(const struct posmap *pm, struct pos *p)
 {
 	const unsigned char *s = pm->s;
-	size_t k = 1;
-	uint32_t c;
+	unsigned char b = s[p->bi];
+	/* The length from the lead byte alone (a stray byte counts one). */
+	size_t k = b < 0xc2 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 1;
 
-	if (s[p->bi] >= 0x80 &&
-	    (k = utf8_decode((const char *)s + p->bi, pm->n - p->bi, &c)) == 0)
+	if (k > pm->n - p->bi)
 		k = 1;
-	if (s[p->bi] == '\n' ||
+	if (b == '\n' ||
 	    (s[p->bi] == '\r' && (p->bi + 1 == pm->n || s[p->bi + 1] != '\n'))) {
 		p->line++;
 		p->lstart = p->bi + 1;
@@ -78,22 +78,22 @@ static int
 posmap_init(struct posmap *pm, const char *s, size_t n, struct pos *bad)
 {
 	struct pos p = { 0, 0, 0 };
-	size_t ci = 0, cap = n / POS_STEP + 1;
-	uint32_t c;
+	size_t ci = 0, cap = n / POS_STEP + 1, off;
 
 	pm->s = (const unsigned char *)s;
 	pm->n = n;
 	pm->cp = xreallocarray(NULL, cap, sizeof(pm->cp[0]));
 	pm->ncp = 0;
+	if (!utf8_valid(s, n, &off)) {
+		while (p.bi < off)
+			pos_step(pm, &p);
+		*bad = p;
+		return -1;
+	}
 	while (p.bi < n) {
 		if (ci % POS_STEP == 0) {
 			assert(pm->ncp < cap);
 			pm->cp[pm->ncp++] = p;
-		}
-		if (pm->s[p.bi] >= 0x80 &&
-		    utf8_decode(s + p.bi, n - p.bi, &c) == 0) {
-			*bad = p;
-			return -1;
 		}
 		pos_step(pm, &p);
 		ci++;
