@@ -87,8 +87,18 @@ void
 path_relative_url(struct buf *out, const char *from_dir, const char *to)
 {
 	struct buf rel = BUF_INIT;
+	size_t start = out->len, i;
 
-	path_relative(&rel, from_dir, to);
+	/* Most paths need no encoding: made in place, and only copied to
+	 * be encoded when a byte needs it. */
+	path_relative(out, from_dir, to);
+	for (i = start; i < out->len; i++)
+		if (url_path_unsafe((unsigned char)out->ptr[i]))
+			break;
+	if (i == out->len)
+		return;
+	buf_add(&rel, out->ptr + start, out->len - start);
+	buf_truncate(out, start);
 	url_encode_path(out, rel.ptr, rel.len);
 	buf_release(&rel);
 }

@@ -191,19 +191,37 @@ esc_href(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/* A byte a URL path cannot hold as it is: controls, space, DEL and the
+ * delimiters and unsafe characters of RFC 3986 and the WHATWG URL
+ * standard (bytes from 0x80 up, UTF-8, stay). */
+int
+url_path_unsafe(unsigned char c)
+{
+	switch (c) {
+	case '"': case '#': case '%': case '<': case '>': case '?': case '[':
+	case '\\': case ']': case '^': case '`': case '{': case '|': case '}':
+		return 1;
+	default:
+		return c <= ' ' || c == 0x7f;
+	}
+}
+
 void
 url_encode_path(struct buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, start = 0;
 
+	/* Bytes that stay are copied in runs. */
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= ' ' || c == 0x7f || strchr("\"#%<>?[\\]^`{|}", c) != NULL)
-			put_pct(b, c);
-		else
-			buf_putc(b, c);
+		if (!url_path_unsafe(c))
+			continue;
+		buf_add(b, s + start, i - start);
+		put_pct(b, c);
+		start = i + 1;
 	}
+	buf_add(b, s + start, n - start);
 }
 
 static int

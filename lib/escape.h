@@ -35,8 +35,10 @@ void	esc_href(struct buf *, const char *, size_t);
  * url_encode_path() turns a file path ("a b/100%.pdf") into the path of a
  * URL ("a%20b/100%25.pdf"): it percent-encodes what would end the path or
  * change its meaning ('%', '#', '?', spaces, controls, and characters a
- * URL may not hold raw) and keeps '/' and non-ASCII text as it is.
+ * URL may not hold raw) and keeps '/' and non-ASCII text as it is;
+ * url_path_unsafe() says whether it encodes byte c.
  */
+int	url_path_unsafe(unsigned char c);
 void	url_encode_path(struct buf *, const char *, size_t);
 
 /* Append s[0..n) with its %XX escapes decoded.  -1, appending nothing,
