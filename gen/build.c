@@ -62,6 +62,7 @@ struct ctx {
 	int		 live_reload;	/* gen watch: pages reload themselves */
 	struct map	*menus;		/* this thread's common menus */
 	struct tmpl_memo *memo;		/* this thread's partials, or NULL */
+	struct buf	 html;		/* a page being rendered (kept grown) */
 	uint64_t	 site_key;	/* what every page is made from */
 	struct page	*cur;		/* the page being written */
 };
@@ -774,23 +775,23 @@ static void
 render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
     const char *who)
 {
-	struct buf html = BUF_INIT;
+	struct buf *html = &c->html;
 	const struct tmpl *t;
 
+	buf_reset(html);
 	if ((t = tmpl_set_get(c->theme->set, layout, &c->err)) == NULL) {
 		if (c->err.len == 0)
 			buf_printf(&c->err, "%s: layout '%s' not found in %s/"
 			    "layouts\n", who, layout, c->theme->dir);
 		fail(c);
-	} else if (tmpl_render_memo(t, c->theme->set, data, c->memo, &html,
+	} else if (tmpl_render_memo(t, c->theme->set, data, c->memo, html,
 	    &c->err) == -1)
 		fail(c);
 	else {
 		if (c->live_reload)
-			add_live_reload(&html, out);
-		write_out(c, out, html.ptr, html.len);
+			add_live_reload(html, out);
+		write_out(c, out, html->ptr, html->len);
 	}
-	buf_release(&html);
 }
 
 static const char *
@@ -1238,6 +1239,7 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		/* Partials are rendered once per distinct data (the menus
 		 * above all), up to 16 MiB of them per thread. */
 		w[i].memo = tmpl_memo_new(16 << 20);
+		buf_init(&w[i].html);
 		w[i].site_json = json_deep_copy(proto->site_json);
 		tmpl_memo_pin(w[i].memo, w[i].site_json);
 		buf_init(&w[i].err);
@@ -1269,6 +1271,7 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		buf_release(&w[i].err);
 		menus_free(w[i].menus);
 		tmpl_memo_free(w[i].memo);
+		buf_release(&w[i].html);
 		json_decref(w[i].site_json);
 	}
 	free(w);
@@ -1577,6 +1580,7 @@ build_run(const struct build_opts *o)
 	}
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
+	buf_init(&c.html);
 	/* The output folder first: the last build's cache is there. */
 	if (o->out_dir != NULL)
 		buf_puts(&out, o->out_dir);
@@ -1674,6 +1678,7 @@ out:
 		cache_release(&cache);
 	}
 	buf_release(&c.err);
+	buf_release(&c.html);
 	buf_release(&out);
 	buf_release(&b);
 	return rc;
