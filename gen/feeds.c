@@ -251,6 +251,17 @@ write_robots(struct site *s, struct out *out, struct buf *err)
  * text is enough to fill FEEDS_SEARCH_TEXT_MAX, and bounds the work. */
 #define SEARCH_FOLD_MAX	(4 * FEEDS_SEARCH_TEXT_MAX)
 
+/* '"', '\' or a control byte, escaped for a JavaScript string. */
+static void
+js_string_byte(struct buf *b, unsigned char c)
+{
+	if (c == '"' || c == '\\') {
+		buf_putc(b, '\\');
+		buf_putc(b, (char)c);
+	} else
+		buf_printf(b, "\\u%04x", c);
+}
+
 /* A JavaScript string literal (which JSON also reads): quotes, '\',
  * controls, and U+2028/U+2029, which end lines in older engines. */
 static void
@@ -276,11 +287,7 @@ js_string(struct buf *b, const char *s, size_t n)
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		buf_add(b, s + start, i - start);
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, c);
-		} else
-			buf_printf(b, "\\u%04x", c);
+		js_string_byte(b, c);
 		start = i + 1;
 	}
 	buf_add(b, s + start, n - start);
@@ -288,10 +295,17 @@ js_string(struct buf *b, const char *s, size_t n)
 }
 
 /*
- * Append s[0..n) to b with half-width katakana made full-width, each run
- * of white space one space, none at either end, and at most max bytes,
- * ending on a character boundary.  tmp is scratch.
+ * A search field as it is written: text folded and spaced (see
+ * search_field), counted before escaping.
  */
+struct sfield {
+	struct buf	*out;
+	size_t		 len;		/* bytes of text so far */
+	size_t		 max;
+	int		 space;		/* white space seen since the last */
+	int		 full;		/* the next character did not fit */
+};
+
 static int
 is_ws(unsigned char c)
 {
@@ -299,84 +313,114 @@ is_ws(unsigned char c)
 	    c == '\f' || c == '\v';
 }
 
-static void
-search_text(struct buf *b, struct buf *tmp, const char *s, size_t n,
-    size_t max)
+/* The bytes of the character at s[0..n): its lead byte's length when
+ * the continuation bytes are there, else 1. */
+static size_t
+char_len(const unsigned char *s, size_t n)
 {
-	size_t i, j, take, start = b->len;
-	int space = 0;
+	size_t k = s[0] < 0xc2 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 :
+	    s[0] < 0xf5 ? 4 : 1, i;
 
-	buf_reset(tmp);
-	jtext_fold(tmp, s, n < SEARCH_FOLD_MAX ? n : SEARCH_FOLD_MAX,
-	    JTEXT_HALFKANA);
-	for (i = 0; i < tmp->len;) {
-		if (is_ws((unsigned char)tmp->ptr[i])) {
-			space = b->len > start;
-			i++;
-			continue;
-		}
-		if (b->len - start + space >= max)
-			break;
-		if (space)
-			buf_putc(b, ' ');
-		space = 0;
-		/* The run of other bytes, as far as max allows. */
-		for (j = i; j < tmp->len && !is_ws((unsigned char)tmp->ptr[j]);
-		    j++)
-			;
-		take = max - (b->len - start);
-		if (take > j - i)
-			take = j - i;
-		buf_add(b, tmp->ptr + i, take);
-		i += take;
-		if (i < j)
-			break;
-	}
-	/* Do not end inside a UTF-8 sequence. */
-	if (i < tmp->len && ((unsigned char)tmp->ptr[i] & 0xc0) == 0x80) {
-		while (b->len > start &&
-		    ((unsigned char)b->ptr[b->len - 1] & 0xc0) == 0x80)
-			buf_truncate(b, b->len - 1);
-		if (b->len > start)
-			buf_truncate(b, b->len - 1);
-		while (b->len > start && b->ptr[b->len - 1] == ' ')
-			buf_truncate(b, b->len - 1);
-	}
+	if (k > n)
+		return 1;
+	for (i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	return k;
 }
 
+/* Add s[0..n), whole characters, to a field: white space as one space
+ * before the next character, escaped as js_string() does.  Characters
+ * that need nothing are copied in runs. */
 static void
-search_field(struct buf *b, struct buf *t, struct buf *tmp, const char *s,
-    size_t n, size_t max)
+sfield_put(struct sfield *f, const char *str, size_t n)
 {
-	buf_reset(t);
-	search_text(t, tmp, s, n, max);
-	js_string(b, t->ptr, t->len);
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k, run = 0;
+
+	while (i < n) {
+		if (is_ws(s[i])) {
+			buf_add(f->out, str + run, i - run);
+			run = ++i;
+			f->space = f->len > 0;
+			continue;
+		}
+		k = char_len(s + i, n - i);
+		if (f->len + (size_t)f->space + k > f->max) {
+			f->full = 1;
+			break;
+		}
+		if (f->space) {
+			buf_putc(f->out, ' ');
+			f->len++;
+			f->space = 0;
+		}
+		if (k == 1 && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')) {
+			buf_add(f->out, str + run, i - run);
+			js_string_byte(f->out, s[i]);
+			run = i + 1;
+		} else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+			buf_add(f->out, str + run, i - run);
+			buf_printf(f->out, "\\u%04x", 0x2028 + (s[i + 2] & 1));
+			run = i + 3;
+		}
+		f->len += k;
+		i += k;
+	}
+	buf_add(f->out, str + run, i - run);
+}
+
+/*
+ * Append s[0..n) to b as a JavaScript string, with half-width katakana
+ * made full-width, each run of white space one space, none at either
+ * end, and at most max bytes of text (before escaping), ending on a
+ * character boundary.  One pass: the text is folded, spaced and escaped
+ * as it is read.
+ */
+static void
+search_field(struct buf *b, const char *s, size_t n, size_t max)
+{
+	struct sfield f = { b, 0, max, 0, 0 };
+	size_t i = 0, k, len;
+	char u[4];
+
+	if (n > SEARCH_FOLD_MAX)
+		n = SEARCH_FOLD_MAX;
+	buf_putc(b, '"');
+	while (i < n && !f.full) {
+		k = jtext_fold_span(s + i, n - i, JTEXT_HALFKANA);
+		sfield_put(&f, s + i, k);
+		if ((i += k) < n && !f.full) {
+			i += jtext_fold1(s + i, n - i, JTEXT_HALFKANA, u, &len);
+			sfield_put(&f, u, len);
+		}
+	}
+	buf_putc(b, '"');
 }
 
 void
 feeds_search_entry(const struct page *p, struct buf *b)
 {
-	struct buf t = BUF_INIT, tmp = BUF_INIT, u = BUF_INIT;
+	struct buf u = BUF_INIT;
 	const char *d = p->description ? p->description : "";
 	const char *date = p->date ? p->date : "";
 
 	if (!public_page(p))
 		return;
 	BUF_PUTSL(b, "\n[");
-	search_field(b, &t, &tmp, p->title, strlen(p->title), SIZE_MAX);
+	search_field(b, p->title, strlen(p->title), SIZE_MAX);
 	buf_putc(b, ',');
 	url_encode_path(&u, p->out, strlen(p->out));
 	js_string(b, u.ptr, u.len);
 	buf_putc(b, ',');
-	search_field(b, &t, &tmp, d, strlen(d), SIZE_MAX);
+	search_field(b, d, strlen(d), SIZE_MAX);
 	buf_putc(b, ',');
 	js_string(b, date, strlen(date));
 	buf_putc(b, ',');
-	search_field(b, &t, &tmp, p->doc.text.ptr, p->doc.text.len,
+	search_field(b, p->doc.text.ptr, p->doc.text.len,
 	    FEEDS_SEARCH_TEXT_MAX);
 	buf_putc(b, ']');
-	buf_release(&t);
-	buf_release(&tmp);
 	buf_release(&u);
 }
 

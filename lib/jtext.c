@@ -76,14 +76,6 @@ compose(uint32_t cp, int mark)
 	return 0;
 }
 
-static void
-put_cp(struct buf *out, uint32_t cp)
-{
-	char u[4];
-
-	buf_add(out, u, utf8_encode(cp, u));
-}
-
 /* A sound mark, combining or half-width, starts s[0..n). */
 static int
 starts_mark(const unsigned char *s, size_t n)
@@ -112,73 +104,83 @@ halfkana_changes(const char *p, size_t n)
 	return starts_mark(s + 3, n - 3);
 }
 
-void
-jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
+size_t
+jtext_fold_span(const char *s, size_t n, unsigned flags)
 {
-	size_t i = 0, k, k2, at, run = 0;
-	uint32_t cp, orig, next, c;
+	size_t i = 0;
 
-	buf_grow(out, n);
-	/* Characters that stay as they are are copied in runs.  Every code
-	 * point any flag changes is ASCII or starts with byte E3 (U+3000 to
-	 * U+3FFF) or EF (U+F000 to U+FFFF), neither of which continues a
-	 * sequence: any other byte stays, valid or not. */
+	/* Every code point any flag changes is ASCII or starts with byte
+	 * E3 (U+3000 to U+3FFF) or EF (U+F000 to U+FFFF), neither of which
+	 * continues a sequence: any other byte stays, valid or not. */
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
-		if (b >= 0x80 && b != 0xe3 && b != 0xef) {
-			i++;
-			continue;
-		}
-		if (flags == JTEXT_HALFKANA && b >= 0x80 &&
-		    !halfkana_changes(s + i, n - i)) {
-			i++;
-			continue;
-		}
 		if (b < 0x80) {
-			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z') {
-				buf_add(out, s + run, i - run);
-				buf_putc(out, b + ('a' - 'A'));
-				run = i + 1;
-			}
-			i++;
-			continue;
+			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z')
+				return i;
+		} else if (b == 0xe3 || b == 0xef) {
+			if (flags != JTEXT_HALFKANA ||
+			    halfkana_changes(s + i, n - i))
+				return i;
 		}
-		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
-			i++;
-			continue;
-		}
-		at = i;
-		i += k;
-		orig = cp;
-		if (flags & JTEXT_FULLASCII) {
-			if (cp >= 0xff01 && cp <= 0xff5e)
-				cp -= 0xfee0;
-			else if (cp == 0x3000)
-				cp = ' ';
-		}
-		if (flags & JTEXT_HALFKANA) {
-			if (cp >= 0xff61 && cp <= 0xff9f)
-				cp = halfwidth[cp - 0xff61];
-			if (cp >= 0x3041 && cp <= 0x30fd && i < n &&
-			    (k2 = utf8_decode(s + i, n - i, &next)) != 0 &&
-			    mark_of(next) &&
-			    (c = compose(cp, mark_of(next))) != 0) {
-				cp = c;
-				i += k2;
-				orig = 0;	/* two became one */
-			}
-		}
-		if ((flags & JTEXT_HIRAGANA) && ((cp >= 0x30a1 && cp <= 0x30f6) ||
-		    cp == 0x30fd || cp == 0x30fe))
-			cp -= 0x60;
-		if ((flags & JTEXT_CASE) && cp >= 'A' && cp <= 'Z')
-			cp += 'a' - 'A';
-		if (cp != orig) {
-			buf_add(out, s + run, at - run);
-			put_cp(out, cp);
-			run = i;
+		i++;
+	}
+	return n;
+}
+
+size_t
+jtext_fold1(const char *s, size_t n, unsigned flags, char out[4],
+    size_t *outlen)
+{
+	unsigned char b = (unsigned char)s[0];
+	size_t k, k2;
+	uint32_t cp, next, c;
+
+	if (b < 0x80 || (k = utf8_decode(s, n, &cp)) == 0) {
+		if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b + ('a' - 'A'));
+		out[0] = (char)b;
+		*outlen = 1;
+		return 1;
+	}
+	if (flags & JTEXT_FULLASCII) {
+		if (cp >= 0xff01 && cp <= 0xff5e)
+			cp -= 0xfee0;
+		else if (cp == 0x3000)
+			cp = ' ';
+	}
+	if (flags & JTEXT_HALFKANA) {
+		if (cp >= 0xff61 && cp <= 0xff9f)
+			cp = halfwidth[cp - 0xff61];
+		if (cp >= 0x3041 && cp <= 0x30fd && k < n &&
+		    (k2 = utf8_decode(s + k, n - k, &next)) != 0 &&
+		    mark_of(next) && (c = compose(cp, mark_of(next))) != 0) {
+			cp = c;
+			k += k2;
 		}
 	}
-	buf_add(out, s + run, n - run);
+	if ((flags & JTEXT_HIRAGANA) && ((cp >= 0x30a1 && cp <= 0x30f6) ||
+	    cp == 0x30fd || cp == 0x30fe))
+		cp -= 0x60;
+	if ((flags & JTEXT_CASE) && cp >= 'A' && cp <= 'Z')
+		cp += 'a' - 'A';
+	*outlen = utf8_encode(cp, out);
+	return k;
+}
+
+void
+jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags)
+{
+	size_t i = 0, k, len;
+	char u[4];
+
+	buf_grow(out, n);
+	while (i < n) {
+		k = jtext_fold_span(s + i, n - i, flags);
+		buf_add(out, s + i, k);
+		if ((i += k) < n) {
+			i += jtext_fold1(s + i, n - i, flags, u, &len);
+			buf_add(out, u, len);
+		}
+	}
 }

@@ -45,4 +45,17 @@ struct buf;
 
 void	jtext_fold(struct buf *out, const char *s, size_t n, unsigned flags);
 
+/*
+ * The same, a piece at a time, for callers that consume the text as it
+ * is folded: jtext_fold_span() is the length of the longest start of
+ * s[0..n) that folding leaves as it is (it ends where a character may
+ * change); jtext_fold1() folds the one character at s (n > 0) into out,
+ * its length in *outlen (at most 4), and returns the bytes of s it took
+ * (two characters when a sound mark is composed in; one byte when s does
+ * not start with UTF-8).
+ */
+size_t	jtext_fold_span(const char *s, size_t n, unsigned flags);
+size_t	jtext_fold1(const char *s, size_t n, unsigned flags, char out[4],
+	    size_t *outlen);
+
 #endif
