@@ -456,12 +456,13 @@ heading_end(struct rend *r)
 	if (level == 2 || level == 3) {
 		json_t *e = json_object();
 
-		/* json_stringn checks the text is UTF-8 (NULL, and so no
-		 * field, if not). */
+		/* UTF-8 already: the source was checked before parsing, md4c
+		 * cuts text only at ASCII marks, and entities decode to
+		 * valid characters or U+FFFD. */
 		json_object_set_new_nocheck(e, "id",
-		    json_stringn(id.ptr, id.len));
+		    json_stringn_nocheck(id.ptr, id.len));
 		json_object_set_new_nocheck(e, "text",
-		    json_stringn(r->htext.ptr, r->htext.len));
+		    json_stringn_nocheck(r->htext.ptr, r->htext.len));
 		if (level == 2 || r->toc_h2 == NULL) {
 			json_object_set_new_nocheck(e, "children",
 			    json_array());
