@@ -1278,6 +1278,12 @@ ser_value(const struct tmpl_memo *m, struct buf *b, const json_t *v)
 		buf_putc(b, 'N');
 		return;
 	}
+	if ((json_is_array(v) || json_is_object(v)) &&
+	    (pin = pin_find(m, v)) != NULL) {
+		buf_putc(b, 'P');
+		buf_add(b, (const char *)pin, sizeof(*pin));
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		buf_putc(b, 's');
@@ -1301,22 +1307,12 @@ ser_value(const struct tmpl_memo *m, struct buf *b, const json_t *v)
 		buf_putc(b, 'f');
 		break;
 	case JSON_ARRAY:
-		if ((pin = pin_find(m, v)) != NULL) {
-			buf_putc(b, 'P');
-			buf_add(b, (const char *)pin, sizeof(*pin));
-			break;
-		}
 		buf_putc(b, 'a');
 		put_size(b, json_array_size(v));
 		json_array_foreach(v, i, x)
 			ser_value(m, b, x);
 		break;
 	case JSON_OBJECT:
-		if ((pin = pin_find(m, v)) != NULL) {
-			buf_putc(b, 'P');
-			buf_add(b, (const char *)pin, sizeof(*pin));
-			break;
-		}
 		buf_putc(b, 'o');
 		put_size(b, json_object_size(v));
 		json_object_foreach((json_t *)v, key, x) {
