@@ -96,10 +96,16 @@ fs_mkdirs_for(const char *path, struct buf *err)
 int
 fs_write(const char *path, const void *data, size_t len, struct buf *err)
 {
+	const char *slash = strrchr(path, '/');
 	int fd;
 
 	/* Open first: the folder is there for all but the first file of
-	 * each. */
+	 * each.  But a page is a folder of its own holding index.html
+	 * alone, whose folder is new in a new tree: made first, which
+	 * spares an open that fails. */
+	if (slash != NULL && strcmp(slash + 1, "index.html") == 0 &&
+	    fs_mkdirs_for(path, err) == -1)
+		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1 && errno == ENOENT) {
 		if (fs_mkdirs_for(path, err) == -1)

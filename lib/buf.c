@@ -207,7 +207,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_read_file(struct buf *b, const char *path)
 {
-	size_t start = b->len;
+	size_t start = b->len, want = 0;
 	struct stat st;
 	ssize_t n;
 	int fd, serr;
@@ -216,8 +216,10 @@ buf_read_file(struct buf *b, const char *path)
 		return -1;
 	/* One byte more than the file, so that reading meets its end
 	 * without growing. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		buf_grow(b, (size_t)st.st_size + 1);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		want = (size_t)st.st_size;
+		buf_grow(b, want + 1);
+	}
 	for (;;) {
 		/* The size was known: grow only if the file grew meanwhile
 		 * (or was not a regular file), so that a buffer read from a
@@ -238,6 +240,12 @@ buf_read_file(struct buf *b, const char *path)
 		}
 		b->len += (size_t)n;
 		b->ptr[b->len] = '\0';
+		/* A regular file read short of what was asked is at its end
+		 * (Linux does not cut such reads short otherwise): no read
+		 * more just to be told so. */
+		if (want > 0 && (size_t)n == want && b->len - start == want &&
+		    b->cap - b->len > 1)
+			break;
 	}
 	close(fd);
 	return 0;
