@@ -1169,9 +1169,10 @@ put_value(struct buf *out, const json_t *v, int escape)
  * of inclusion, to a value or to nothing; sections inside the partial
  * push only values reached from those names, and a name looked up inside
  * them that none of them has resolves as it did at the inclusion, so
- * equal values give equal output.  A partial with a block or parent (overridable from outside),
- * with "." (the caller's current item) or including itself is never
- * memoised.
+ * equal values give equal output (a partial that includes itself reads
+ * no other names for it).  A partial with a block or parent (which a
+ * caller may override) or with "." (which may be the caller's current
+ * item) is never memoised.
  */
 struct minfo {
 	const struct tmpl *t;
@@ -1437,10 +1438,31 @@ has_name(const struct minfo *in, const char *name)
 	return 0;
 }
 
+/* The partials a gathering has been through: each is read once, so
+ * that partials including each other, or one another many times, cost
+ * what their sizes add up to. */
+struct seen {
+	const struct tmpl	**v;
+	size_t			  n;
+};
+
+static int
+seen_add(struct seen *sn, const struct tmpl *t)
+{
+	size_t i;
+
+	for (i = 0; i < sn->n; i++)
+		if (sn->v[i] == t)
+			return 0;
+	sn->v = xreallocarray(sn->v, sn->n + 1, sizeof(*sn->v));
+	sn->v[sn->n++] = t;
+	return 1;
+}
+
 /* Gather the names of nodes v into `in`; 0, or -1 when not memoisable. */
 static int
-gather(struct tmpl_set *set, struct minfo *in, const struct node *v,
-    size_t n, int depth)
+gather(struct tmpl_set *set, struct minfo *in, struct seen *sn,
+    const struct node *v, size_t n, int depth)
 {
 	const struct tmpl *it;
 	size_t i;
@@ -1454,10 +1476,10 @@ gather(struct tmpl_set *set, struct minfo *in, const struct node *v,
 		case K_PARTIAL:
 			if (depth >= TMPL_MAX_DEPTH || set == NULL ||
 			    set_lookup(set, v[i].name, &it, &strict,
-			    NULL) != 0 || it == in->t)
+			    NULL) != 0)
 				return -1;
-			if (gather(set, in, it->kids, it->nkids,
-			    depth + 1) == -1)
+			if (seen_add(sn, it) && gather(set, in, sn, it->kids,
+			    it->nkids, depth + 1) == -1)
 				return -1;
 			break;
 		case K_VAR:
@@ -1471,7 +1493,7 @@ gather(struct tmpl_set *set, struct minfo *in, const struct node *v,
 				    in->nnames + 1, sizeof(*in->names));
 				in->names[in->nnames++] = xstrdup(v[i].name);
 			}
-			if (gather(set, in, v[i].kids, v[i].nkids,
+			if (gather(set, in, sn, v[i].kids, v[i].nkids,
 			    depth) == -1)
 				return -1;
 			break;
@@ -1485,6 +1507,7 @@ gather(struct tmpl_set *set, struct minfo *in, const struct node *v,
 static struct minfo *
 memo_info(struct tmpl_memo *m, struct tmpl_set *set, const struct tmpl *t)
 {
+	struct seen sn = { NULL, 0 };
 	struct minfo *in;
 	size_t i;
 
@@ -1495,7 +1518,9 @@ memo_info(struct tmpl_memo *m, struct tmpl_set *set, const struct tmpl *t)
 	in = &m->info[m->ninfo++];
 	memset(in, 0, sizeof(*in));
 	in->t = t;
-	in->ok = gather(set, in, t->kids, t->nkids, 0) == 0;
+	seen_add(&sn, t);
+	in->ok = gather(set, in, &sn, t->kids, t->nkids, 0) == 0;
+	free(sn.v);
 	return in;
 }
 

@@ -573,6 +573,49 @@ test_memo(void)
 		json_decref(d);
 		tmpl_free(t2);
 	}
+	/* A partial that includes itself, down a tree: memoised all the
+	 * same, each level by its own data. */
+	{
+		const char *s3 = "{{> node}}|{{> node}}";
+		struct tmpl *t3 = tmpl_parse(s3, strlen(s3), "rec", NULL);
+
+		add(set, "node", "{{name}}({{#kids}}{{> node}}{{/kids}})");
+		hits = tmpl_memo_hits(m);
+		d = json_loads("{\"name\": \"r\", \"kids\": [{\"name\": "
+		    "\"a\", \"kids\": []}, {\"name\": \"a\", \"kids\": "
+		    "[]}]}", 0, NULL);
+		test_cond("a partial that includes itself",
+		    same_with_memo(t3, set, m, d));
+		test_cond("... copied where its data repeats",
+		    tmpl_memo_hits(m) > hits);
+		tmpl_free(t3);
+	}
+
+	/* A chain of partials each including the next twice: gathering
+	 * their names reads each once (2^40 times otherwise), and the
+	 * copies count the steps their renders took, so that this fails
+	 * past TMPL_MAX_STEPS as it does without the memo. */
+	{
+		const char *s4 = "{{#y}}{{> c0}}{{/y}}";
+		char name[16], src[64];
+		struct tmpl *t4;
+
+		for (i = 0; i < 40; i++) {
+			snprintf(name, sizeof(name), "c%d", i);
+			snprintf(src, sizeof(src), "{{> c%d}}{{> c%d}}", i + 1,
+			    i + 1);
+			add(set, name, src);
+		}
+		add(set, "c40", "{{x}}");
+		t4 = tmpl_parse(s4, strlen(s4), "chain", NULL);
+		d = json_pack("{s:b}", "y", 1);
+		got = render_memo(t4, set, m, d);
+		test_streq("a chain of partials, too long to render", got,
+		    "ERR");
+		free(got);
+		json_decref(d);
+		tmpl_free(t4);
+	}
 	tmpl_memo_free(m);
 	tmpl_memo_free(NULL);
 	tmpl_memo_pin(NULL, NULL);
