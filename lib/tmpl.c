@@ -1207,7 +1207,7 @@ struct mpin {
 };
 
 struct tmpl_memo {
-	struct minfo	*info;
+	struct minfo	**info;		/* each its own: renders keep them */
 	size_t		 ninfo;
 	struct mres	*res;		/* open addressing, power of two */
 	size_t		 nres, capres;
@@ -1347,9 +1347,10 @@ tmpl_memo_free(struct tmpl_memo *m)
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->ninfo; i++) {
-		for (j = 0; j < m->info[i].nnames; j++)
-			free(m->info[i].names[j]);
-		free(m->info[i].names);
+		for (j = 0; j < m->info[i]->nnames; j++)
+			free(m->info[i]->names[j]);
+		free(m->info[i]->names);
+		free(m->info[i]);
 	}
 	free(m->info);
 	for (i = 0; i < m->capres; i++)
@@ -1423,7 +1424,7 @@ tmpl_memo_hits(const struct tmpl_memo *m)
 	size_t i, n = 0;
 
 	for (i = 0; i < m->ninfo; i++)
-		n += m->info[i].hits;
+		n += m->info[i]->hits;
 	return n;
 }
 
@@ -1512,11 +1513,10 @@ memo_info(struct tmpl_memo *m, struct tmpl_set *set, const struct tmpl *t)
 	size_t i;
 
 	for (i = 0; i < m->ninfo; i++)
-		if (m->info[i].t == t)
-			return &m->info[i];
+		if (m->info[i]->t == t)
+			return m->info[i];
 	m->info = xreallocarray(m->info, m->ninfo + 1, sizeof(*m->info));
-	in = &m->info[m->ninfo++];
-	memset(in, 0, sizeof(*in));
+	in = m->info[m->ninfo++] = xcalloc(1, sizeof(*in));
 	in->t = t;
 	seen_add(&sn, t);
 	in->ok = gather(set, in, &sn, t->kids, t->nkids, 0) == 0;
