@@ -1574,11 +1574,10 @@ acc_of(const char *s, size_t n, const char **title, size_t *tlen)
 	return ACC_OPEN;
 }
 
-/* Append one line of the rewritten source and the source line it
- * stands for. */
+/* Note that the parsed text's line starting at `off` is source line
+ * `line`. */
 static void
-emit_line(struct rend *r, struct buf *x, const char *s, size_t n,
-    size_t line)
+note_line(struct rend *r, size_t off, size_t line)
 {
 	if (r->nlines == r->lines_cap) {
 		r->lines_cap = r->lines_cap ? r->lines_cap * 2 : 256;
@@ -1587,10 +1586,43 @@ emit_line(struct rend *r, struct buf *x, const char *s, size_t n,
 		r->lineno = xreallocarray(r->lineno, r->lines_cap,
 		    sizeof(*r->lineno));
 	}
-	r->lines[r->nlines] = x->len;
+	r->lines[r->nlines] = off;
 	r->lineno[r->nlines++] = line;
+}
+
+/* Append one line of the rewritten source and the source line it
+ * stands for. */
+static void
+emit_line(struct rend *r, struct buf *x, const char *s, size_t n,
+    size_t line)
+{
+	note_line(r, x->len, line);
 	buf_add(x, s, n);
 	buf_putc(x, '\n');
+}
+
+/*
+ * A body with no line starting ":::" has no accordion, and one that
+ * ends its last line reads the same rewritten: it is parsed as it is,
+ * its lines only noted.  1 when so.
+ */
+static int
+plain_source(struct rend *r, const char *src, size_t len)
+{
+	const char *p, *nl, *end = src + len;
+	size_t line = r->first_line;
+
+	if (len == 0 || src[len - 1] != '\n')
+		return 0;
+	for (p = src; p < end; p = nl + 1, line++) {
+		if (end - p >= 3 && p[0] == ':' && p[1] == ':' && p[2] == ':') {
+			r->nlines = 0;
+			return 0;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		note_line(r, (size_t)(p - src), line);
+	}
+	return 1;
 }
 
 /*
@@ -1741,12 +1773,17 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 	buf_init(&r.htext);
 	buf_init(&r.scratch);
 	lint_init(&r.lt, doc);
-	rewrite_accordions(&r, src, len, &x);
-	if (r.nlines == 0)
-		emit_line(&r, &x, "", 0, first_line);
-	r.src = x.ptr;
-	r.len = x.len;
-	if (md_parse(x.ptr, (MD_SIZE)x.len, &p, &r) != 0) {
+	if (plain_source(&r, src, len)) {
+		r.src = src;
+		r.len = len;
+	} else {
+		rewrite_accordions(&r, src, len, &x);
+		if (r.nlines == 0)
+			emit_line(&r, &x, "", 0, first_line);
+		r.src = x.ptr;
+		r.len = x.len;
+	}
+	if (md_parse(r.src, (MD_SIZE)r.len, &p, &r) != 0) {
 		buf_printf(err, "%s:%zu: cannot parse Markdown\n", file,
 		    first_line);
 		r.rc = -1;
