@@ -78,28 +78,28 @@ utf8_valid(const char *str, size_t n, size_t *bad)
 	uint32_t cp;
 
 	while (i < n) {
-		/* ASCII runs are the common case in markup: eight bytes at a
-		 * time. */
-		if (i + 8 <= n) {
-			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
-		}
 		if (s[i] < 0x80) {
-			i++;
+			/* ASCII runs are the common case in markup: eight
+			 * bytes at a time. */
+			while (i + 8 <= n) {
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ULL) != 0)
+					break;
+				i += 8;
+			}
+			while (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
-		/* So is Japanese text: three bytes whose lead (E1-EC, EE, EF)
-		 * allows any two continuation bytes (E0 and ED restrict the
-		 * second, against overlong forms and surrogates). */
-		if (((s[i] >= 0xe1 && s[i] <= 0xec) || s[i] == 0xee ||
-		    s[i] == 0xef) && i + 2 < n && (s[i + 1] & 0xc0) == 0x80 &&
-		    (s[i + 2] & 0xc0) == 0x80) {
+		/* So are runs of Japanese text: three bytes whose lead (E1
+		 * to EC, EE, EF) allows any two continuation bytes (E0 and ED
+		 * restrict the second, against overlong forms and
+		 * surrogates). */
+		while (i + 3 <= n && s[i] - 0xe1u <= 0xeu && s[i] != 0xed &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80)
 			i += 3;
+		if (i >= n || s[i] < 0x80)
 			continue;
-		}
 		if ((k = utf8_decode(str + i, n - i, &cp)) == 0) {
 			if (bad != NULL)
 				*bad = i;

@@ -281,6 +281,64 @@ test_utf8_encode(void)
 #define VALID(s, bad)	utf8_valid((s), sizeof(s) - 1, (bad))
 #define LEN(s)		utf8_len((s), sizeof(s) - 1)
 
+/* utf8_valid as utf8_decode alone reads it: 1, or 0 with *bad. */
+static int
+valid_by_decode(const char *s, size_t n, size_t *bad)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
+			*bad = i;
+			return 0;
+		}
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * utf8_valid takes runs of ASCII and of three-byte characters by fast
+ * paths: on strings made of pieces that meet their edges (ASCII, kana
+ * and kanji, the leads E0 and ED with their limits, four-byte
+ * characters, stray and cut bytes), it must say what utf8_decode says.
+ */
+static int
+valid_agrees(void)
+{
+	static const char *const pieces[] = {
+		"a", "abcdefgh", "\xe3\x81\x82", "\xe6\x97\xa5", "\xef\xbd\xb1",
+		"\xe0\xa0\x80", "\xe0\x80\x80", "\xed\x9f\xbf", "\xed\xa0\x80",
+		"\xee\x80\x80", "\xf0\x9f\x98\x80", "\xc3\xa9", "\x80", "\xe3\x81",
+		"\xff", "\xc0\xaf", "\xf4\x90\x80\x80",
+	};
+	char s[64];
+	size_t n, k, b1, b2, round;
+	unsigned x = 12345;
+	int v1, v2;
+
+	for (round = 0; round < 20000; round++) {
+		n = 0;
+		while (n < 40) {
+			x = x * 1103515245u + 12345u;
+			k = strlen(pieces[(x >> 16) % (sizeof(pieces) /
+			    sizeof(pieces[0]))]);
+			memcpy(s + n, pieces[(x >> 16) % (sizeof(pieces) /
+			    sizeof(pieces[0]))], k);
+			n += k;
+		}
+		/* Cut anywhere, so that sequences end early too. */
+		n -= (x >> 8) % 5;
+		b1 = b2 = 0;
+		v1 = utf8_valid(s, n, &b1);
+		v2 = valid_by_decode(s, n, &b2);
+		if (v1 != v2 || (!v1 && b1 != b2))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 test_utf8_valid(void)
 {
@@ -304,6 +362,8 @@ test_utf8_valid(void)
 	test_cond("valid: bad offset at 0", !VALID("\xff", &bad) && bad == 0);
 	test_cond("valid: NULL bad", !VALID("\xff", NULL));
 	test_cond("valid: n bounds the read", utf8_valid("a\xff", 1, &bad));
+	test_cond("valid: agrees with utf8_decode on random bytes",
+	    valid_agrees());
 
 	test_cond("len: ASCII", LEN("hello") == 5);
 	test_cond("len: Japanese", LEN("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e")
