@@ -444,9 +444,12 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 	/* "sec/p1/" -> "sec/": its neighbours' common parent. */
 	buf_puts(&key, dir);
 	path_up(&key);
-	buf_printf(&fake, "%s\001/", key.ptr);
 	buf_putc(&key, v == c->site->menu ? 'M' : 'F');
 	if ((common = map_get(c->menus, key.ptr, key.len)) == NULL) {
+		/* A folder no page has, beside the page's: the URLs its
+		 * neighbours share. */
+		buf_add(&fake, key.ptr, key.len - 1);
+		BUF_PUTSL(&fake, "\001/");
 		common = json_array();
 		for (i = 0; i < n; i++)
 			json_array_append_new(common, entry_json(&v[i],
