@@ -330,19 +330,18 @@ char_len(const unsigned char *s, size_t n)
 }
 
 /* Add s[0..n), whole characters, to a field: white space as one space
- * before the next character, escaped as js_string() does.  Characters
- * that need nothing are copied in runs. */
+ * before the next character, escaped as js_string() does, as far as the
+ * field has room. */
 static void
-sfield_put(struct sfield *f, const char *str, size_t n)
+sfield_put_chars(struct sfield *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k, run = 0;
+	size_t i = 0, k;
 
 	while (i < n) {
 		if (is_ws(s[i])) {
-			buf_add(f->out, str + run, i - run);
-			run = ++i;
 			f->space = f->len > 0;
+			i++;
 			continue;
 		}
 		k = char_len(s + i, n - i);
@@ -355,20 +354,66 @@ sfield_put(struct sfield *f, const char *str, size_t n)
 			f->len++;
 			f->space = 0;
 		}
-		if (k == 1 && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')) {
-			buf_add(f->out, str + run, i - run);
+		if (k == 1 && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\'))
 			js_string_byte(f->out, s[i]);
-			run = i + 1;
-		} else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
-		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
-			buf_add(f->out, str + run, i - run);
+		else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
 			buf_printf(f->out, "\\u%04x", 0x2028 + (s[i + 2] & 1));
-			run = i + 3;
-		}
+		else
+			buf_add(f->out, str + i, k);
 		f->len += k;
 		i += k;
 	}
-	buf_add(f->out, str + run, i - run);
+}
+
+/*
+ * The same, when all of s[0..n) fits (white space never takes more room
+ * than it had): no character needs counting, and the bytes that need
+ * nothing (not white space, a control, '"', '\\', nor the lead byte E2
+ * of U+2028 and U+2029) go in runs.
+ */
+static void
+sfield_put(struct sfield *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, j;
+
+	if (f->len + 1 + n > f->max) {
+		sfield_put_chars(f, str, n);
+		return;
+	}
+	while (i < n) {
+		for (j = i; j < n && s[j] > 0x20 && s[j] != '"' &&
+		    s[j] != '\\' && s[j] != 0xe2; j++)
+			;
+		if (j == i && is_ws(s[i])) {
+			f->space = f->len > 0;
+			i++;
+			continue;
+		}
+		if (f->space) {
+			buf_putc(f->out, ' ');
+			f->len++;
+			f->space = 0;
+		}
+		if (j > i) {
+			buf_add(f->out, str + i, j - i);
+			f->len += j - i;
+			i = j;
+		} else if (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+			buf_printf(f->out, "\\u%04x", 0x2028 + (s[i + 2] & 1));
+			f->len += 3;
+			i += 3;
+		} else {
+			if (s[i] == 0xe2)
+				buf_putc(f->out, (char)s[i]);
+			else
+				js_string_byte(f->out, s[i]);
+			f->len++;
+			i++;
+		}
+	}
 }
 
 /*
