@@ -111,7 +111,16 @@ jtext_fold_span(const char *s, size_t n, unsigned flags)
 
 	/* Every code point any flag changes is ASCII or starts with byte
 	 * E3 (U+3000 to U+3FFF) or EF (U+F000 to U+FFFF), neither of which
-	 * continues a sequence: any other byte stays, valid or not. */
+	 * continues a sequence: any other byte stays, valid or not.  The
+	 * search index folds with JTEXT_HALFKANA alone, which leaves ASCII
+	 * be: a loop of its own. */
+	if (flags == JTEXT_HALFKANA) {
+		for (; i < n; i++)
+			if ((s[i] == '\xe3' || s[i] == '\xef') &&
+			    halfkana_changes(s + i, n - i))
+				return i;
+		return n;
+	}
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
