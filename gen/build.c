@@ -1458,7 +1458,7 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 	if (site_page(s, "404.md") == NULL)
 		site_add_output(s, "404.html");
 	site_add_output(s, "robots.txt");
-	site_add_output(s, "search-index.js");
+	feeds_register_search(s);
 	if (s->news != NULL)
 		site_add_output(s, "feed.xml");
 	if (s->base_url != NULL)

@@ -220,14 +220,26 @@ write_robots(struct site *s, struct out *out, struct buf *err)
 
 /*
  * search-index.js is a classic script, so that search works from file://
- * (where fetch() is refused), assigning one object:
+ * (where fetch() is refused), assigning one object that names the parts
+ * of the index, in site order:
  *
- *	window.KAKEHASHI_SEARCH = {"version":1,
- *	"fields":["title","url","description","date","text"],"pages":[
+ *	window.KAKEHASHI_SEARCH = {"version":2,
+ *	"fields":["title","url","description","date","text"],"parts":[
+ *	"search-index/r1.js","search-index/f-guidelines.js",…]};
+ *
+ * Each part, also a classic script, holds the public pages of one run of
+ * pages in site order under one top-level folder ("f-" and its name) or
+ * at the root ("r" and the run's number among those at the root):
+ *
+ *	(window.KAKEHASHI_SEARCH_PARTS || (window.KAKEHASHI_SEARCH_PARTS =
+ *	{}))["search-index/f-guidelines.js"] = [
  *	["サポートプラン作成の指針","guidelines/support-plan/index.html","…","","…"],
- *	…]};
+ *	…];
  *
- * one array per public page, in site order, one page a line: its title,
+ * The parts keep a one-page rebuild from writing the index of the whole
+ * site (15 MB of 10,000 pages): only the part with the page changes.
+ *
+ * One array per public page, one page a line: its title,
  * its URL relative to the site's root, its description (or ""), its date
  * (YYYY-MM-DD or ""), and its plain text cut at FEEDS_SEARCH_TEXT_MAX
  * bytes.  Strings are UTF-8 as they are (not \u escapes, which would
@@ -380,41 +392,110 @@ feeds_search_entry(const struct page *p, struct buf *b)
 	buf_release(&u);
 }
 
+/*
+ * The run of pages from s->pages[i] under one top-level folder (or at the
+ * root): its part's name into `name` (reset), and the index past its end.
+ * `nroot` counts the runs at the root so far.
+ */
+static size_t
+search_run(const struct site *s, size_t i, size_t *nroot, struct buf *name)
+{
+	const char *src = s->pages[i]->src, *slash = strchr(src, '/');
+	size_t len = slash != NULL ? (size_t)(slash - src) : 0;
+
+	buf_reset(name);
+	if (slash != NULL)
+		buf_printf(name, "search-index/f-%.*s.js", (int)len, src);
+	else
+		buf_printf(name, "search-index/r%zu.js", ++*nroot);
+	for (i++; i < s->npages; i++) {
+		const char *o = s->pages[i]->src, *os = strchr(o, '/');
+
+		if ((os == NULL) != (slash == NULL) || (os != NULL &&
+		    ((size_t)(os - o) != len || memcmp(o, src, len) != 0)))
+			break;
+	}
+	return i;
+}
+
+void
+feeds_register_search(struct site *s)
+{
+	struct buf name = BUF_INIT;
+	size_t i, j, end, nroot = 0;
+
+	site_add_output(s, "search-index.js");
+	for (i = 0; i < s->npages; i = end) {
+		end = search_run(s, i, &nroot, &name);
+		for (j = i; j < end && !public_page(s->pages[j]); j++)
+			;
+		if (j < end)
+			site_add_output(s, name.ptr);
+	}
+	buf_release(&name);
+}
+
 static int
 write_search(struct site *s, struct out *out, struct buf *err)
 {
-	struct buf b = BUF_INIT, e = BUF_INIT;
-	size_t i, n = 0;
-	int rc;
+	struct buf b = BUF_INIT, e = BUF_INIT, idx = BUF_INIT,
+	    name = BUF_INIT, u = BUF_INIT;
+	size_t i, j, end, nroot = 0, nparts = 0, n;
+	int rc = 0;
 
-	BUF_PUTSL(&b, "/* Kakehashi search index: public pages only "
+	BUF_PUTSL(&idx, "/* Kakehashi search index: public pages only "
 	    "(gen/feeds.c describes it). */\n"
-	    "window.KAKEHASHI_SEARCH = {\"version\":1,"
+	    "window.KAKEHASHI_SEARCH = {\"version\":2,"
 	    "\"fields\":[\"title\",\"url\",\"description\",\"date\",\"text\"],"
-	    "\"pages\":[");
-	for (i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		size_t len;
-		const char *entry = page_search(p, &len);
+	    "\"parts\":[");
+	for (i = 0; i < s->npages; i = end) {
+		end = search_run(s, i, &nroot, &name);
+		buf_reset(&u);
+		url_encode_path(&u, name.ptr, name.len);
+		buf_reset(&b);
+		BUF_PUTSL(&b, "(window.KAKEHASHI_SEARCH_PARTS || "
+		    "(window.KAKEHASHI_SEARCH_PARTS = {}))[");
+		js_string(&b, u.ptr, u.len);
+		BUF_PUTSL(&b, "] = [");
+		for (j = i, n = 0; j < end; j++) {
+			const struct page *p = s->pages[j];
+			size_t len;
+			const char *entry = page_search(p, &len);
 
-		/* Made on the rendering threads, or kept from the last build
-		 * with the page; here when neither. */
-		if (len == 0 && !p->kept) {
-			buf_reset(&e);
-			feeds_search_entry(p, &e);
-			entry = e.ptr;
-			len = e.len;
+			/* Made on the rendering threads, or kept from the
+			 * last build with the page; here when neither. */
+			if (len == 0 && !p->kept) {
+				buf_reset(&e);
+				feeds_search_entry(p, &e);
+				entry = e.ptr;
+				len = e.len;
+			}
+			if (len == 0)
+				continue;
+			if (n++ > 0)
+				buf_putc(&b, ',');
+			buf_add(&b, entry, len);
 		}
-		if (len == 0)
+		if (n == 0)
 			continue;
-		if (n++ > 0)
-			buf_putc(&b, ',');
-		buf_add(&b, entry, len);
+		BUF_PUTSL(&b, "];\n");
+		/* An unchanged part is hashed, found in the manifest and left
+		 * as it is. */
+		if (put(out, name.ptr, &b, err) == -1)
+			rc = -1;
+		if (nparts++ > 0)
+			buf_putc(&idx, ',');
+		BUF_PUTSL(&idx, "\n");
+		js_string(&idx, u.ptr, u.len);
 	}
-	BUF_PUTSL(&b, "]};\n");
-	rc = put(out, "search-index.js", &b, err);
+	BUF_PUTSL(&idx, "]};\n");
+	if (put(out, "search-index.js", &idx, err) == -1)
+		rc = -1;
 	buf_release(&b);
 	buf_release(&e);
+	buf_release(&idx);
+	buf_release(&name);
+	buf_release(&u);
 	return rc;
 }
 
