@@ -20,9 +20,9 @@
  * newline.  A string field is "LEN:BYTES" ("~" for none), a number is
  * "DECIMAL;".  A record is:
  *
- *	R src ino size mtime ctime srchash key fm outs search
+ *	R src ino size mtime ctime srchash key fm outs part soff slen
  */
-#define CACHE_HEAD	"gen-cache 1 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 2 " GEN_VERSION "\n"
 
 /* Within this many nanoseconds of the build's start, a file's times do
  * not vouch for its bytes. */
@@ -234,8 +234,14 @@ parse(struct cache *c, uint64_t id)
 		    get_u64(&r, &e->key) == -1 ||
 		    get_span(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
 		    get_span(&r, &e->outs, &e->outslen) == -1 ||
-		    get_span(&r, &e->search, &e->searchlen) == -1 ||
+		    get_span(&r, &e->part, &e->partlen) == -1 ||
+		    get_u64(&r, &e->soff) == -1 ||
+		    get_u64(&r, &e->slen) == -1 ||
 		    r.p == r.end || *r.p++ != '\n')
+			return -1;
+		/* An entry is somewhere, and a part's name holds no NUL. */
+		if ((e->part == NULL && e->slen != 0) || (e->part != NULL &&
+		    memchr(e->part, '\0', e->partlen) != NULL))
 			return -1;
 		/* The names of the outputs each end with a NUL. */
 		if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
@@ -322,7 +328,7 @@ void
 cache_put(struct buf *b, int64_t start, const char *src,
     const struct cache_stat *st, uint64_t srchash, uint64_t key,
     const struct buf *fm, const char *outs, size_t outslen,
-    const char *search, size_t searchlen)
+    const char *part, uint64_t soff, uint64_t slen)
 {
 	int racy = st->mtime >= start - CACHE_RACY_NS ||
 	    st->ctime >= start - CACHE_RACY_NS;
@@ -337,6 +343,8 @@ cache_put(struct buf *b, int64_t start, const char *src,
 	put_u64(b, key);
 	cache_put_strn(b, fm->ptr, fm->len);
 	cache_put_strn(b, outs, outslen);
-	cache_put_strn(b, search, searchlen);
+	cache_put_str(b, part);
+	put_u64(b, soff);
+	put_u64(b, slen);
 	buf_putc(b, '\n');
 }

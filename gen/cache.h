@@ -6,7 +6,11 @@
  * For each page: the source file's identity (inode, size, modification
  * and change times), a hash of its bytes, its front matter as parsed,
  * the key of everything its output files were made from (see build.c),
- * the names of those files and its search-index entry.  A page whose
+ * the names of those files and where its search-index entry is: which
+ * part of the index (feeds.c), at which offset and of what length.  The
+ * entry itself is in that file of the output, not here: the index is
+ * most of the bytes of both, and a one-page rebuild reads only the part
+ * that changes.  A page whose
  * file is as recorded is not read again; one whose key is unchanged, and
  * whose files the manifest lists as written, is not rendered again.
  *
@@ -44,8 +48,10 @@ struct cache_rec {
 	size_t		 fmlen;
 	const char	*outs;		/* its output files, each NUL-ended */
 	size_t		 outslen;
-	const char	*search;	/* its search-index entry */
-	size_t		 searchlen;
+	const char	*part;		/* its search entry's part, or NULL */
+	size_t		 partlen;
+	uint64_t	 soff;		/* the entry's offset in the part */
+	uint64_t	 slen;		/* and length; 0 for none */
 };
 
 struct cache {
@@ -79,7 +85,7 @@ void	cache_begin(struct buf *b, uint64_t id, int64_t start);
 void	cache_put(struct buf *b, int64_t start, const char *src,
 	    const struct cache_stat *, uint64_t srchash, uint64_t key,
 	    const struct buf *fm, const char *outs, size_t outslen,
-	    const char *search, size_t searchlen);
+	    const char *part, uint64_t soff, uint64_t slen);
 
 /* The fields of a record: strings that may be NULL, and numbers. */
 void	cache_put_str(struct buf *, const char *s);

@@ -189,7 +189,7 @@ entry_for(struct out *o, const char *rel)
  * is still there; 0 when not.  1 means the last build meant to change
  * the file and did not get to it (mark_touched). */
 static uint64_t
-old_hash(struct out *o, const char *rel)
+old_hash(struct out *o, const char *rel, uint64_t *size)
 {
 	uint64_t h = (uintptr_t)map_get(&o->old, rel, strlen(rel));
 	struct stat st;
@@ -198,6 +198,8 @@ old_hash(struct out *o, const char *rel)
 		return 0;
 	if (fstatat(o->dirfd, rel, &st, 0) == -1 || !S_ISREG(st.st_mode))
 		return 0;
+	if (size != NULL)
+		*size = (uint64_t)st.st_size;
 	return h;
 }
 
@@ -212,7 +214,7 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 
 	/* Unchanged since the last build, and still there: leave it. */
 	stage = (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h ||
-	    old_hash(o, rel) != h;
+	    old_hash(o, rel, NULL) != h;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
 	e->hash = h;
@@ -230,10 +232,16 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 int
 out_keep(struct out *o, const char *rel)
 {
-	uint64_t h = old_hash(o, rel);
+	return out_keep_size(o, rel, UINT64_MAX);
+}
+
+int
+out_keep_size(struct out *o, const char *rel, uint64_t size)
+{
+	uint64_t sz = 0, h = old_hash(o, rel, &sz);
 	struct entry *e;
 
-	if (h == 0)
+	if (h == 0 || (size != UINT64_MAX && sz != size))
 		return -1;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
@@ -241,6 +249,25 @@ out_keep(struct out *o, const char *rel)
 	e->staged = 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
+}
+
+int
+out_read_kept(struct out *o, const char *rel, struct buf *b)
+{
+	struct buf path = BUF_INIT;
+	uint64_t h = old_hash(o, rel, NULL);
+	int rc = -1;
+
+	buf_reset(b);
+	if (h == 0)
+		return -1;
+	buf_printf(&path, "%s/%s", o->dir, rel);
+	/* The manifest vouches for these bytes only if they are its. */
+	if (buf_read_file(b, path.ptr) == 0 &&
+	    (hash64(b->ptr, b->len, 0) | 1) == h)
+		rc = 0;
+	buf_release(&path);
+	return rc;
 }
 
 int

@@ -51,6 +51,11 @@ int		 out_write(struct out *, const char *rel, const void *data,
  * that did not change).  0, or -1 when the last build did not write it,
  * did not finish writing it, or it is gone: then write it. */
 int		 out_keep(struct out *, const char *rel);
+/* The same, when the file is also `size` bytes long. */
+int		 out_keep_size(struct out *, const char *rel, uint64_t size);
+/* The bytes of file `rel` as the last build wrote it, into b (reset):
+ * 0, or -1 when it did not write it or the file is not as written. */
+int		 out_read_kept(struct out *, const char *rel, struct buf *b);
 /* A file of gen's own (the cache), to be put beside the manifest when
  * the build commits; not a file of the site, not in the manifest.
  * Returns a descriptor to write it with (the caller closes it), or -1;

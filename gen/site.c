@@ -1518,6 +1518,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->ndatafiles; i++)
 		free(s->datafiles[i]);
 	free(s->datafiles);
+	for (i = 0; i < s->nsearch_parts; i++)
+		free(s->search_parts[i]);
+	free(s->search_parts);
 	free_menu(s->menu, s->nmenu);
 	free_menu(s->footer, s->nfooter);
 	for (i = 0; i < s->nreserved; i++)
@@ -1630,13 +1633,6 @@ out:
 	buf_release(&target);
 	buf_release(&joined);
 	return rc;
-}
-
-const char *
-page_search(const struct page *p, size_t *len)
-{
-	*len = p->kept ? p->rec->searchlen : p->search.len;
-	return p->kept ? p->rec->search : p->search.ptr;
 }
 
 const char *

@@ -72,13 +72,18 @@ struct page {
 	uint64_t	 key;	 /* what its output files are made from */
 	struct buf	 outs;	 /* the files it wrote, each NUL-ended */
 	int		 kept;	 /* not rendered: its files, and its search
-				    entry, are rec's */
+				    entry, are the ones rec names */
 
 	int		 notfound; /* 404.md: written as 404.html */
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
 	struct md_doc	 doc;	 /* rendered body */
 	struct buf	 search; /* its search-index entry, once rendered */
+	/* Where this build's index has that entry (feeds.c), for the next
+	 * build: the part's name (the site's), offset and length. */
+	const char	*search_part;
+	size_t		 search_off;
+	size_t		 search_len;
 };
 
 struct asset {
@@ -128,6 +133,8 @@ struct site {
 	uint64_t	 config_hash; /* of site.yaml's bytes */
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
+	char		**search_parts; /* the search index's, as written */
+	size_t		 nsearch_parts;
 
 	struct menu_entry *menu;	/* main menu */
 	size_t		 nmenu;
@@ -194,9 +201,8 @@ void	site_prepare_markdown(struct site *);
  * different pages, after site_prepare_markdown(). */
 int	site_render_page(struct site *, struct page *, struct buf *err);
 
-/* A page's search entry and the names of its files (each NUL-ended):
- * made by this build, or the last build's when the page was kept. */
-const char *page_search(const struct page *, size_t *len);
+/* The names of a page's files (each NUL-ended): made by this build, or
+ * the last build's when the page was kept. */
 const char *page_outs(const struct page *, size_t *len);
 
 /* A digest of everything a link can resolve to: every source, page path,
