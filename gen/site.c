@@ -758,11 +758,12 @@ set_stat(struct page *p, const struct stat *st)
  * `st` NULL when the loading thread is to look at the file. */
 static void
 queue_page(struct site *s, const char *rel, const char *dir, const char *name,
-    const struct stat *st)
+    const struct stat *st, int dirfd)
 {
 	struct page *p = xcalloc(1, sizeof(*p));
 	struct buf b = BUF_INIT;
 
+	p->dirfd = dirfd;
 	if (st != NULL)
 		set_stat(p, st);
 	else
@@ -845,7 +846,10 @@ look_at(struct site *s, struct page *p)
 
 	if (!p->need_stat)
 		return 0;
-	if (lstat(p->file, &st) == -1) {
+	/* In its folder, not from the root: a lookup of one name. */
+	if ((p->dirfd != -1 ? fstatat(p->dirfd, p->file + strlen(s->dir) +
+	    1 + strlen(p->srcdir), &st, AT_SYMLINK_NOFOLLOW) :
+	    lstat(p->file, &st)) == -1) {
 		site_error(s, "%s: %s", p->file, strerror(errno));
 		return -1;
 	}
@@ -946,9 +950,15 @@ load_pages(struct site *s)
 	load_worker(&job);
 	for (t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
+	for (i = 0; i < s->nwalk_fds; i++)
+		close(s->walk_fds[i]);
+	free(s->walk_fds);
+	s->walk_fds = NULL;
+	s->nwalk_fds = 0;
 	for (i = 0; i < s->npending; i++) {
 		site_take_errors(s, &job.errs[i]);
 		buf_release(&job.errs[i]);
+		s->pending[i]->dirfd = -1;
 		add_page(s, s->pending[i], job.ok[i]);
 	}
 	free(s->pending);
@@ -984,7 +994,7 @@ walk(struct site *s, const char *rel, int depth)
 	char **names = NULL;
 	unsigned char *types = NULL;
 	long n, i;
-	int rc = 0, dfd;
+	int rc = 0, dfd, pages = 0, keepfd;
 
 	if (depth > SITE_MAX_DEPTH) {
 		site_error(s, "%s/%s: folders nested deeper than %d", s->dir,
@@ -1007,6 +1017,9 @@ walk(struct site *s, const char *rel, int depth)
 		buf_release(&full);
 		return -1;
 	}
+	/* Kept open for the loading threads to look at its pages in, as
+	 * long as that leaves descriptors enough for the rest. */
+	keepfd = s->nwalk_fds < SITE_WALK_FDS;
 	for (i = 0; i < n; i++) {
 		const char *name = names[i];
 
@@ -1030,7 +1043,9 @@ walk(struct site *s, const char *rel, int depth)
 		 * all at once: here its name, and the kind readdir() gave,
 		 * are enough. */
 		if (types[i] == DT_REG && str_endswith(name, ".md")) {
-			queue_page(s, sub.ptr, rel, name, NULL);
+			queue_page(s, sub.ptr, rel, name, NULL,
+			    keepfd ? dfd : -1);
+			pages++;
 			continue;
 		}
 		if (types[i] == DT_REG) {
@@ -1078,11 +1093,16 @@ walk(struct site *s, const char *rel, int depth)
 			if (walk(s, sub.ptr, depth + 1) == -1)
 				rc = -1;
 		} else if (str_endswith(name, ".md"))
-			queue_page(s, sub.ptr, rel, name, &st);
+			queue_page(s, sub.ptr, rel, name, &st, -1);
 		else
 			add_asset(s, sub.ptr);
 	}
-	close(dfd);
+	if (keepfd && pages > 0) {
+		s->walk_fds = xreallocarray(s->walk_fds, s->nwalk_fds + 1,
+		    sizeof(*s->walk_fds));
+		s->walk_fds[s->nwalk_fds++] = dfd;
+	} else
+		close(dfd);
 	fs_list_free(names, n);
 	free(types);
 	buf_release(&full);

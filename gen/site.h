@@ -20,6 +20,9 @@ struct ynode;
 #define SITE_MAX_PAGE_BYTES	(8u << 20)	/* one Markdown file */
 #define SITE_MAX_FM_BYTES	(64u << 10)	/* its front matter */
 #define SITE_MAX_DEPTH		32		/* folder nesting */
+/* Folders of a site kept open while its pages are looked at: well under
+ * the usual limit of 1,024 descriptors. */
+#define SITE_WALK_FDS		256
 
 enum page_kind {
 	PAGE_HOME,
@@ -65,6 +68,7 @@ struct page {
 	/* What the next build needs to know this page again (cache.h). */
 	struct cache_stat st;	 /* the file's identity */
 	int		 need_stat; /* st not known yet */
+	int		 dirfd;	 /* while loading: its folder, or -1 */
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
@@ -124,6 +128,8 @@ struct site {
 	struct page	**pending; /* found by the walk, not read yet */
 	size_t		 npending;
 	size_t		 pending_cap;
+	int		*walk_fds; /* their folders, open until they are */
+	size_t		 nwalk_fds;
 	struct page	*home;
 	struct page	*news;	/* the news section, or NULL */
 	struct asset	*assets;
