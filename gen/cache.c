@@ -199,8 +199,8 @@ parse(struct cache *c, uint64_t id)
 {
 	uint64_t fid;
 	struct cache_reader r;
-	const char *src;
-	size_t srclen, cap = 0;
+	const char *src, *p;
+	size_t srclen, cap = 0, nl;
 	long long start;
 
 	if (c->len < strlen(CACHE_HEAD) ||
@@ -218,6 +218,11 @@ parse(struct cache *c, uint64_t id)
 	r.p += 6;
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
+	/* A record a line, or fewer: room for them all at once. */
+	for (p = r.p, nl = 0; (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL;
+	    p++)
+		nl++;
+	map_reserve(&c->by_src, nl);
 	while (r.p < r.end) {
 		struct cache_rec *e;
 

@@ -82,7 +82,9 @@ read_manifest(struct out *o, const char *file)
 {
 	struct buf text = BUF_INIT;
 	char *line, *save = NULL, *end;
+	const char *p;
 	uint64_t h;
+	size_t nl = 0;
 
 	if (buf_read_file(&text, file) == -1)
 		return -1;
@@ -91,6 +93,12 @@ read_manifest(struct out *o, const char *file)
 		buf_release(&text);
 		return -1;
 	}
+	/* A file a line: room for them all at once, here and for the files
+	 * of this build, most of them the same. */
+	for (p = text.ptr; (p = strchr(p, '\n')) != NULL; p++)
+		nl++;
+	map_reserve(&o->old, nl);
+	map_reserve(&o->seen, nl);
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		h = strtoull(line, &end, 16);

@@ -950,6 +950,8 @@ load_pages(struct site *s)
 	load_worker(&job);
 	for (t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
+	map_reserve(&s->by_src, s->npending);
+	map_reserve(&s->by_path, s->npending);
 	for (i = 0; i < s->nwalk_fds; i++)
 		close(s->walk_fds[i]);
 	free(s->walk_fds);
@@ -1232,6 +1234,8 @@ build_tree(struct site *s)
 			    s->dir, s->news_dir);
 		}
 	}
+	map_reserve(&s->outputs, s->npages + s->nassets);
+	map_reserve(&s->by_asset, s->nassets);
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		const char *prefix;

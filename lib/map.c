@@ -47,12 +47,12 @@ find(const struct map *m, const char *key, size_t klen, size_t h)
 }
 
 static void
-grow(struct map *m)
+resize(struct map *m, size_t cap)
 {
 	struct map_slot *old = m->slots;
 	size_t i, ocap = m->cap;
 
-	m->cap = ocap ? ocap * 2 : 64;
+	m->cap = cap;
 	m->slots = xcalloc(m->cap, sizeof(*m->slots));
 	for (i = 0; i < ocap; i++) {
 		if (old[i].key == NULL)
@@ -60,6 +60,28 @@ grow(struct map *m)
 		*find(m, old[i].key, old[i].klen, old[i].hash) = old[i];
 	}
 	free(old);
+}
+
+static void
+grow(struct map *m)
+{
+	resize(m, m->cap ? m->cap * 2 : 64);
+}
+
+void
+map_reserve(struct map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	/* The load factor map_add() keeps, for n more keys. */
+	n += m->count;
+	while ((n + 1) * 2 > cap) {
+		if (cap > SIZE_MAX / 4 / sizeof(*m->slots))
+			return;		/* then growing as it goes */
+		cap *= 2;
+	}
+	if (cap > m->cap)
+		resize(m, cap);
 }
 
 int

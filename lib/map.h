@@ -34,6 +34,9 @@ void	*map_put(struct map *, const char *key, size_t klen, void *val);
 int	 map_add(struct map *, const char *key, size_t klen, void *val,
 	    void **old);
 void	*map_get(const struct map *, const char *key, size_t klen);
+/* Make room for n more keys at once, rather than by doubling as they
+ * come (each time rehashing all): for maps whose size is known. */
+void	 map_reserve(struct map *, size_t n);
 /* NUL-terminated key conveniences. */
 void	*map_gets(const struct map *, const char *key);
 
