@@ -1512,12 +1512,13 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 	cache_begin(&b, id, start);
 	for (i = 0; i < s->npages && rc == 0; i++) {
 		const struct page *p = s->pages[i];
-		const char *outs;
-		size_t outslen;
+		const char *outs, *fm;
+		size_t outslen, fmlen;
 
 		outs = page_outs(p, &outslen);
+		fm = page_fmrec(p, &fmlen);
 		cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
-		    &p->fmrec, outs, outslen, p->search_part, p->search_off,
+		    fm, fmlen, outs, outslen, p->search_part, p->search_off,
 		    p->search_len);
 		if (b.len >= (1u << 20)) {
 			rc = fd_write_all(fd, b.ptr, b.len);

@@ -222,6 +222,8 @@ parse(struct cache *c, uint64_t id)
 	for (p = r.p, nl = 0; (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL;
 	    p++)
 		nl++;
+	/* Keys in the mapped file, which lives as long as the map. */
+	map_borrow_keys(&c->by_src);
 	map_reserve(&c->by_src, nl);
 	while (r.p < r.end) {
 		struct cache_rec *e;
@@ -332,7 +334,7 @@ cache_begin(struct buf *b, uint64_t id, int64_t start)
 void
 cache_put(struct buf *b, int64_t start, const char *src,
     const struct cache_stat *st, uint64_t srchash, uint64_t key,
-    const struct buf *fm, const char *outs, size_t outslen,
+    const char *fm, size_t fmlen, const char *outs, size_t outslen,
     const char *part, uint64_t soff, uint64_t slen)
 {
 	int racy = st->mtime >= start - CACHE_RACY_NS ||
@@ -346,7 +348,7 @@ cache_put(struct buf *b, int64_t start, const char *src,
 	cache_put_num(b, racy ? 0 : st->ctime);
 	put_u64(b, srchash);
 	put_u64(b, key);
-	cache_put_strn(b, fm->ptr, fm->len);
+	cache_put_strn(b, fm, fmlen);
 	cache_put_strn(b, outs, outslen);
 	cache_put_str(b, part);
 	put_u64(b, soff);

@@ -84,7 +84,7 @@ void	cache_begin(struct buf *b, uint64_t id, int64_t start);
  * file system's clock. */
 void	cache_put(struct buf *b, int64_t start, const char *src,
 	    const struct cache_stat *, uint64_t srchash, uint64_t key,
-	    const struct buf *fm, const char *outs, size_t outslen,
+	    const char *fm, size_t fmlen, const char *outs, size_t outslen,
 	    const char *part, uint64_t soff, uint64_t slen);
 
 /* The fields of a record: strings that may be NULL, and numbers. */

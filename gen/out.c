@@ -30,6 +30,7 @@ struct out {
 	int		 incremental;	/* stage holds only changed files */
 	int		 touching;	/* the output is being changed */
 	struct map	 old;		/* path -> hash + 1, from the manifest */
+	struct buf	 oldtext;	/* the manifest, holding old's keys */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
@@ -97,6 +98,7 @@ read_manifest(struct out *o, const char *file)
 	 * of this build, most of them the same. */
 	for (p = text.ptr; (p = strchr(p, '\n')) != NULL; p++)
 		nl++;
+	map_borrow_keys(&o->old);
 	map_reserve(&o->old, nl);
 	map_reserve(&o->seen, nl);
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
@@ -109,7 +111,8 @@ read_manifest(struct out *o, const char *file)
 		/* The low bit set keeps a zero hash from reading as "absent";
 		 * comparisons below do the same. */
 	}
-	buf_release(&text);
+	/* The keys are the lines' paths, in place. */
+	o->oldtext = text;
 	return 0;
 }
 
@@ -155,6 +158,9 @@ out_open(const char *dir, struct buf *err)
 	struct buf b = BUF_INIT;
 
 	o->dir = xstrdup(dir);
+	buf_init(&o->oldtext);
+	/* Keys: the entries' paths, which live as long as the map. */
+	map_borrow_keys(&o->seen);
 	pthread_mutex_init(&o->lock, NULL);
 	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
 	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
@@ -189,7 +195,7 @@ entry_for(struct out *o, const char *rel)
 	}
 	e = &o->v[o->n++];
 	e->path = xstrdup(rel);
-	map_put(&o->seen, rel, strlen(rel), (void *)(uintptr_t)o->n);
+	map_put(&o->seen, e->path, strlen(e->path), (void *)(uintptr_t)o->n);
 	return e;
 }
 
@@ -350,6 +356,7 @@ out_free(struct out *o)
 	free(o->v);
 	out_stats_release(&o->st);
 	map_release(&o->old);
+	buf_release(&o->oldtext);
 	map_release(&o->seen);
 	free(o->priv);
 	if (o->dirfd != -1)

@@ -475,8 +475,9 @@ fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 	p->aliases_line = (size_t)al;
 	p->body_off = (size_t)bo;
 	p->body_line = (size_t)bl;
+	/* The record as it is for the next cache (page_fmrec): not copied. */
 	buf_reset(&p->fmrec);
-	buf_add(&p->fmrec, rec->fm, rec->fmlen);
+	p->fm_cached = 1;
 	return 0;
 }
 
@@ -1657,6 +1658,13 @@ out:
 	buf_release(&target);
 	buf_release(&joined);
 	return rc;
+}
+
+const char *
+page_fmrec(const struct page *p, size_t *len)
+{
+	*len = p->fm_cached ? p->rec->fmlen : p->fmrec.len;
+	return p->fm_cached ? p->rec->fm : p->fmrec.ptr;
 }
 
 const char *

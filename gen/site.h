@@ -71,6 +71,7 @@ struct page {
 	int		 dirfd;	 /* while loading: its folder, or -1 */
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
+	int		 fm_cached; /* that is rec's (page_fmrec) */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
 	int		 from_cache; /* front matter from rec; file not read */
 	uint64_t	 key;	 /* what its output files are made from */
@@ -210,6 +211,9 @@ int	site_render_page(struct site *, struct page *, struct buf *err);
 /* The names of a page's files (each NUL-ended): made by this build, or
  * the last build's when the page was kept. */
 const char *page_outs(const struct page *, size_t *len);
+/* Its front matter as the cache keeps it: read from its file, or the
+ * last build's record of it. */
+const char *page_fmrec(const struct page *, size_t *len);
 
 /* A digest of everything a link can resolve to: every source, page path,
  * asset and output file, and where each leads.  Equal digests: every link

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ map_release(struct map *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap && !m->borrowed; i++)
 		free(m->slots[i].key);
 	free(m->slots);
 	m->slots = NULL;
@@ -69,6 +70,13 @@ grow(struct map *m)
 }
 
 void
+map_borrow_keys(struct map *m)
+{
+	assert(m->count == 0);
+	m->borrowed = 1;
+}
+
+void
 map_reserve(struct map *m, size_t n)
 {
 	size_t cap = m->cap ? m->cap : 64;
@@ -99,7 +107,7 @@ map_add(struct map *m, const char *key, size_t klen, void *val, void **oldp)
 			*oldp = s->val;
 		return -1;
 	}
-	s->key = xstrndup(key, klen);
+	s->key = m->borrowed ? (char *)key : xstrndup(key, klen);
 	s->klen = klen;
 	s->hash = h;
 	s->val = val;
