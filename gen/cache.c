@@ -199,8 +199,8 @@ parse(struct cache *c, uint64_t id)
 {
 	uint64_t fid;
 	struct cache_reader r;
-	const char *src, *p;
-	size_t srclen, cap = 0, nl;
+	const char *p;
+	size_t cap = 0, nl;
 	long long start;
 
 	if (c->len < strlen(CACHE_HEAD) ||
@@ -235,7 +235,7 @@ parse(struct cache *c, uint64_t id)
 			c->v = xreallocarray(c->v, cap, sizeof(*c->v));
 		}
 		e = &c->v[c->n];
-		if (get_span(&r, &src, &srclen) == -1 || src == NULL ||
+		if (get_span(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
 		    get_stat(&r, &e->st) == -1 ||
 		    get_u64(&r, &e->srchash) == -1 ||
 		    get_u64(&r, &e->key) == -1 ||
@@ -255,7 +255,7 @@ parse(struct cache *c, uint64_t id)
 			return -1;
 		/* One record per source; the map holds its index + 1, as the
 		 * array may still move. */
-		if (map_add(&c->by_src, src, srclen,
+		if (map_add(&c->by_src, e->src, e->srclen,
 		    (void *)(uintptr_t)(c->n + 1), NULL) == -1)
 			return -1;
 		c->n++;
@@ -302,9 +302,15 @@ cache_release(struct cache *c)
 }
 
 const struct cache_rec *
-cache_get(const struct cache *c, const char *src)
+cache_get(const struct cache *c, const char *src, size_t hint)
 {
-	uintptr_t i = (uintptr_t)map_gets(&c->by_src, src);
+	size_t len = strlen(src);
+	uintptr_t i;
+
+	if (hint < c->n && c->v[hint].srclen == len &&
+	    memcmp(c->v[hint].src, src, len) == 0)
+		return &c->v[hint];
+	i = (uintptr_t)map_get(&c->by_src, src, len);
 
 	return i != 0 ? &c->v[i - 1] : NULL;
 }

@@ -41,6 +41,8 @@ struct cache_stat {
 
 /* One page's record, pointing into the loaded file. */
 struct cache_rec {
+	const char	*src;		/* its source, not NUL-ended */
+	size_t		 srclen;
 	struct cache_stat st;
 	uint64_t	 srchash;	/* hash64 of the source file */
 	uint64_t	 key;		/* what its outputs were made from */
@@ -67,8 +69,11 @@ struct cache {
  * usable as such). */
 int	cache_load(struct cache *, const char *file, uint64_t id);
 void	cache_release(struct cache *);
-/* The record of source `src`, or NULL. */
-const struct cache_rec *cache_get(const struct cache *, const char *src);
+/* The record of source `src`, or NULL.  `hint`: the index it is likely
+ * to have (records are in the order of the last build's pages), looked
+ * at before the map. */
+const struct cache_rec *cache_get(const struct cache *, const char *src,
+	    size_t hint);
 
 /* Which build of gen this is: a hash of the running program's file, so
  * that a cache is never read by a gen that might make other pages of the

@@ -184,18 +184,22 @@ out_open(const char *dir, struct buf *err)
 static struct entry *
 entry_for(struct out *o, const char *rel)
 {
-	void *seen = map_get(&o->seen, rel, strlen(rel));
+	void *seen;
+	char *path = xstrdup(rel);
 	struct entry *e;
 
-	if (seen != NULL)
+	/* One lookup: the map keeps the entry's own copy of the path. */
+	if (map_add(&o->seen, path, strlen(path),
+	    (void *)(uintptr_t)(o->n + 1), &seen) == -1) {
+		free(path);
 		return &o->v[(uintptr_t)seen - 1];
+	}
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
 	}
 	e = &o->v[o->n++];
-	e->path = xstrdup(rel);
-	map_put(&o->seen, e->path, strlen(e->path), (void *)(uintptr_t)o->n);
+	e->path = path;
 	return e;
 }
 
@@ -331,8 +335,8 @@ out_digest(struct out *o)
 static int
 cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->path,
-	    ((const struct entry *)b)->path);
+	return strcmp((*(struct entry *const *)a)->path,
+	    (*(struct entry *const *)b)->path);
 }
 
 void
@@ -437,17 +441,18 @@ int
 out_commit(struct out *o, struct out_stats *st, struct buf *err)
 {
 	struct buf man = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
+	struct entry **ord = xreallocarray(NULL, o->n + 1, sizeof(*ord));
 	size_t i;
 	int rc = -1;
 
-	/* The manifest, sorted: the same tree gives the same bytes. */
-	qsort(o->v, o->n, sizeof(*o->v), cmp_entry);
+	/* The manifest, sorted: the same tree gives the same bytes.  The
+	 * entries stay where they are, as `seen` knows them. */
 	for (i = 0; i < o->n; i++)
-		map_put(&o->seen, o->v[i].path, strlen(o->v[i].path),
-		    (void *)(uintptr_t)(i + 1));
+		ord[i] = &o->v[i];
+	qsort(ord, o->n, sizeof(*ord), cmp_entry);
 	buf_puts(&man, MANIFEST_HEAD);
 	for (i = 0; i < o->n; i++)
-		put_line(&man, o->v[i].hash, o->v[i].path);
+		put_line(&man, ord[i]->hash, ord[i]->path);
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
@@ -490,7 +495,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		o->st.removed++;
 	}
 	for (i = 0; i < o->n; i++) {
-		struct entry *e = &o->v[i];
+		struct entry *e = ord[i];
 
 		if (!e->staged) {
 			o->st.unchanged++;
@@ -532,6 +537,7 @@ done:
 		memset(o->st.names, 0, sizeof(o->st.names));
 	}
 	out_free(o);
+	free(ord);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);
@@ -542,6 +548,7 @@ fail:
 		    "finish it\n", o->dir);
 	if (st != NULL)
 		st->partial = o->touching;
+	free(ord);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);

@@ -817,12 +817,14 @@ add_page(struct site *s, struct page *p, int loaded)
 		return;
 	}
 	map_put(&s->by_src, p->src, strlen(p->src), p);
-	old = map_get(&s->by_path, p->path, strlen(p->path));
-	if (real(old) != NULL)
-		site_error(s, "%s: is the same page as %s (both make '/%s')",
-		    p->file, ((struct page *)old)->file, p->path);
-	else
-		map_put(&s->by_path, p->path, strlen(p->path), p);
+	if (map_add(&s->by_path, p->path, strlen(p->path), p, &old) == -1) {
+		if (real(old) != NULL)
+			site_error(s, "%s: is the same page as %s (both make "
+			    "'/%s')", p->file, ((struct page *)old)->file,
+			    p->path);
+		else
+			map_put(&s->by_path, p->path, strlen(p->path), p);
+	}
 	if (s->npages == s->pages_cap) {
 		s->pages_cap = s->pages_cap ? s->pages_cap * 2 : 64;
 		s->pages = xreallocarray(s->pages, s->pages_cap,
@@ -869,9 +871,11 @@ look_at(struct site *s, struct page *p)
 /* A page the last build recorded, its file unchanged: its front matter
  * from the record, the file not read.  1 when so. */
 static int
-load_cached(struct site *s, struct page *p)
+load_cached(struct site *s, struct page *p, size_t i)
 {
-	if (s->cache == NULL || (p->rec = cache_get(s->cache, p->src)) == NULL)
+	/* The walk finds the pages in the order the last build did. */
+	if (s->cache == NULL ||
+	    (p->rec = cache_get(s->cache, p->src, i)) == NULL)
 		return 0;
 	if (!same_stat(&p->rec->st, &p->st) ||
 	    fm_restore(p, p->rec, p->st.size) == -1)
@@ -916,7 +920,7 @@ load_worker(void *arg)
 			break;
 		page_errors = &job->errs[i];
 		job->ok[i] = look_at(job->site, job->site->pending[i]) == 0 &&
-		    (load_cached(job->site, job->site->pending[i]) ||
+		    (load_cached(job->site, job->site->pending[i], i) ||
 		    load_page(job->site, job->site->pending[i]) == 0);
 		page_errors = NULL;
 	}
