@@ -451,6 +451,8 @@ heading_end(struct rend *r)
 		json_t *e = json_pack("{s:s%, s:s%}", "id", id.ptr, id.len,
 		    "text", r->htext.ptr, r->htext.len);
 
+		if (r->doc->toc == NULL)
+			r->doc->toc = json_array();
 		if (level == 2 || r->toc_h2 == NULL) {
 			json_object_set_new(e, "children", json_array());
 			json_object_set_new(e, "has_children", json_false());
@@ -1651,7 +1653,7 @@ md_doc_init(struct md_doc *d)
 {
 	buf_init(&d->html);
 	buf_init(&d->text);
-	d->toc = json_array();
+	d->toc = NULL;	/* made with the first heading */
 	d->nheadings = 0;
 	d->lint = NULL;
 	d->lint_arg = NULL;

@@ -788,7 +788,9 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 		p->path = xstrdup(dir);
 	} else {
 		p->kind = PAGE_REGULAR;
-		buf_printf(&b, "%s%.*s/", dir, (int)(strlen(name) - 3), name);
+		buf_puts(&b, dir);
+		buf_add(&b, name, strlen(name) - 3);
+		buf_putc(&b, '/');
 		p->path = buf_detach(&b, NULL);
 	}
 	if (s->npending == s->pending_cap) {
@@ -1264,7 +1266,8 @@ build_tree(struct site *s)
 		prefix = p->members && strncmp(p->path, "members/", 8) != 0 ?
 		    "members/" : "";
 		buf_reset(&b);
-		buf_printf(&b, "%s%s", prefix, p->path);
+		buf_puts(&b, prefix);
+		buf_puts(&b, p->path);
 		p->outdir = xstrdup(b.ptr);
 		BUF_PUTSL(&b, "index.html");
 		p->out = xstrdup(b.ptr);
