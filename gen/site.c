@@ -1226,8 +1226,10 @@ build_tree(struct site *s)
 			p->notfound = 1;
 			continue;
 		}
-		par->kids = xreallocarray(par->kids, par->nkids + 1,
-		    sizeof(*par->kids));
+		/* Doubled at each power of two: sections of thousands. */
+		if ((par->nkids & (par->nkids - 1)) == 0)
+			par->kids = xreallocarray(par->kids,
+			    par->nkids ? par->nkids * 2 : 1, sizeof(*par->kids));
 		par->kids[par->nkids++] = p;
 	}
 	if (s->news_dir != NULL) {
