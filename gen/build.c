@@ -1142,30 +1142,47 @@ keep_page(struct ctx *c, struct page *p)
 	return 1;
 }
 
-/* A rendering thread: takes pages one at a time until none is left. */
+/*
+ * Pages a rendering thread takes at a time: most pages of a rebuild are
+ * kept, which takes a few microseconds, and the threads would otherwise
+ * spend as much time passing the lock between them.
+ */
+#define RENDER_BATCH	16
+
+/* A rendering thread: takes pages a batch at a time until none is left. */
 static void *
 render_pages(void *arg)
 {
 	struct ctx *c = arg;
 	struct site *s = c->site;
 	struct page *p;
-	size_t i, done;
+	size_t i = 0, end = 0, done, kept = 0, n = 0;
 
-	for (;;) {
-		pthread_mutex_lock(c->lock);
-		i = (*c->next)++;
-		pthread_mutex_unlock(c->lock);
+	for (;; i++) {
+		if (i >= end) {
+			pthread_mutex_lock(c->lock);
+			*c->kept += kept;
+			done = *c->done += n;
+			i = *c->next;
+			*c->next += RENDER_BATCH;
+			pthread_mutex_unlock(c->lock);
+			end = i + RENDER_BATCH < s->npages ? i + RENDER_BATCH :
+			    s->npages;
+			kept = n = 0;
+			/* A line that rewrites itself, now and then. */
+			if (c->progress && done > 0)
+				fprintf(stderr, "\rgen: %zu/%zu pages", done,
+				    s->npages);
+		}
 		if (i >= s->npages)
 			break;
 		/* Markdown, then the page, then the memory back: a page's
 		 * source and body are not needed once it is written. */
 		p = s->pages[i];
 		c->cur = p;
-		if (keep_page(c, p)) {
-			pthread_mutex_lock(c->lock);
-			++*c->kept;
-			pthread_mutex_unlock(c->lock);
-		} else if (site_read_page(s, p, &c->page_err[i]) == -1 ||
+		if (keep_page(c, p))
+			kept++;
+		else if (site_read_page(s, p, &c->page_err[i]) == -1 ||
 		    site_render_page(s, p, &c->page_err[i]) == -1)
 			c->failed = 1;
 		else {
@@ -1176,13 +1193,7 @@ render_pages(void *arg)
 		buf_release(&p->text);
 		buf_release(&p->doc.html);
 		buf_release(&p->doc.text);
-		pthread_mutex_lock(c->lock);
-		done = ++*c->done;
-		pthread_mutex_unlock(c->lock);
-		/* A line that rewrites itself, now and then. */
-		if (c->progress && (done % 64 == 0 || done == s->npages))
-			fprintf(stderr, "\rgen: %zu/%zu pages", done,
-			    s->npages);
+		n++;
 	}
 	return NULL;
 }

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,7 @@ struct out {
 	struct map	 seen;		/* path -> index + 1 in v */
 	struct out_stats st;
 	int		 dirfd;		/* the output folder, or -1 */
+	struct map	 tops;		/* its folders: name -> descriptor + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
 };
 
@@ -116,6 +118,39 @@ read_manifest(struct out *o, const char *file)
 	return 0;
 }
 
+/*
+ * The output's top folders, opened once, so that looking at a file of
+ * the last build is a lookup from its top folder, not from the output's
+ * root ("p0001/index.html" in "guide/": one name fewer of three, for
+ * each of thousands of files).
+ */
+#define OUT_TOP_FDS	256
+
+static void
+open_tops(struct out *o)
+{
+	struct buf e = BUF_INIT;
+	char **names = NULL;
+	unsigned char *types = NULL;
+	long n, i;
+	int fd;
+
+	if ((n = fs_list_types(o->dir, &names, &types, &e)) < 0) {
+		buf_release(&e);
+		return;
+	}
+	for (i = 0; i < n && o->tops.count < OUT_TOP_FDS; i++) {
+		if (types[i] != DT_DIR || (fd = openat(o->dirfd, names[i],
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		map_put(&o->tops, names[i], strlen(names[i]),
+		    (void *)(uintptr_t)(fd + 1));
+	}
+	fs_list_free(names, n);
+	free(types);
+	buf_release(&e);
+}
+
 /* Staging folders ("DIR.tmp-PID") that builds cut short left behind:
  * removed when no process has that PID any more. */
 static void
@@ -168,6 +203,8 @@ out_open(const char *dir, struct buf *err)
 	    O_CLOEXEC) : -1;
 	if (o->incremental && o->dirfd == -1)
 		o->incremental = 0;	/* then a new tree, as a whole */
+	if (o->incremental)
+		open_tops(o);
 	remove_dead_stages(dir);
 	buf_reset(&b);
 	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
@@ -210,11 +247,16 @@ static uint64_t
 old_hash(struct out *o, const char *rel, uint64_t *size)
 {
 	uint64_t h = (uintptr_t)map_get(&o->old, rel, strlen(rel));
+	const char *slash = strchr(rel, '/');
+	uintptr_t top = 0;
 	struct stat st;
 
 	if (!o->incremental || h <= 1)
 		return 0;
-	if (fstatat(o->dirfd, rel, &st, 0) == -1 || !S_ISREG(st.st_mode))
+	if (slash != NULL)
+		top = (uintptr_t)map_get(&o->tops, rel, (size_t)(slash - rel));
+	if ((top != 0 ? fstatat((int)(top - 1), slash + 1, &st, 0) :
+	    fstatat(o->dirfd, rel, &st, 0)) == -1 || !S_ISREG(st.st_mode))
 		return 0;
 	if (size != NULL)
 		*size = (uint64_t)st.st_size;
@@ -362,6 +404,10 @@ out_free(struct out *o)
 	map_release(&o->old);
 	buf_release(&o->oldtext);
 	map_release(&o->seen);
+	for (i = 0; i < o->tops.cap; i++)
+		if (o->tops.slots[i].key != NULL)
+			close((int)((uintptr_t)o->tops.slots[i].val - 1));
+	map_release(&o->tops);
 	free(o->priv);
 	if (o->dirfd != -1)
 		close(o->dirfd);
