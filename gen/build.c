@@ -1441,7 +1441,7 @@ print_errors(struct site *s, int partial)
  */
 static void
 prepare(struct site *s, struct theme *theme, int *have_theme,
-    const struct build_opts *o, const struct cache *cache)
+    const struct build_opts *o, struct cache *cache)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
@@ -1502,7 +1502,8 @@ open_cache(struct cache *cache, const char *out, uint64_t id)
 	if (fs_is_file(f.ptr)) {
 		buf_reset(&f);
 		buf_printf(&f, "%s/%s", out, CACHE_FILE);
-		cache_load(cache, f.ptr, id);
+		/* Read while the site is walked (site_load waits for it). */
+		cache_load_start(cache, f.ptr, id);
 	} else
 		cache_load(cache, NULL, id);
 	buf_release(&f);

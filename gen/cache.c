@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,14 +264,14 @@ parse(struct cache *c, uint64_t id)
 	return 0;
 }
 
-int
-cache_load(struct cache *c, const char *file, uint64_t id)
+/* Load `file` into c, whose fields of the file are empty. */
+static int
+load(struct cache *c, const char *file, uint64_t id)
 {
 	struct stat st;
 	void *m;
 	int fd;
 
-	memset(c, 0, sizeof(*c));
 	if (file == NULL || (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	/* Mapped, not read: most of it is only looked at, or copied once
@@ -285,15 +286,58 @@ cache_load(struct cache *c, const char *file, uint64_t id)
 	c->text = m;
 	c->len = (size_t)st.st_size;
 	if (parse(c, id) == -1) {
-		cache_release(c);
+		munmap(m, c->len);
+		free(c->v);
+		map_release(&c->by_src);
+		c->text = NULL;
+		c->len = c->n = 0;
+		c->v = NULL;
 		return -1;
 	}
 	return 0;
 }
 
+int
+cache_load(struct cache *c, const char *file, uint64_t id)
+{
+	memset(c, 0, sizeof(*c));
+	return load(c, file, id);
+}
+
+static void *
+loader(void *arg)
+{
+	struct cache *c = arg;
+
+	load(c, c->file, c->id);
+	return NULL;
+}
+
+void
+cache_load_start(struct cache *c, const char *file, uint64_t id)
+{
+	memset(c, 0, sizeof(*c));
+	c->file = xstrdup(file);
+	c->id = id;
+	if (pthread_create(&c->loader, NULL, loader, c) == 0)
+		c->loading = 1;
+	else
+		load(c, c->file, c->id);
+}
+
+void
+cache_wait(struct cache *c)
+{
+	if (c->loading)
+		pthread_join(c->loader, NULL);
+	c->loading = 0;
+}
+
 void
 cache_release(struct cache *c)
 {
+	cache_wait(c);
+	free(c->file);
 	if (c->text != NULL)
 		munmap((void *)c->text, c->len);
 	free(c->v);

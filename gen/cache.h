@@ -21,6 +21,7 @@
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,10 @@ struct cache_rec {
 };
 
 struct cache {
+	char		*file;		/* while cache_load_start() reads it */
+	uint64_t	 id;
+	pthread_t	 loader;
+	int		 loading;
 	const char	*text;		/* the file, mapped */
 	size_t		 len;
 	struct cache_rec *v;
@@ -69,6 +74,11 @@ struct cache {
  * usable as such). */
 int	cache_load(struct cache *, const char *file, uint64_t id);
 void	cache_release(struct cache *);
+/* cache_load() on a thread of its own, so that the build goes on with
+ * what does not need the cache meanwhile (the walk of the site); nothing
+ * else may touch the cache before cache_wait() returns. */
+void	cache_load_start(struct cache *, const char *file, uint64_t id);
+void	cache_wait(struct cache *);
 /* The record of source `src`, or NULL.  `hint`: the index it is likely
  * to have (records are in the order of the last build's pages), looked
  * at before the map. */

@@ -1494,7 +1494,7 @@ site_name(const char *dir)
 
 int
 site_load(struct site *s, const char *dir, int drafts, const char *today,
-    const struct cache *cache)
+    struct cache *cache)
 {
 	struct ynode *config = NULL;
 	size_t n;
@@ -1513,6 +1513,9 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
 	if (load_config(s, &config) == -1)
 		goto out;
 	walk(s, "", 0);
+	/* Loaded meanwhile (build.c). */
+	if (s->cache != NULL)
+		cache_wait(s->cache);
 	load_pages(s);
 	build_tree(s);
 	if (s->home != NULL)

@@ -136,7 +136,7 @@ struct site {
 	struct asset	*assets;
 	size_t		 nassets;
 	size_t		 assets_cap;
-	const struct cache *cache; /* the last build's, or NULL */
+	struct cache	*cache;	/* the last build's, or NULL */
 	uint64_t	 config_hash; /* of site.yaml's bytes */
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
@@ -171,7 +171,7 @@ struct site {
  * site->err.
  */
 int	site_load(struct site *, const char *dir, int drafts,
-	    const char *today, const struct cache *cache);
+	    const char *today, struct cache *cache);
 
 /* The folder name gen gives a site in `dir` ("center"), as a new string. */
 char	*site_name(const char *dir);
