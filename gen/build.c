@@ -1558,7 +1558,7 @@ build_run(const struct build_opts *o)
 	unsigned jobs = o->jobs;
 	uint64_t id = cache_id();
 	size_t i, kept = 0;
-	int rc = 1, have_theme = 0, partial = 0;
+	int rc = 1, have_theme = 0, partial = 0, committed;
 	json_t *sj;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1582,6 +1582,7 @@ build_run(const struct build_opts *o)
 	while (out.len > 1 && out.ptr[out.len - 1] == '/')
 		buf_truncate(&out, out.len - 1);
 	open_cache(&cache, out.ptr, id);
+	o_out = out_start(out.ptr);
 
 	prepare(&s, &theme, &have_theme, o, &cache);
 	if (s.home == NULL)
@@ -1592,7 +1593,8 @@ build_run(const struct build_opts *o)
 
 	if (check_output(&s, &theme, out.ptr) == -1)
 		goto out;
-	if ((o_out = out_open(out.ptr, &s.err)) == NULL) {
+	if (out_open(o_out, &s.err) == -1) {
+		o_out = NULL;
 		s.nerr++;
 		goto out;
 	}
@@ -1626,11 +1628,14 @@ build_run(const struct build_opts *o)
 	json_decref(sj);
 	if (c.failed) {
 		out_abort(o_out);
+		o_out = NULL;
 		goto out;
 	}
 	save_cache(&s, o_out, id, (int64_t)start.tv_sec * 1000000000 +
 	    start.tv_nsec);
-	if (out_commit(o_out, &st, &s.err) == -1) {
+	committed = out_commit(o_out, &st, &s.err);
+	o_out = NULL;
+	if (committed == -1) {
 		s.nerr++;
 		partial = st.partial;
 		goto out;
@@ -1655,6 +1660,8 @@ build_run(const struct build_opts *o)
 	out_stats_release(&st);
 	rc = 0;
 out:
+	if (o_out != NULL)
+		out_abort(o_out);	/* started, never opened */
 	if (rc != 0)
 		print_errors(&s, partial);
 	if (have_theme)

@@ -40,6 +40,8 @@ struct out {
 	int		 dirfd;		/* the output folder, or -1 */
 	struct map	 tops;		/* its folders: name -> descriptor + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
+	pthread_t	 reader;	/* reading the last build's manifest */
+	int		 reading;
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -186,35 +188,67 @@ remove_dead_stages(const char *dir)
 	buf_release(&e);
 }
 
-struct out *
-out_open(const char *dir, struct buf *err)
+/* What the last build left: its manifest, the output's folders. */
+static void *
+read_old(void *arg)
 {
-	struct out *o = xcalloc(1, sizeof(*o));
+	struct out *o = arg;
 	struct buf b = BUF_INIT;
 
-	o->dir = xstrdup(dir);
-	buf_init(&o->oldtext);
-	/* Keys: the entries' paths, which live as long as the map. */
-	map_borrow_keys(&o->seen);
-	pthread_mutex_init(&o->lock, NULL);
-	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
-	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
-	o->dirfd = o->incremental ? open(dir, O_RDONLY | O_DIRECTORY |
+	buf_printf(&b, "%s/%s", o->dir, BUILD_MARKER);
+	o->incremental = fs_is_dir(o->dir) && read_manifest(o, b.ptr) == 0;
+	o->dirfd = o->incremental ? open(o->dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC) : -1;
 	if (o->incremental && o->dirfd == -1)
 		o->incremental = 0;	/* then a new tree, as a whole */
 	if (o->incremental)
 		open_tops(o);
-	remove_dead_stages(dir);
-	buf_reset(&b);
-	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
+	buf_release(&b);
+	return NULL;
+}
+
+struct out *
+out_start(const char *dir)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+
+	o->dir = xstrdup(dir);
+	o->dirfd = -1;
+	buf_init(&o->oldtext);
+	/* Keys: the entries' paths, which live as long as the map. */
+	map_borrow_keys(&o->seen);
+	pthread_mutex_init(&o->lock, NULL);
+	if (pthread_create(&o->reader, NULL, read_old, o) == 0)
+		o->reading = 1;
+	else
+		read_old(o);
+	return o;
+}
+
+/* The last build's manifest read (read_old); before any other use. */
+static void
+wait_old(struct out *o)
+{
+	if (o->reading)
+		pthread_join(o->reader, NULL);
+	o->reading = 0;
+}
+
+int
+out_open(struct out *o, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+
+	wait_old(o);
+	remove_dead_stages(o->dir);
+	buf_printf(&b, "%s.tmp-%ld", o->dir, (long)getpid());
 	o->stage = buf_detach(&b, NULL);
 	if (fs_remove_tree(o->stage, err) == -1 ||
 	    fs_mkdirs(o->stage, err) == -1) {
 		out_abort(o);
-		return NULL;
+		return -1;
 	}
-	return o;
+	return 0;
 }
 
 /* The entry of file `rel`, new or from an earlier call; under the lock. */
@@ -423,7 +457,9 @@ out_abort(struct out *o)
 {
 	struct buf e = BUF_INIT;
 
-	fs_remove_tree(o->stage, &e);
+	wait_old(o);
+	if (o->stage != NULL)
+		fs_remove_tree(o->stage, &e);
 	buf_release(&e);
 	out_free(o);
 }

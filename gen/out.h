@@ -40,9 +40,14 @@ struct out_stats {
 
 void	out_stats_release(struct out_stats *);
 
-/* Start writing the tree that is to end up in folder `dir`.  NULL on
- * error (message in err). */
-struct out	*out_open(const char *dir, struct buf *err);
+/* Start a build whose tree is to end up in folder `dir`: the last
+ * build's manifest there is read on a thread of its own meanwhile, so
+ * that the build goes on with the site.  Then out_open(), or out_abort()
+ * if the build goes no further. */
+struct out	*out_start(const char *dir);
+/* Start writing the tree.  0, or -1 on error (message in err; `out` is
+ * freed). */
+int		 out_open(struct out *, struct buf *err);
 /* Write one file, `rel` from the tree's root.  0 or -1 (message in err,
  * which is the caller's: one per thread). */
 int		 out_write(struct out *, const char *rel, const void *data,
