@@ -484,9 +484,11 @@ remove_stale(const char *dir, const char *rel)
 }
 
 /* Write the output's manifest anew, atomically: the last build's files
- * with their hashes, 0 for those this build changes or removes. */
+ * with their hashes, 0 for those this build changes or removes.  gone[i]
+ * is set for each slot of the old map whose file this build does not
+ * make. */
 static int
-mark_touched(struct out *o, struct buf *err)
+mark_touched(struct out *o, char *gone, struct buf *err)
 {
 	struct buf man = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
 	size_t i;
@@ -501,6 +503,7 @@ mark_touched(struct out *o, struct buf *err)
 		if (sl->key == NULL)
 			continue;
 		seen = map_get(&o->seen, sl->key, sl->klen);
+		gone[i] = seen == NULL;
 		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
 		    (uint64_t)(uintptr_t)sl->val : 0;
 		put_line(&man, h, sl->key);
@@ -524,6 +527,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 {
 	struct buf man = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
 	struct entry **ord = xreallocarray(NULL, o->n + 1, sizeof(*ord));
+	char *gone = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -551,7 +555,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * about to change, so that if this is cut short the next build
 	 * rewrites them instead of trusting stale hashes.
 	 */
-	if (mark_touched(o, err) == -1)
+	gone = xcalloc(o->old.cap + 1, 1);
+	if (mark_touched(o, gone, err) == -1)
 		goto fail;
 	o->touching = 1;
 	/* gen's own file may now say what the files are to be: those it
@@ -571,7 +576,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	for (i = 0; i < o->old.cap; i++) {
 		const struct map_slot *sl = &o->old.slots[i];
 
-		if (sl->key == NULL || map_get(&o->seen, sl->key, sl->klen))
+		if (sl->key == NULL || !gone[i])
 			continue;
 		remove_stale(o->dir, sl->key);
 		o->st.removed++;
@@ -620,6 +625,7 @@ done:
 	}
 	out_free(o);
 	free(ord);
+	free(gone);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);
@@ -631,6 +637,7 @@ fail:
 	if (st != NULL)
 		st->partial = o->touching;
 	free(ord);
+	free(gone);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);
