@@ -56,6 +56,7 @@ struct ctx {
 	size_t		*next;		/* the next page to take */
 	size_t		*done;		/* pages done, for the progress line */
 	size_t		*kept;		/* pages not rendered: unchanged */
+	struct out_keeps keeps;		/* this thread's kept files */
 	struct buf	*page_err;	/* the Markdown's messages, per page */
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
@@ -1129,15 +1130,13 @@ static int
 keep_page(struct ctx *c, struct page *p)
 {
 	const struct cache_rec *r = p->rec;
-	const char *f, *end;
 
 	p->key = page_key(c, p);
 	if (r == NULL || r->key != p->key || r->srchash != p->srchash)
 		return 0;
-	end = r->outs + r->outslen;
-	for (f = r->outs; f < end; f += strlen(f) + 1)
-		if (out_keep(c->out, f) == -1)
-			return 0;	/* written over by write_page() */
+	/* All or none: a page not kept writes all of its files. */
+	if (out_keep_files(c->out, &c->keeps, r->outs, r->outslen) == -1)
+		return 0;
 	p->kept = 1;
 	return 1;
 }
@@ -1195,6 +1194,8 @@ render_pages(void *arg)
 		buf_release(&p->doc.text);
 		n++;
 	}
+	out_keeps_flush(c->out, &c->keeps);
+	out_keeps_release(&c->keeps);
 	return NULL;
 }
 

@@ -23,6 +23,7 @@ struct entry {
 	char		*path;
 	uint64_t	 hash;
 	int		 staged;	/* written into the staging folder */
+	int		 borrowed;	/* path is the old manifest's */
 };
 
 struct out {
@@ -271,6 +272,7 @@ entry_for(struct out *o, const char *rel)
 	}
 	e = &o->v[o->n++];
 	e->path = path;
+	e->borrowed = 0;
 	return e;
 }
 
@@ -278,9 +280,9 @@ entry_for(struct out *o, const char *rel)
  * is still there; 0 when not.  1 means the last build meant to change
  * the file and did not get to it (mark_touched). */
 static uint64_t
-old_hash(struct out *o, const char *rel, uint64_t *size)
+old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
 {
-	uint64_t h = (uintptr_t)map_get(&o->old, rel, strlen(rel));
+	uint64_t h = (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key);
 	const char *slash = strchr(rel, '/');
 	uintptr_t top = 0;
 	struct stat st;
@@ -295,6 +297,14 @@ old_hash(struct out *o, const char *rel, uint64_t *size)
 	if (size != NULL)
 		*size = (uint64_t)st.st_size;
 	return h;
+}
+
+static uint64_t
+old_hash(struct out *o, const char *rel, uint64_t *size)
+{
+	const char *key;
+
+	return old_hash_key(o, rel, size, &key);
 }
 
 int
@@ -343,6 +353,73 @@ out_keep_size(struct out *o, const char *rel, uint64_t size)
 	e->staged = 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
+}
+
+int
+out_keep_files(struct out *o, struct out_keeps *k, const char *outs,
+    size_t len)
+{
+	const char *f, *end = outs + len, *key;
+	size_t n0 = k->n;
+	uint64_t h;
+
+	for (f = outs; f < end; f += strlen(f) + 1) {
+		if ((h = old_hash_key(o, f, NULL, &key)) == 0) {
+			k->n = n0;
+			return -1;
+		}
+		if (k->n == k->cap) {
+			k->cap = k->cap ? k->cap * 2 : 64;
+			k->path = xreallocarray(k->path, k->cap,
+			    sizeof(*k->path));
+			k->hash = xreallocarray(k->hash, k->cap,
+			    sizeof(*k->hash));
+		}
+		/* The manifest's own copy of the name: it outlives the
+		 * entries. */
+		k->path[k->n] = key;
+		k->hash[k->n++] = h;
+	}
+	if (k->n >= OUT_KEEP_BATCH)
+		out_keeps_flush(o, k);
+	return 0;
+}
+
+void
+out_keeps_flush(struct out *o, struct out_keeps *k)
+{
+	struct entry *e;
+	void *seen;
+	size_t i;
+
+	pthread_mutex_lock(&o->lock);
+	for (i = 0; i < k->n; i++) {
+		if (map_add(&o->seen, k->path[i], strlen(k->path[i]),
+		    (void *)(uintptr_t)(o->n + 1), &seen) == -1)
+			e = &o->v[(uintptr_t)seen - 1];
+		else {
+			if (o->n == o->cap) {
+				o->cap = o->cap ? o->cap * 2 : 256;
+				o->v = xreallocarray(o->v, o->cap,
+				    sizeof(*o->v));
+			}
+			e = &o->v[o->n++];
+			e->path = (char *)k->path[i];
+			e->borrowed = 1;
+		}
+		e->hash = k->hash[i];
+		e->staged = 0;
+	}
+	pthread_mutex_unlock(&o->lock);
+	k->n = 0;
+}
+
+void
+out_keeps_release(struct out_keeps *k)
+{
+	free(k->path);
+	free(k->hash);
+	memset(k, 0, sizeof(*k));
 }
 
 int
@@ -432,7 +509,8 @@ out_free(struct out *o)
 	size_t i;
 
 	for (i = 0; i < o->n; i++)
-		free(o->v[i].path);
+		if (!o->v[i].borrowed)
+			free(o->v[i].path);
 	free(o->v);
 	out_stats_release(&o->st);
 	map_release(&o->old);

@@ -56,7 +56,28 @@ int		 out_write(struct out *, const char *rel, const void *data,
  * that did not change).  0, or -1 when the last build did not write it,
  * did not finish writing it, or it is gone: then write it. */
 int		 out_keep(struct out *, const char *rel);
-/* The same, when the file is also `size` bytes long. */
+/*
+ * Files one thread keeps, handed over together: the output's lock is
+ * taken once for a batch, not once for each of thousands of files.
+ * Zeroed to start; flushed before the output is digested or committed,
+ * then released.
+ */
+struct out_keeps {
+	const char	**path;
+	uint64_t	 *hash;
+	size_t		  n, cap;
+};
+
+#define OUT_KEEP_BATCH	256
+
+/* out_keep() of every file of `outs` (`len` bytes of names, each
+ * NUL-ended) into k: 0, or -1, keeping none, when one of them cannot
+ * be kept. */
+int		 out_keep_files(struct out *, struct out_keeps *,
+		    const char *outs, size_t len);
+void		 out_keeps_flush(struct out *, struct out_keeps *);
+void		 out_keeps_release(struct out_keeps *);
+/* out_keep(), when the file is also `size` bytes long. */
 int		 out_keep_size(struct out *, const char *rel, uint64_t size);
 /* The bytes of file `rel` as the last build wrote it, into b (reset):
  * 0, or -1 when it did not write it or the file is not as written. */

@@ -140,6 +140,20 @@ map_get(const struct map *m, const char *key, size_t klen)
 }
 
 void *
+map_get_key(const struct map *m, const char *key, size_t klen,
+    const char **stored)
+{
+	struct map_slot *s;
+
+	*stored = NULL;
+	if (m->cap == 0)
+		return NULL;
+	s = find(m, key, klen, fnv1a(key, klen));
+	*stored = s->key;
+	return s->key != NULL ? s->val : NULL;
+}
+
+void *
 map_gets(const struct map *m, const char *key)
 {
 	return map_get(m, key, strlen(key));

@@ -38,6 +38,9 @@ void	*map_put(struct map *, const char *key, size_t klen, void *val);
 int	 map_add(struct map *, const char *key, size_t klen, void *val,
 	    void **old);
 void	*map_get(const struct map *, const char *key, size_t klen);
+/* The same, and the key as the map keeps it in *stored (NULL if absent). */
+void	*map_get_key(const struct map *, const char *key, size_t klen,
+	    const char **stored);
 /* Make room for n more keys at once, rather than by doubling as they
  * come (each time rehashing all): for maps whose size is known. */
 void	 map_reserve(struct map *, size_t n);
