@@ -430,6 +430,8 @@ fm_get_list(struct cache_reader *r, char ***v, size_t *n)
 	/* Each string takes at least two bytes of the record. */
 	if (cache_get_num(r, &k) == -1 || k < 0 || k > (r->end - r->p) / 2)
 		return -1;
+	if (k == 0)
+		return 0;	/* none, as when the front matter has none */
 	*v = xcalloc((size_t)k + 1, sizeof(**v));
 	for (i = 0; i < (size_t)k; i++) {
 		if (cache_get_str(r, &(*v)[i]) == -1 || (*v)[i] == NULL)
@@ -722,7 +724,19 @@ add_output(struct site *s, const char *out, const char *who)
 void
 site_add_output(struct site *s, const char *out)
 {
-	add_output(s, out, "gen");
+	size_t n = s->outputs.count;
+	char *k = xstrdup(out);
+
+	/* The map keeps the names it is given (site_load): this one the
+	 * site's own. */
+	add_output(s, k, "gen");
+	if (s->outputs.count == n) {
+		free(k);
+		return;
+	}
+	s->gen_outputs = xreallocarray(s->gen_outputs, s->ngen_outputs + 1,
+	    sizeof(*s->gen_outputs));
+	s->gen_outputs[s->ngen_outputs++] = k;
 }
 
 static void
@@ -852,8 +866,8 @@ look_at(struct site *s, struct page *p)
 	if (!p->need_stat)
 		return 0;
 	/* In its folder, not from the root: a lookup of one name. */
-	if ((p->dirfd != -1 ? fstatat(p->dirfd, p->file + strlen(s->dir) +
-	    1 + strlen(p->srcdir), &st, AT_SYMLINK_NOFOLLOW) :
+	if ((p->dirfd != -1 ? fstatat(p->dirfd, p->src + strlen(p->srcdir),
+	    &st, AT_SYMLINK_NOFOLLOW) :
 	    lstat(p->file, &st)) == -1) {
 		site_error(s, "%s: %s", p->file, strerror(errno));
 		return -1;
@@ -1507,6 +1521,9 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
 	s->dir = xstrndup(dir, n);
 	s->name = site_name(dir);
 	s->cache = cache;
+	/* Names of pages' and assets' files, which live as long as the
+	 * site, and gen's own (site_add_output). */
+	map_borrow_keys(&s->outputs);
 	s->drafts = drafts;
 	snprintf(s->today, sizeof(s->today), "%s", today);
 
@@ -1558,6 +1575,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->nsearch_parts; i++)
 		free(s->search_parts[i]);
 	free(s->search_parts);
+	for (i = 0; i < s->ngen_outputs; i++)
+		free(s->gen_outputs[i]);
+	free(s->gen_outputs);
 	free_menu(s->menu, s->nmenu);
 	free_menu(s->footer, s->nfooter);
 	for (i = 0; i < s->nreserved; i++)

@@ -140,6 +140,8 @@ struct site {
 	uint64_t	 config_hash; /* of site.yaml's bytes */
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
+	char		**gen_outputs; /* site_add_output()'s names */
+	size_t		 ngen_outputs;
 	char		**search_parts; /* the search index's, as written */
 	size_t		 nsearch_parts;
 
