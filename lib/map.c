@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buf.h"
 #include "map.h"
@@ -19,6 +20,38 @@ fnv1a(const char *s, size_t n)
 	return (size_t)h;
 }
 
+/*
+ * Tables of this many bytes or more are mapped with their pages filled
+ * in at once: a map of tens of thousands of keys otherwise takes a page
+ * fault for each 4 KiB of its table as it fills, most of a one-page
+ * rebuild's time in maps.
+ */
+#define MAP_POPULATE_MIN	(256u << 10)
+
+static struct map_slot *
+table_new(struct map *m, size_t cap)
+{
+	size_t n = cap * sizeof(struct map_slot);
+	void *t;
+
+	m->mapped = 0;
+	if (n >= MAP_POPULATE_MIN && (t = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)) != MAP_FAILED) {
+		m->mapped = 1;
+		return t;	/* zeroed */
+	}
+	return xcalloc(cap, sizeof(struct map_slot));
+}
+
+static void
+table_free(struct map_slot *t, size_t cap, int mapped)
+{
+	if (mapped)
+		munmap(t, cap * sizeof(*t));
+	else
+		free(t);
+}
+
 void
 map_release(struct map *m)
 {
@@ -26,9 +59,10 @@ map_release(struct map *m)
 
 	for (i = 0; i < m->cap && !m->borrowed; i++)
 		free(m->slots[i].key);
-	free(m->slots);
+	table_free(m->slots, m->cap, m->mapped);
 	m->slots = NULL;
 	m->cap = m->count = 0;
+	m->mapped = 0;
 }
 
 static struct map_slot *
@@ -52,15 +86,16 @@ resize(struct map *m, size_t cap)
 {
 	struct map_slot *old = m->slots;
 	size_t i, ocap = m->cap;
+	int omapped = m->mapped;
 
 	m->cap = cap;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->slots = table_new(m, cap);
 	for (i = 0; i < ocap; i++) {
 		if (old[i].key == NULL)
 			continue;
 		*find(m, old[i].key, old[i].klen, old[i].hash) = old[i];
 	}
-	free(old);
+	table_free(old, ocap, omapped);
 }
 
 static void

@@ -26,9 +26,10 @@ struct map {
 	size_t		 cap;	/* power of two, or 0 */
 	size_t		 count;
 	int		 borrowed;	/* keys are the caller's */
+	int		 mapped;	/* slots from mmap(), not malloc() */
 };
 
-#define MAP_INIT { NULL, 0, 0, 0 }
+#define MAP_INIT { NULL, 0, 0, 0, 0 }
 
 void	 map_release(struct map *);
 /* Insert or replace; returns the previous value or NULL. */
