@@ -226,6 +226,8 @@ parse(struct cache *c, uint64_t id)
 	/* Keys in the mapped file, which lives as long as the map. */
 	map_borrow_keys(&c->by_src);
 	map_reserve(&c->by_src, nl);
+	cap = nl + 1;
+	c->v = xreallocarray(NULL, cap, sizeof(*c->v));
 	while (r.p < r.end) {
 		struct cache_rec *e;
 

@@ -106,6 +106,8 @@ read_manifest(struct out *o, const char *file)
 	map_borrow_keys(&o->old);
 	map_reserve(&o->old, nl);
 	map_reserve(&o->seen, nl);
+	o->cap = nl + 1;
+	o->v = xreallocarray(NULL, o->cap, sizeof(*o->v));
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		h = strtoull(line, &end, 16);

@@ -973,6 +973,11 @@ load_pages(struct site *s)
 		pthread_join(tid[t], NULL);
 	map_reserve(&s->by_src, s->npending);
 	map_reserve(&s->by_path, s->npending);
+	if (s->pages_cap < s->npending) {
+		s->pages_cap = s->npending;
+		s->pages = xreallocarray(s->pages, s->pages_cap,
+		    sizeof(*s->pages));
+	}
 	for (i = 0; i < s->nwalk_fds; i++)
 		close(s->walk_fds[i]);
 	free(s->walk_fds);
