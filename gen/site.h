@@ -126,6 +126,10 @@ struct site {
 	struct page	**pages; /* sorted by source path */
 	size_t		 npages;
 	size_t		 pages_cap;
+	struct page	**slabs;	/* where the pages are (site.c) */
+	size_t		 nslabs;
+	struct page	*slab_next;
+	size_t		 slab_left;
 	struct page	**pending; /* found by the walk, not read yet */
 	size_t		 npending;
 	size_t		 pending_cap;
