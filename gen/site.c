@@ -743,8 +743,7 @@ site_add_output(struct site *s, const char *out)
 static void
 page_free(struct page *p)
 {
-	free(p->src);
-	free(p->srcdir);
+	free(p->srcdir);	/* src is in file */
 	free(p->path);
 	free(p->out);
 	free(p->outdir);
@@ -810,18 +809,22 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 {
 	struct page *p = page_new(s);
 	struct buf b = BUF_INIT;
+	size_t dl, rl;
 
 	p->dirfd = dirfd;
 	if (st != NULL)
 		set_stat(p, st);
 	else
 		p->need_stat = 1;
-	p->src = xstrdup(rel);
+	/* The file's path and its name in the site are one allocation. */
+	dl = strlen(s->dir);
+	rl = strlen(rel);
+	p->file = xmalloc(dl + 1 + rl + 1);
+	memcpy(p->file, s->dir, dl);
+	p->file[dl] = '/';
+	memcpy(p->file + dl + 1, rel, rl + 1);
+	p->src = p->file + dl + 1;
 	p->srcdir = xstrdup(dir);
-	buf_puts(&b, s->dir);
-	buf_putc(&b, '/');
-	buf_puts(&b, rel);
-	p->file = buf_detach(&b, NULL);
 	buf_init(&p->text);
 	buf_init(&p->search);
 	buf_init(&p->fmrec);

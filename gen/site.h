@@ -31,7 +31,8 @@ enum page_kind {
 };
 
 struct page {
-	char		*src;	 /* "news/a.md", from the site folder */
+	char		*src;	 /* "news/a.md", from the site folder (the
+				    end of file) */
 	char		*srcdir; /* "news/" */
 	char		*path;	 /* "news/a/": how editors name it */
 	char		*out;	 /* "news/a/index.html" (members/ first if so) */
