@@ -220,8 +220,8 @@ parse(struct cache *c, uint64_t id)
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
 	/* A record a line, or fewer: room for them all at once. */
-	for (p = r.p, nl = 0; (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL;
-	    p++)
+	for (p = r.p, nl = 0;
+	    (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL; p++)
 		nl++;
 	/* Keys in the mapped file, which lives as long as the map. */
 	map_borrow_keys(&c->by_src);

@@ -39,7 +39,7 @@ struct out {
 	struct map	 seen;		/* path -> index + 1 in v */
 	struct out_stats st;
 	int		 dirfd;		/* the output folder, or -1 */
-	struct map	 tops;		/* its folders: name -> descriptor + 1 */
+	struct map	 tops;		/* its folders: name -> fd + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
 	pthread_t	 reader;	/* reading the last build's manifest */
 	int		 reading;
@@ -280,7 +280,8 @@ entry_for(struct out *o, const char *rel)
 
 /* The hash the manifest gives `rel` (with the low bit set), if the file
  * is still there; 0 when not.  1 means the last build meant to change
- * the file and did not get to it (mark_touched). */
+ * the file and did not get to it (mark_touched).  Its size into *size
+ * (when not NULL), the manifest's copy of its name into *key. */
 static uint64_t
 old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
 {

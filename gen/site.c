@@ -1283,8 +1283,8 @@ build_tree(struct site *s)
 		}
 		/* Doubled at each power of two: sections of thousands. */
 		if ((par->nkids & (par->nkids - 1)) == 0)
-			par->kids = xreallocarray(par->kids,
-			    par->nkids ? par->nkids * 2 : 1, sizeof(*par->kids));
+			par->kids = xreallocarray(par->kids, par->nkids ?
+			    par->nkids * 2 : 1, sizeof(*par->kids));
 		par->kids[par->nkids++] = p;
 	}
 	if (s->news_dir != NULL) {
