@@ -23,6 +23,9 @@ FUZZ_SECONDS ?= 60
 PKGS	 = md4c yaml-0.1 jansson libzip libcurl sqlite3 libargon2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lmbedcrypto -lpthread
+# gen loads libcurl itself when it checks external links (gen/check.c):
+# linked, it costs every run of gen the loading of thirty libraries.
+GEN_LIBS   = $(filter-out -lcurl,$(PKG_LIBS)) -ldl
 
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -104,7 +107,7 @@ $(B)/san/libgen.a: $(GEN_SOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/gen: $(B)/obj/gen/main.o $(B)/libgen.a $(B)/libkk.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
 # A program is every .c of its folder, with cgi/core and lib.
 .SECONDEXPANSION:
@@ -117,7 +120,7 @@ $(B)/cgi-san/%: $$(addprefix $(B)/san/,$$(subst .c,.o,$$(wildcard cgi/$$*/*.c)))
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/gen-san: $(B)/san/gen/main.o $(B)/san/libgen.a $(B)/san/libkk.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(GEN_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcgicore.a $(B)/libgen.a $(B)/libkk.a $(HDRS)
 	@mkdir -p $(@D)
@@ -140,7 +143,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(GEN_SRC) $(CGI_SRC) $(HDRS) | $(DEPS_ST
 $(B)/gen-tsan: gen/main.c $(LIB_SRC) $(GEN_SRC) $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=thread \
-	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ gen/main.c $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS)
+	    -iquote lib -iquote gen $(PKG_CFLAGS) -o $@ gen/main.c $(LIB_SRC) $(GEN_SRC) $(GEN_LIBS)
 
 sanitize: $(B)/gen-san $(B)/gen-tsan $(STESTS) $(PROGS:%=$(B)/cgi-san/%)
 

@@ -56,6 +56,7 @@ struct ctx {
 	size_t		*next;		/* the next page to take */
 	size_t		*done;		/* pages done, for the progress line */
 	size_t		*kept;		/* pages not rendered: unchanged */
+	struct out_keeps keeps;		/* this thread's kept files */
 	struct buf	*page_err;	/* the Markdown's messages, per page */
 	pthread_mutex_t	*lock;		/* guards next and done */
 	int		 progress;	/* show progress on stderr */
@@ -1153,43 +1154,58 @@ static int
 keep_page(struct ctx *c, struct page *p)
 {
 	const struct cache_rec *r = p->rec;
-	const char *f, *end;
 
 	p->key = page_key(c, p);
 	if (r == NULL || r->key != p->key || r->srchash != p->srchash)
 		return 0;
-	end = r->outs + r->outslen;
-	for (f = r->outs; f < end; f += strlen(f) + 1)
-		if (out_keep(c->out, f) == -1)
-			return 0;	/* written over by write_page() */
+	/* All or none: a page not kept writes all of its files. */
+	if (out_keep_files(c->out, &c->keeps, r->outs, r->outslen) == -1)
+		return 0;
 	p->kept = 1;
 	return 1;
 }
 
-/* A rendering thread: takes pages one at a time until none is left. */
+/*
+ * Pages a rendering thread takes at a time: most pages of a rebuild are
+ * kept, which takes a few microseconds, and the threads would otherwise
+ * spend as much time passing the lock between them.
+ */
+#define RENDER_BATCH	16
+
+/* A rendering thread: takes pages a batch at a time until none is left. */
 static void *
 render_pages(void *arg)
 {
 	struct ctx *c = arg;
 	struct site *s = c->site;
 	struct page *p;
-	size_t i, done;
+	size_t i = 0, end = 0, done, kept = 0, n = 0;
 
-	for (;;) {
-		pthread_mutex_lock(c->lock);
-		i = (*c->next)++;
-		pthread_mutex_unlock(c->lock);
+	for (;; i++) {
+		if (i >= end) {
+			pthread_mutex_lock(c->lock);
+			*c->kept += kept;
+			done = *c->done += n;
+			i = *c->next;
+			*c->next += RENDER_BATCH;
+			pthread_mutex_unlock(c->lock);
+			end = i + RENDER_BATCH < s->npages ? i + RENDER_BATCH :
+			    s->npages;
+			kept = n = 0;
+			/* A line that rewrites itself, now and then. */
+			if (c->progress && done > 0)
+				fprintf(stderr, "\rgen: %zu/%zu pages", done,
+				    s->npages);
+		}
 		if (i >= s->npages)
 			break;
 		/* Markdown, then the page, then the memory back: a page's
 		 * source and body are not needed once it is written. */
 		p = s->pages[i];
 		c->cur = p;
-		if (keep_page(c, p)) {
-			pthread_mutex_lock(c->lock);
-			++*c->kept;
-			pthread_mutex_unlock(c->lock);
-		} else if (site_read_page(s, p, &c->page_err[i]) == -1 ||
+		if (keep_page(c, p))
+			kept++;
+		else if (site_read_page(s, p, &c->page_err[i]) == -1 ||
 		    site_render_page(s, p, &c->page_err[i]) == -1)
 			c->failed = 1;
 		else {
@@ -1200,14 +1216,10 @@ render_pages(void *arg)
 		buf_release(&p->text);
 		buf_release(&p->doc.html);
 		buf_release(&p->doc.text);
-		pthread_mutex_lock(c->lock);
-		done = ++*c->done;
-		pthread_mutex_unlock(c->lock);
-		/* A line that rewrites itself, now and then. */
-		if (c->progress && (done % 64 == 0 || done == s->npages))
-			fprintf(stderr, "\rgen: %zu/%zu pages", done,
-			    s->npages);
+		n++;
 	}
+	out_keeps_flush(c->out, &c->keeps);
+	out_keeps_release(&c->keeps);
 	return NULL;
 }
 
@@ -1456,7 +1468,7 @@ print_errors(struct site *s, int partial)
  */
 static void
 prepare(struct site *s, struct theme *theme, int *have_theme,
-    const struct build_opts *o, const struct cache *cache)
+    const struct build_opts *o, struct cache *cache)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
@@ -1484,7 +1496,7 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 	if (site_page(s, "404.md") == NULL)
 		site_add_output(s, "404.html");
 	site_add_output(s, "robots.txt");
-	site_add_output(s, "search-index.js");
+	feeds_register_search(s);
 	if (s->news != NULL)
 		site_add_output(s, "feed.xml");
 	if (s->base_url != NULL)
@@ -1517,7 +1529,8 @@ open_cache(struct cache *cache, const char *out, uint64_t id)
 	if (fs_is_file(f.ptr)) {
 		buf_reset(&f);
 		buf_printf(&f, "%s/%s", out, CACHE_FILE);
-		cache_load(cache, f.ptr, id);
+		/* Read while the site is walked (site_load waits for it). */
+		cache_load_start(cache, f.ptr, id);
 	} else
 		cache_load(cache, NULL, id);
 	buf_release(&f);
@@ -1538,13 +1551,14 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 	cache_begin(&b, id, start);
 	for (i = 0; i < s->npages && rc == 0; i++) {
 		const struct page *p = s->pages[i];
-		const char *outs, *search;
-		size_t outslen, searchlen;
+		const char *outs, *fm;
+		size_t outslen, fmlen;
 
 		outs = page_outs(p, &outslen);
-		search = page_search(p, &searchlen);
+		fm = page_fmrec(p, &fmlen);
 		cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
-		    &p->fmrec, outs, outslen, search, searchlen);
+		    fm, fmlen, outs, outslen, p->search_part, p->search_off,
+		    p->search_len);
 		if (b.len >= (1u << 20)) {
 			rc = fd_write_all(fd, b.ptr, b.len);
 			buf_reset(&b);
@@ -1571,7 +1585,7 @@ build_run(const struct build_opts *o)
 	unsigned jobs = o->jobs;
 	uint64_t id = cache_id();
 	size_t i, kept = 0;
-	int rc = 1, have_theme = 0, partial = 0;
+	int rc = 1, have_theme = 0, partial = 0, committed;
 	json_t *sj;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1596,6 +1610,7 @@ build_run(const struct build_opts *o)
 	while (out.len > 1 && out.ptr[out.len - 1] == '/')
 		buf_truncate(&out, out.len - 1);
 	open_cache(&cache, out.ptr, id);
+	o_out = out_start(out.ptr);
 
 	prepare(&s, &theme, &have_theme, o, &cache);
 	if (s.home == NULL)
@@ -1606,7 +1621,8 @@ build_run(const struct build_opts *o)
 
 	if (check_output(&s, &theme, out.ptr) == -1)
 		goto out;
-	if ((o_out = out_open(out.ptr, &s.err)) == NULL) {
+	if (out_open(o_out, &s.err) == -1) {
+		o_out = NULL;
 		s.nerr++;
 		goto out;
 	}
@@ -1640,11 +1656,14 @@ build_run(const struct build_opts *o)
 	json_decref(sj);
 	if (c.failed) {
 		out_abort(o_out);
+		o_out = NULL;
 		goto out;
 	}
 	save_cache(&s, o_out, id, (int64_t)start.tv_sec * 1000000000 +
 	    start.tv_nsec);
-	if (out_commit(o_out, &st, &s.err) == -1) {
+	committed = out_commit(o_out, &st, &s.err);
+	o_out = NULL;
+	if (committed == -1) {
 		s.nerr++;
 		partial = st.partial;
 		goto out;
@@ -1669,6 +1688,8 @@ build_run(const struct build_opts *o)
 	out_stats_release(&st);
 	rc = 0;
 out:
+	if (o_out != NULL)
+		out_abort(o_out);	/* started, never opened */
 	if (rc != 0)
 		print_errors(&s, partial);
 	if (have_theme)

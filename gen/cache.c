@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,9 @@
  * newline.  A string field is "LEN:BYTES" ("~" for none), a number is
  * "DECIMAL;".  A record is:
  *
- *	R src ino size mtime ctime srchash key fm outs search
+ *	R src ino size mtime ctime srchash key fm outs part soff slen
  */
-#define CACHE_HEAD	"gen-cache 1 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 2 " GEN_VERSION "\n"
 
 /* Within this many nanoseconds of the build's start, a file's times do
  * not vouch for its bytes. */
@@ -199,8 +200,8 @@ parse(struct cache *c, uint64_t id)
 {
 	uint64_t fid;
 	struct cache_reader r;
-	const char *src;
-	size_t srclen, cap = 0;
+	const char *p;
+	size_t cap = 0, nl;
 	long long start;
 
 	if (c->len < strlen(CACHE_HEAD) ||
@@ -218,6 +219,15 @@ parse(struct cache *c, uint64_t id)
 	r.p += 6;
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
+	/* A record a line, or fewer: room for them all at once. */
+	for (p = r.p, nl = 0;
+	    (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL; p++)
+		nl++;
+	/* Keys in the mapped file, which lives as long as the map. */
+	map_borrow_keys(&c->by_src);
+	map_reserve(&c->by_src, nl);
+	cap = nl + 1;
+	c->v = xreallocarray(NULL, cap, sizeof(*c->v));
 	while (r.p < r.end) {
 		struct cache_rec *e;
 
@@ -228,21 +238,27 @@ parse(struct cache *c, uint64_t id)
 			c->v = xreallocarray(c->v, cap, sizeof(*c->v));
 		}
 		e = &c->v[c->n];
-		if (get_span(&r, &src, &srclen) == -1 || src == NULL ||
+		if (get_span(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
 		    get_stat(&r, &e->st) == -1 ||
 		    get_u64(&r, &e->srchash) == -1 ||
 		    get_u64(&r, &e->key) == -1 ||
 		    get_span(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
 		    get_span(&r, &e->outs, &e->outslen) == -1 ||
-		    get_span(&r, &e->search, &e->searchlen) == -1 ||
+		    get_span(&r, &e->part, &e->partlen) == -1 ||
+		    get_u64(&r, &e->soff) == -1 ||
+		    get_u64(&r, &e->slen) == -1 ||
 		    r.p == r.end || *r.p++ != '\n')
+			return -1;
+		/* An entry is somewhere, and a part's name holds no NUL. */
+		if ((e->part == NULL && e->slen != 0) || (e->part != NULL &&
+		    memchr(e->part, '\0', e->partlen) != NULL))
 			return -1;
 		/* The names of the outputs each end with a NUL. */
 		if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
 			return -1;
 		/* One record per source; the map holds its index + 1, as the
 		 * array may still move. */
-		if (map_add(&c->by_src, src, srclen,
+		if (map_add(&c->by_src, e->src, e->srclen,
 		    (void *)(uintptr_t)(c->n + 1), NULL) == -1)
 			return -1;
 		c->n++;
@@ -250,14 +266,14 @@ parse(struct cache *c, uint64_t id)
 	return 0;
 }
 
-int
-cache_load(struct cache *c, const char *file, uint64_t id)
+/* Load `file` into c, whose fields of the file are empty. */
+static int
+load(struct cache *c, const char *file, uint64_t id)
 {
 	struct stat st;
 	void *m;
 	int fd;
 
-	memset(c, 0, sizeof(*c));
 	if (file == NULL || (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	/* Mapped, not read: most of it is only looked at, or copied once
@@ -272,15 +288,58 @@ cache_load(struct cache *c, const char *file, uint64_t id)
 	c->text = m;
 	c->len = (size_t)st.st_size;
 	if (parse(c, id) == -1) {
-		cache_release(c);
+		munmap(m, c->len);
+		free(c->v);
+		map_release(&c->by_src);
+		c->text = NULL;
+		c->len = c->n = 0;
+		c->v = NULL;
 		return -1;
 	}
 	return 0;
 }
 
+int
+cache_load(struct cache *c, const char *file, uint64_t id)
+{
+	memset(c, 0, sizeof(*c));
+	return load(c, file, id);
+}
+
+static void *
+loader(void *arg)
+{
+	struct cache *c = arg;
+
+	load(c, c->file, c->id);
+	return NULL;
+}
+
+void
+cache_load_start(struct cache *c, const char *file, uint64_t id)
+{
+	memset(c, 0, sizeof(*c));
+	c->file = xstrdup(file);
+	c->id = id;
+	if (pthread_create(&c->loader, NULL, loader, c) == 0)
+		c->loading = 1;
+	else
+		load(c, c->file, c->id);
+}
+
+void
+cache_wait(struct cache *c)
+{
+	if (c->loading)
+		pthread_join(c->loader, NULL);
+	c->loading = 0;
+}
+
 void
 cache_release(struct cache *c)
 {
+	cache_wait(c);
+	free(c->file);
 	if (c->text != NULL)
 		munmap((void *)c->text, c->len);
 	free(c->v);
@@ -289,9 +348,15 @@ cache_release(struct cache *c)
 }
 
 const struct cache_rec *
-cache_get(const struct cache *c, const char *src)
+cache_get(const struct cache *c, const char *src, size_t hint)
 {
-	uintptr_t i = (uintptr_t)map_gets(&c->by_src, src);
+	size_t len = strlen(src);
+	uintptr_t i;
+
+	if (hint < c->n && c->v[hint].srclen == len &&
+	    memcmp(c->v[hint].src, src, len) == 0)
+		return &c->v[hint];
+	i = (uintptr_t)map_get(&c->by_src, src, len);
 
 	return i != 0 ? &c->v[i - 1] : NULL;
 }
@@ -321,8 +386,8 @@ cache_begin(struct buf *b, uint64_t id, int64_t start)
 void
 cache_put(struct buf *b, int64_t start, const char *src,
     const struct cache_stat *st, uint64_t srchash, uint64_t key,
-    const struct buf *fm, const char *outs, size_t outslen,
-    const char *search, size_t searchlen)
+    const char *fm, size_t fmlen, const char *outs, size_t outslen,
+    const char *part, uint64_t soff, uint64_t slen)
 {
 	int racy = st->mtime >= start - CACHE_RACY_NS ||
 	    st->ctime >= start - CACHE_RACY_NS;
@@ -335,8 +400,10 @@ cache_put(struct buf *b, int64_t start, const char *src,
 	cache_put_num(b, racy ? 0 : st->ctime);
 	put_u64(b, srchash);
 	put_u64(b, key);
-	cache_put_strn(b, fm->ptr, fm->len);
+	cache_put_strn(b, fm, fmlen);
 	cache_put_strn(b, outs, outslen);
-	cache_put_strn(b, search, searchlen);
+	cache_put_str(b, part);
+	put_u64(b, soff);
+	put_u64(b, slen);
 	buf_putc(b, '\n');
 }

@@ -6,7 +6,11 @@
  * For each page: the source file's identity (inode, size, modification
  * and change times), a hash of its bytes, its front matter as parsed,
  * the key of everything its output files were made from (see build.c),
- * the names of those files and its search-index entry.  A page whose
+ * the names of those files and where its search-index entry is: which
+ * part of the index (feeds.c), at which offset and of what length.  The
+ * entry itself is in that file of the output, not here: the index is
+ * most of the bytes of both, and a one-page rebuild reads only the part
+ * that changes.  A page whose
  * file is as recorded is not read again; one whose key is unchanged, and
  * whose files the manifest lists as written, is not rendered again.
  *
@@ -17,6 +21,7 @@
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +42,8 @@ struct cache_stat {
 
 /* One page's record, pointing into the loaded file. */
 struct cache_rec {
+	const char	*src;		/* its source, not NUL-ended */
+	size_t		 srclen;
 	struct cache_stat st;
 	uint64_t	 srchash;	/* hash64 of the source file */
 	uint64_t	 key;		/* what its outputs were made from */
@@ -44,11 +51,17 @@ struct cache_rec {
 	size_t		 fmlen;
 	const char	*outs;		/* its output files, each NUL-ended */
 	size_t		 outslen;
-	const char	*search;	/* its search-index entry */
-	size_t		 searchlen;
+	const char	*part;		/* its search entry's part, or NULL */
+	size_t		 partlen;
+	uint64_t	 soff;		/* the entry's offset in the part */
+	uint64_t	 slen;		/* and length; 0 for none */
 };
 
 struct cache {
+	char		*file;		/* while cache_load_start() reads it */
+	uint64_t	 id;
+	pthread_t	 loader;
+	int		 loading;
 	const char	*text;		/* the file, mapped */
 	size_t		 len;
 	struct cache_rec *v;
@@ -61,8 +74,16 @@ struct cache {
  * usable as such). */
 int	cache_load(struct cache *, const char *file, uint64_t id);
 void	cache_release(struct cache *);
-/* The record of source `src`, or NULL. */
-const struct cache_rec *cache_get(const struct cache *, const char *src);
+/* cache_load() on a thread of its own, so that the build goes on with
+ * what does not need the cache meanwhile (the walk of the site); nothing
+ * else may touch the cache before cache_wait() returns. */
+void	cache_load_start(struct cache *, const char *file, uint64_t id);
+void	cache_wait(struct cache *);
+/* The record of source `src`, or NULL.  `hint`: the index it is likely
+ * to have (records are in the order of the last build's pages), looked
+ * at before the map. */
+const struct cache_rec *cache_get(const struct cache *, const char *src,
+	    size_t hint);
 
 /* Which build of gen this is: a hash of the running program's file, so
  * that a cache is never read by a gen that might make other pages of the
@@ -78,8 +99,8 @@ void	cache_begin(struct buf *b, uint64_t id, int64_t start);
  * file system's clock. */
 void	cache_put(struct buf *b, int64_t start, const char *src,
 	    const struct cache_stat *, uint64_t srchash, uint64_t key,
-	    const struct buf *fm, const char *outs, size_t outslen,
-	    const char *search, size_t searchlen);
+	    const char *fm, size_t fmlen, const char *outs, size_t outslen,
+	    const char *part, uint64_t soff, uint64_t slen);
 
 /* The fields of a record: strings that may be NULL, and numbers. */
 void	cache_put_str(struct buf *, const char *s);

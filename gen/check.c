@@ -1,3 +1,4 @@
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,70 @@
 #include "site.h"
 
 #define CHECK_DEFAULT_JOBS	8
+
+/*
+ * libcurl, loaded only when external links are to be checked: linked
+ * in, it and the thirty libraries it needs are loaded (and, with -z now,
+ * bound) by every run of gen, 6 ms of each build.
+ */
+#define CHECK_LIBCURL	"libcurl.so.4"
+
+static struct {
+	CURLcode	 (*global_init)(long);
+	void		 (*global_cleanup)(void);
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	CURLM		*(*multi_init)(void);
+	CURLMcode	 (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode	 (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode	 (*multi_perform)(CURLM *, int *);
+	CURLMsg		*(*multi_info_read)(CURLM *, int *);
+	CURLMcode	 (*multi_poll)(CURLM *, struct curl_waitfd *,
+			    unsigned int, int, int *);
+	CURLMcode	 (*multi_cleanup)(CURLM *);
+} cu;
+
+/* 0, or -1 when libcurl cannot be loaded (message in err). */
+static int
+curl_load(struct buf *err)
+{
+	void *h;
+
+	if (cu.global_init != NULL)
+		return 0;
+	if ((h = dlopen(CHECK_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		buf_printf(err, "cannot load %s: %s", CHECK_LIBCURL, dlerror());
+		return -1;
+	}
+	/* POSIX's way of taking a function from dlsym(). */
+#define CURL_SYM(f) \
+	if ((*(void **)&cu.f = dlsym(h, "curl_" #f)) == NULL) \
+		goto bad
+	CURL_SYM(global_cleanup);
+	CURL_SYM(easy_init);
+	CURL_SYM(easy_setopt);
+	CURL_SYM(easy_getinfo);
+	CURL_SYM(easy_cleanup);
+	CURL_SYM(easy_strerror);
+	CURL_SYM(multi_init);
+	CURL_SYM(multi_add_handle);
+	CURL_SYM(multi_remove_handle);
+	CURL_SYM(multi_perform);
+	CURL_SYM(multi_info_read);
+	CURL_SYM(multi_poll);
+	CURL_SYM(multi_cleanup);
+	CURL_SYM(global_init);	/* last: it says all are there */
+#undef CURL_SYM
+	return 0;
+bad:
+	buf_printf(err, "%s: %s", CHECK_LIBCURL, dlerror());
+	memset(&cu, 0, sizeof(cu));
+	dlclose(h);
+	return -1;
+}
 #define CHECK_DEFAULT_TIMEOUT	10	/* seconds */
 #define CHECK_MAX_REDIRECTS	5
 
@@ -507,27 +572,27 @@ discard(char *p, size_t size, size_t n, void *arg)
 static int
 ext_start(CURLM *m, struct ext *e, unsigned timeout, int get)
 {
-	if (e->h == NULL && (e->h = curl_easy_init()) == NULL)
+	if (e->h == NULL && (e->h = cu.easy_init()) == NULL)
 		return -1;
 	e->get = get;
 	e->errbuf[0] = '\0';
-	curl_easy_setopt(e->h, CURLOPT_URL, e->url);
-	curl_easy_setopt(e->h, CURLOPT_PRIVATE, e);
-	curl_easy_setopt(e->h, CURLOPT_ERRORBUFFER, e->errbuf);
-	curl_easy_setopt(e->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e->h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e->h, CURLOPT_MAXREDIRS, (long)CHECK_MAX_REDIRECTS);
-	curl_easy_setopt(e->h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e->h, CURLOPT_TIMEOUT, (long)timeout);
-	curl_easy_setopt(e->h, CURLOPT_USERAGENT, "gen-check (Kakehashi)");
-	curl_easy_setopt(e->h, CURLOPT_WRITEFUNCTION, discard);
+	cu.easy_setopt(e->h, CURLOPT_URL, e->url);
+	cu.easy_setopt(e->h, CURLOPT_PRIVATE, e);
+	cu.easy_setopt(e->h, CURLOPT_ERRORBUFFER, e->errbuf);
+	cu.easy_setopt(e->h, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(e->h, CURLOPT_FOLLOWLOCATION, 1L);
+	cu.easy_setopt(e->h, CURLOPT_MAXREDIRS, (long)CHECK_MAX_REDIRECTS);
+	cu.easy_setopt(e->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(e->h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(e->h, CURLOPT_TIMEOUT, (long)timeout);
+	cu.easy_setopt(e->h, CURLOPT_USERAGENT, "gen-check (Kakehashi)");
+	cu.easy_setopt(e->h, CURLOPT_WRITEFUNCTION, discard);
 	if (get) {
-		curl_easy_setopt(e->h, CURLOPT_NOBODY, 0L);
-		curl_easy_setopt(e->h, CURLOPT_HTTPGET, 1L);
+		cu.easy_setopt(e->h, CURLOPT_NOBODY, 0L);
+		cu.easy_setopt(e->h, CURLOPT_HTTPGET, 1L);
 	} else
-		curl_easy_setopt(e->h, CURLOPT_NOBODY, 1L);
-	return curl_multi_add_handle(m, e->h) == CURLM_OK ? 0 : -1;
+		cu.easy_setopt(e->h, CURLOPT_NOBODY, 1L);
+	return cu.multi_add_handle(m, e->h) == CURLM_OK ? 0 : -1;
 }
 
 /*
@@ -543,7 +608,7 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 
 	if (c->n_ext == 0)
 		return;
-	if ((m = curl_multi_init()) == NULL) {
+	if ((m = cu.multi_init()) == NULL) {
 		add(&c->found, "", 0, CK_ERROR, "cannot start libcurl");
 		return;
 	}
@@ -556,7 +621,7 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 
 			if (ext_start(m, e, timeout, 0) == -1) {
 				e->res = CURLE_FAILED_INIT;
-				curl_easy_cleanup(e->h);
+				cu.easy_cleanup(e->h);
 				e->h = NULL;
 				continue;
 			}
@@ -564,19 +629,19 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 		}
 		if (running == 0)
 			break;
-		curl_multi_perform(m, &still);
-		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+		cu.multi_perform(m, &still);
+		while ((msg = cu.multi_info_read(m, &left)) != NULL) {
 			struct ext *e = NULL;
 			CURLcode res = msg->data.result;
 			long status = 0;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			cu.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&e);
-			curl_easy_getinfo(msg->easy_handle,
+			cu.easy_getinfo(msg->easy_handle,
 			    CURLINFO_RESPONSE_CODE, &status);
-			curl_multi_remove_handle(m, msg->easy_handle);
+			cu.multi_remove_handle(m, msg->easy_handle);
 			/* The body aborted by discard(): the answer is in. */
 			if (res == CURLE_WRITE_ERROR && status > 0)
 				res = CURLE_OK;
@@ -589,14 +654,14 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 				continue;
 			e->res = res;
 			e->status = status;
-			curl_easy_cleanup(e->h);
+			cu.easy_cleanup(e->h);
 			e->h = NULL;
 			running--;
 		}
 		if (running > 0)
-			curl_multi_poll(m, NULL, 0, 1000, NULL);
+			cu.multi_poll(m, NULL, 0, 1000, NULL);
 	}
-	curl_multi_cleanup(m);
+	cu.multi_cleanup(m);
 }
 
 static void
@@ -612,7 +677,7 @@ external_report(struct check *c)
 			continue;
 		if (e->res != CURLE_OK)
 			buf_puts(&why, e->errbuf[0] != '\0' ? e->errbuf :
-			    curl_easy_strerror(e->res));
+			    cu.easy_strerror(e->res));
 		else
 			buf_printf(&why, "HTTP %ld", e->status);
 		while (why.len > 0 && why.ptr[why.len - 1] == '\n')
@@ -683,6 +748,7 @@ check_run(const struct check_opts *o)
 {
 	struct check c;
 	struct build_opts bo;
+	struct buf cerr = BUF_INIT;
 	struct site *s = &c.site;
 	size_t i, j;
 	int rc;
@@ -726,13 +792,16 @@ check_run(const struct check_opts *o)
 		for (j = 0; j < cp->nlinks; j++)
 			check_link(&c, cp, &cp->links[j]);
 	}
-	if (o->external && c.n_ext > 0) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (o->external && c.n_ext > 0 && curl_load(&cerr) == -1)
+		add(&c.found, "", 0, CK_ERROR, "%s", cerr.ptr);
+	else if (o->external && c.n_ext > 0) {
+		cu.global_init(CURL_GLOBAL_DEFAULT);
 		external_run(&c, o->jobs ? o->jobs : CHECK_DEFAULT_JOBS,
 		    o->timeout ? o->timeout : CHECK_DEFAULT_TIMEOUT);
 		external_report(&c);
-		curl_global_cleanup();
+		cu.global_cleanup();
 	}
+	buf_release(&cerr);
 	for (i = 0; c.pages != NULL && i < s->npages; i++)
 		take(&c.found, &c.pages[i].found);
 

@@ -7,10 +7,13 @@
 #include <mbedtls/sha256.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "escape.h"
 #include "feeds.h"
 #include "fs.h"
 #include "jtext.h"
+#include "map.h"
+#include "md.h"
 #include "out.h"
 #include "path.h"
 #include "site.h"
@@ -220,14 +223,32 @@ write_robots(struct site *s, struct out *out, struct buf *err)
 
 /*
  * search-index.js is a classic script, so that search works from file://
- * (where fetch() is refused), assigning one object:
+ * (where fetch() is refused), assigning one object that names the parts
+ * of the index, in site order:
  *
- *	window.KAKEHASHI_SEARCH = {"version":1,
- *	"fields":["title","url","description","date","text"],"pages":[
+ *	window.KAKEHASHI_SEARCH = {"version":2,
+ *	"fields":["title","url","description","date","text"],"parts":[
+ *	"search-index/r1.js","search-index/f-guidelines.js",…]};
+ *
+ * Each part, also a classic script, holds the public pages of one run of
+ * pages in site order under one top-level folder ("f-" and its name) or
+ * at the root ("r" and the run's number among those at the root):
+ *
+ *	(window.KAKEHASHI_SEARCH_PARTS || (window.KAKEHASHI_SEARCH_PARTS =
+ *	{}))["search-index/f-guidelines.js"] = [
  *	["サポートプラン作成の指針","guidelines/support-plan/index.html","…","","…"],
- *	…]};
+ *	…];
  *
- * one array per public page, in site order, one page a line: its title,
+ * The parts keep a one-page rebuild from writing the index of the whole
+ * site (15 MB of 10,000 pages): only the part with the page changes.  The
+ * cache says where in which part each page's entry is, not the entry:
+ * a part whose pages were all kept, their entries where they were, is
+ * kept as it is; another is made from the entries of the pages rendered
+ * and, for the kept ones, from the last build's parts (read only if the
+ * manifest vouches for their bytes; else those pages' text is rendered
+ * again).
+ *
+ * One array per public page, one page a line: its title,
  * its URL relative to the site's root, its description (or ""), its date
  * (YYYY-MM-DD or ""), and its plain text cut at FEEDS_SEARCH_TEXT_MAX
  * bytes.  Strings are UTF-8 as they are (not \u escapes, which would
@@ -469,41 +490,238 @@ feeds_search_entry(const struct page *p, struct buf *b)
 	buf_release(&u);
 }
 
+/*
+ * The run of pages from s->pages[i] under one top-level folder (or at the
+ * root): its part's name into `name` (reset), and the index past its end.
+ * `nroot` counts the runs at the root so far.
+ */
+static size_t
+search_run(const struct site *s, size_t i, size_t *nroot, struct buf *name)
+{
+	const char *src = s->pages[i]->src, *slash = strchr(src, '/');
+	size_t len = slash != NULL ? (size_t)(slash - src) : 0;
+
+	buf_reset(name);
+	if (slash != NULL)
+		buf_printf(name, "search-index/f-%.*s.js", (int)len, src);
+	else
+		buf_printf(name, "search-index/r%zu.js", ++*nroot);
+	for (i++; i < s->npages; i++) {
+		const char *o = s->pages[i]->src, *os = strchr(o, '/');
+
+		if ((os == NULL) != (slash == NULL) || (os != NULL &&
+		    ((size_t)(os - o) != len || memcmp(o, src, len) != 0)))
+			break;
+	}
+	return i;
+}
+
+void
+feeds_register_search(struct site *s)
+{
+	struct buf name = BUF_INIT;
+	size_t i, j, end, nroot = 0;
+
+	site_add_output(s, "search-index.js");
+	for (i = 0; i < s->npages; i = end) {
+		end = search_run(s, i, &nroot, &name);
+		for (j = i; j < end && !public_page(s->pages[j]); j++)
+			;
+		if (j < end)
+			site_add_output(s, name.ptr);
+	}
+	buf_release(&name);
+}
+
+/*
+ * The entry of kept page p as the last build wrote it, from the part its
+ * record names (read once, into `old`, and only if the manifest vouches
+ * for its bytes); NULL when there is none to be had.
+ */
+static const char *
+old_entry(struct out *out, struct map *old, const struct cache_rec *r)
+{
+	struct buf *b = map_get(old, r->part, r->partlen);
+	const char *e;
+
+	if (b == NULL) {
+		char *name = xstrndup(r->part, r->partlen);
+
+		b = xmalloc(sizeof(*b));
+		buf_init(b);
+		if (out_read_kept(out, name, b) == -1)
+			buf_reset(b);	/* then no entry is found in it */
+		map_put(old, r->part, r->partlen, b);
+		free(name);
+	}
+	if (r->soff > b->len || r->slen > b->len - r->soff || r->slen < 3)
+		return NULL;
+	/* An entry, as feeds_search_entry() makes them: "\n[...]". */
+	e = b->ptr + r->soff;
+	if (e[0] != '\n' || e[1] != '[' || e[r->slen - 1] != ']')
+		return NULL;
+	return e;
+}
+
+/* The entry of kept page p made anew, when the last build's is not to be
+ * had: its Markdown read and rendered here. */
+static int
+fresh_entry(struct site *s, struct page *p, struct buf *e, struct buf *err)
+{
+	int rc = 0;
+
+	/* A kept page's file is not held: never read, or read and let go
+	 * (build.c); read, and checked against its hash, here. */
+	p->from_cache = 1;
+	if (site_read_page(s, p, err) == -1 ||
+	    site_render_page(s, p, err) == -1)
+		rc = -1;
+	else
+		feeds_search_entry(p, e);
+	buf_release(&p->text);
+	buf_release(&p->doc.html);
+	buf_release(&p->doc.text);
+	return rc;
+}
+
+/*
+ * Whether the run of pages [i, end) would give the bytes of its part as
+ * the last build wrote them: every page kept, their entries where the
+ * records say, one after the other, and the file as long as that.  Then
+ * the part is kept without being read.
+ */
+static int
+run_kept(struct site *s, struct out *out, size_t i, size_t end,
+    const struct buf *name, size_t hdr, size_t *n)
+{
+	size_t j, at = hdr;
+
+	*n = 0;
+	for (j = i; j < end; j++) {
+		const struct page *p = s->pages[j];
+		const struct cache_rec *r = p->rec;
+
+		if (!p->kept)
+			return 0;
+		if (r->slen == 0)
+			continue;
+		if (r->part == NULL || r->partlen != name->len ||
+		    memcmp(r->part, name->ptr, name->len) != 0 ||
+		    r->soff != at + (*n > 0))
+			return 0;
+		at = r->soff + r->slen;
+		++*n;
+	}
+	return *n == 0 || out_keep_size(out, name->ptr, at + 3) == 0;
+}
+
 static int
 write_search(struct site *s, struct out *out, struct buf *err)
 {
-	struct buf b = BUF_INIT, e = BUF_INIT;
-	size_t i, n = 0;
-	int rc;
+	struct buf b = BUF_INIT, e = BUF_INIT, idx = BUF_INIT,
+	    name = BUF_INIT, u = BUF_INIT;
+	struct map old = MAP_INIT;
+	size_t i, j, end, nroot = 0, nparts = 0, n, hdr, k;
+	int rc = 0;
 
-	BUF_PUTSL(&b, "/* Kakehashi search index: public pages only "
+	BUF_PUTSL(&idx, "/* Kakehashi search index: public pages only "
 	    "(gen/feeds.c describes it). */\n"
-	    "window.KAKEHASHI_SEARCH = {\"version\":1,"
+	    "window.KAKEHASHI_SEARCH = {\"version\":2,"
 	    "\"fields\":[\"title\",\"url\",\"description\",\"date\",\"text\"],"
-	    "\"pages\":[");
-	for (i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		size_t len;
-		const char *entry = page_search(p, &len);
+	    "\"parts\":[");
+	for (i = 0; i < s->npages; i = end) {
+		const char *part;
+		int same;
 
-		/* Made on the rendering threads, or kept from the last build
-		 * with the page; here when neither. */
-		if (len == 0 && !p->kept) {
-			buf_reset(&e);
-			feeds_search_entry(p, &e);
-			entry = e.ptr;
-			len = e.len;
-		}
-		if (len == 0)
+		end = search_run(s, i, &nroot, &name);
+		buf_reset(&u);
+		url_encode_path(&u, name.ptr, name.len);
+		buf_reset(&b);
+		BUF_PUTSL(&b, "(window.KAKEHASHI_SEARCH_PARTS || "
+		    "(window.KAKEHASHI_SEARCH_PARTS = {}))[");
+		js_string(&b, u.ptr, u.len);
+		BUF_PUTSL(&b, "] = [");
+		hdr = b.len;
+		same = run_kept(s, out, i, end, &name, hdr, &n);
+		if (same && n == 0)
 			continue;
-		if (n++ > 0)
-			buf_putc(&b, ',');
-		buf_add(&b, entry, len);
+		s->search_parts = xreallocarray(s->search_parts,
+		    s->nsearch_parts + 1, sizeof(*s->search_parts));
+		part = s->search_parts[s->nsearch_parts++] =
+		    xstrdup(name.ptr);
+		for (j = i, k = 0; j < end; j++) {
+			struct page *p = s->pages[j];
+			const struct cache_rec *r = p->rec;
+			const char *entry = NULL;
+			size_t len = 0;
+
+			if (same) {
+				/* Where the last build put it. */
+				if (r->slen == 0)
+					continue;
+				p->search_part = part;
+				p->search_off = r->soff;
+				p->search_len = r->slen;
+				continue;
+			}
+			if (!p->kept) {
+				entry = p->search.ptr;
+				len = p->search.len;
+				if (len == 0) {
+					/* Not rendered: made here. */
+					buf_reset(&e);
+					feeds_search_entry(p, &e);
+					entry = e.ptr;
+					len = e.len;
+				}
+			} else if (r->slen > 0 &&
+			    (entry = old_entry(out, &old, r)) != NULL)
+				len = r->slen;
+			else if (r->slen > 0) {
+				buf_reset(&e);
+				if (fresh_entry(s, p, &e, err) == -1)
+					rc = -1;
+				entry = e.ptr;
+				len = e.len;
+			}
+			if (len == 0)
+				continue;
+			if (k++ > 0)
+				buf_putc(&b, ',');
+			p->search_part = part;
+			p->search_off = b.len;
+			p->search_len = len;
+			buf_add(&b, entry, len);
+		}
+		if (!same) {
+			if (k == 0) {
+				/* Nothing public after all. */
+				free(s->search_parts[--s->nsearch_parts]);
+				continue;
+			}
+			BUF_PUTSL(&b, "];\n");
+			if (put(out, name.ptr, &b, err) == -1)
+				rc = -1;
+		}
+		if (nparts++ > 0)
+			buf_putc(&idx, ',');
+		BUF_PUTSL(&idx, "\n");
+		js_string(&idx, u.ptr, u.len);
 	}
-	BUF_PUTSL(&b, "]};\n");
-	rc = put(out, "search-index.js", &b, err);
+	BUF_PUTSL(&idx, "]};\n");
+	if (put(out, "search-index.js", &idx, err) == -1)
+		rc = -1;
+	for (i = 0; i < old.cap; i++)
+		if (old.slots[i].key != NULL) {
+			buf_release(old.slots[i].val);
+			free(old.slots[i].val);
+		}
+	map_release(&old);
 	buf_release(&b);
 	buf_release(&e);
+	buf_release(&idx);
+	buf_release(&name);
+	buf_release(&u);
 	return rc;
 }
 

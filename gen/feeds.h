@@ -1,8 +1,9 @@
 /*
  * feeds: the files gen writes beside the pages: the Atom feed of news
  * items (feed.xml), sitemap.xml (when site.yaml has base_url),
- * robots.txt, the search index (search-index.js, loaded as a script so
- * that search works from file://) and JSON copies of the YAML files in data/.
+ * robots.txt, the search index (search-index.js and its parts under
+ * search-index/, loaded as scripts so that search works from file://)
+ * and JSON copies of the YAML files in data/.
  *
  * Members pages appear in none of them.
  */
@@ -15,6 +16,10 @@ struct site;
 
 /* Register data/NAME.json for every data/NAME.yaml. */
 void	feeds_register_data(struct site *);
+
+/* Register search-index.js and its parts (gen/feeds.c describes them),
+ * once the pages are loaded. */
+void	feeds_register_search(struct site *);
 
 /* Write all of the above into the output.  0, or -1 with messages in
  * err. */

@@ -463,6 +463,8 @@ heading_end(struct rend *r)
 		    json_stringn_nocheck(id.ptr, id.len));
 		json_object_set_new_nocheck(e, "text",
 		    json_stringn_nocheck(r->htext.ptr, r->htext.len));
+		if (r->doc->toc == NULL)
+			r->doc->toc = json_array();
 		if (level == 2 || r->toc_h2 == NULL) {
 			json_object_set_new_nocheck(e, "children",
 			    json_array());
@@ -1699,7 +1701,7 @@ md_doc_init(struct md_doc *d)
 {
 	buf_init(&d->html);
 	buf_init(&d->text);
-	d->toc = json_array();
+	d->toc = NULL;	/* made with the first heading */
 	d->nheadings = 0;
 	d->lint = NULL;
 	d->lint_arg = NULL;

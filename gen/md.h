@@ -78,7 +78,8 @@ typedef void (*md_linter)(void *arg, const struct md_lint_item *);
 struct md_doc {
 	struct buf	 html;	/* the rendered body */
 	struct buf	 text;	/* plain text, for the search index */
-	json_t		*toc;	/* [{id, text, children: [{id, text}]}] */
+	json_t		*toc;	/* [{id, text, children: [{id, text}]}], or
+				   NULL before the first h2 or h3 */
 	size_t		 nheadings; /* h2 and h3 in toc */
 	struct map	 ids;	/* ids used on the page */
 	struct map	 idnext; /* heading text -> last suffix given */

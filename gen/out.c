@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@ struct entry {
 	char		*path;
 	uint64_t	 hash;
 	int		 staged;	/* written into the staging folder */
+	int		 borrowed;	/* path is the old manifest's */
 };
 
 struct out {
@@ -30,13 +32,17 @@ struct out {
 	int		 incremental;	/* stage holds only changed files */
 	int		 touching;	/* the output is being changed */
 	struct map	 old;		/* path -> hash + 1, from the manifest */
+	struct buf	 oldtext;	/* the manifest, holding old's keys */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
 	struct map	 seen;		/* path -> index + 1 in v */
 	struct out_stats st;
 	int		 dirfd;		/* the output folder, or -1 */
+	struct map	 tops;		/* its folders: name -> fd + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
+	pthread_t	 reader;	/* reading the last build's manifest */
+	int		 reading;
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -82,7 +88,9 @@ read_manifest(struct out *o, const char *file)
 {
 	struct buf text = BUF_INIT;
 	char *line, *save = NULL, *end;
+	const char *p;
 	uint64_t h;
+	size_t nl = 0;
 
 	if (buf_read_file(&text, file) == -1)
 		return -1;
@@ -91,6 +99,15 @@ read_manifest(struct out *o, const char *file)
 		buf_release(&text);
 		return -1;
 	}
+	/* A file a line: room for them all at once, here and for the files
+	 * of this build, most of them the same. */
+	for (p = text.ptr; (p = strchr(p, '\n')) != NULL; p++)
+		nl++;
+	map_borrow_keys(&o->old);
+	map_reserve(&o->old, nl);
+	map_reserve(&o->seen, nl);
+	o->cap = nl + 1;
+	o->v = xreallocarray(NULL, o->cap, sizeof(*o->v));
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		h = strtoull(line, &end, 16);
@@ -101,8 +118,42 @@ read_manifest(struct out *o, const char *file)
 		/* The low bit set keeps a zero hash from reading as "absent";
 		 * comparisons below do the same. */
 	}
-	buf_release(&text);
+	/* The keys are the lines' paths, in place. */
+	o->oldtext = text;
 	return 0;
+}
+
+/*
+ * The output's top folders, opened once, so that looking at a file of
+ * the last build is a lookup from its top folder, not from the output's
+ * root ("p0001/index.html" in "guide/": one name fewer of three, for
+ * each of thousands of files).
+ */
+#define OUT_TOP_FDS	256
+
+static void
+open_tops(struct out *o)
+{
+	struct buf e = BUF_INIT;
+	char **names = NULL;
+	unsigned char *types = NULL;
+	long n, i;
+	int fd;
+
+	if ((n = fs_list_types(o->dir, &names, &types, &e)) < 0) {
+		buf_release(&e);
+		return;
+	}
+	for (i = 0; i < n && o->tops.count < OUT_TOP_FDS; i++) {
+		if (types[i] != DT_DIR || (fd = openat(o->dirfd, names[i],
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		map_put(&o->tops, names[i], strlen(names[i]),
+		    (void *)(uintptr_t)(fd + 1));
+	}
+	fs_list_free(names, n);
+	free(types);
+	buf_release(&e);
 }
 
 /* Staging folders ("DIR.tmp-PID") that builds cut short left behind:
@@ -140,65 +191,123 @@ remove_dead_stages(const char *dir)
 	buf_release(&e);
 }
 
-struct out *
-out_open(const char *dir, struct buf *err)
+/* What the last build left: its manifest, the output's folders. */
+static void *
+read_old(void *arg)
 {
-	struct out *o = xcalloc(1, sizeof(*o));
+	struct out *o = arg;
 	struct buf b = BUF_INIT;
 
-	o->dir = xstrdup(dir);
-	pthread_mutex_init(&o->lock, NULL);
-	buf_printf(&b, "%s/%s", dir, BUILD_MARKER);
-	o->incremental = fs_is_dir(dir) && read_manifest(o, b.ptr) == 0;
-	o->dirfd = o->incremental ? open(dir, O_RDONLY | O_DIRECTORY |
+	buf_printf(&b, "%s/%s", o->dir, BUILD_MARKER);
+	o->incremental = fs_is_dir(o->dir) && read_manifest(o, b.ptr) == 0;
+	o->dirfd = o->incremental ? open(o->dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC) : -1;
 	if (o->incremental && o->dirfd == -1)
 		o->incremental = 0;	/* then a new tree, as a whole */
-	remove_dead_stages(dir);
-	buf_reset(&b);
-	buf_printf(&b, "%s.tmp-%ld", dir, (long)getpid());
+	if (o->incremental)
+		open_tops(o);
+	buf_release(&b);
+	return NULL;
+}
+
+struct out *
+out_start(const char *dir)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+
+	o->dir = xstrdup(dir);
+	o->dirfd = -1;
+	buf_init(&o->oldtext);
+	/* Keys: the entries' paths, which live as long as the map. */
+	map_borrow_keys(&o->seen);
+	pthread_mutex_init(&o->lock, NULL);
+	if (pthread_create(&o->reader, NULL, read_old, o) == 0)
+		o->reading = 1;
+	else
+		read_old(o);
+	return o;
+}
+
+/* The last build's manifest read (read_old); before any other use. */
+static void
+wait_old(struct out *o)
+{
+	if (o->reading)
+		pthread_join(o->reader, NULL);
+	o->reading = 0;
+}
+
+int
+out_open(struct out *o, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+
+	wait_old(o);
+	remove_dead_stages(o->dir);
+	buf_printf(&b, "%s.tmp-%ld", o->dir, (long)getpid());
 	o->stage = buf_detach(&b, NULL);
 	if (fs_remove_tree(o->stage, err) == -1 ||
 	    fs_mkdirs(o->stage, err) == -1) {
 		out_abort(o);
-		return NULL;
+		return -1;
 	}
-	return o;
+	return 0;
 }
 
 /* The entry of file `rel`, new or from an earlier call; under the lock. */
 static struct entry *
 entry_for(struct out *o, const char *rel)
 {
-	void *seen = map_get(&o->seen, rel, strlen(rel));
+	void *seen;
+	char *path = xstrdup(rel);
 	struct entry *e;
 
-	if (seen != NULL)
+	/* One lookup: the map keeps the entry's own copy of the path. */
+	if (map_add(&o->seen, path, strlen(path),
+	    (void *)(uintptr_t)(o->n + 1), &seen) == -1) {
+		free(path);
 		return &o->v[(uintptr_t)seen - 1];
+	}
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
 	}
 	e = &o->v[o->n++];
-	e->path = xstrdup(rel);
-	map_put(&o->seen, rel, strlen(rel), (void *)(uintptr_t)o->n);
+	e->path = path;
+	e->borrowed = 0;
 	return e;
 }
 
 /* The hash the manifest gives `rel` (with the low bit set), if the file
  * is still there; 0 when not.  1 means the last build meant to change
- * the file and did not get to it (mark_touched). */
+ * the file and did not get to it (mark_touched).  Its size into *size
+ * (when not NULL), the manifest's copy of its name into *key. */
 static uint64_t
-old_hash(struct out *o, const char *rel)
+old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
 {
-	uint64_t h = (uintptr_t)map_get(&o->old, rel, strlen(rel));
+	uint64_t h = (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key);
+	const char *slash = strchr(rel, '/');
+	uintptr_t top = 0;
 	struct stat st;
 
 	if (!o->incremental || h <= 1)
 		return 0;
-	if (fstatat(o->dirfd, rel, &st, 0) == -1 || !S_ISREG(st.st_mode))
+	if (slash != NULL)
+		top = (uintptr_t)map_get(&o->tops, rel, (size_t)(slash - rel));
+	if ((top != 0 ? fstatat((int)(top - 1), slash + 1, &st, 0) :
+	    fstatat(o->dirfd, rel, &st, 0)) == -1 || !S_ISREG(st.st_mode))
 		return 0;
+	if (size != NULL)
+		*size = (uint64_t)st.st_size;
 	return h;
+}
+
+static uint64_t
+old_hash(struct out *o, const char *rel, uint64_t *size)
+{
+	const char *key;
+
+	return old_hash_key(o, rel, size, &key);
 }
 
 int
@@ -212,7 +321,7 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 
 	/* Unchanged since the last build, and still there: leave it. */
 	stage = (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h ||
-	    old_hash(o, rel) != h;
+	    old_hash(o, rel, NULL) != h;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
 	e->hash = h;
@@ -232,10 +341,16 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 int
 out_keep(struct out *o, const char *rel)
 {
-	uint64_t h = old_hash(o, rel);
+	return out_keep_size(o, rel, UINT64_MAX);
+}
+
+int
+out_keep_size(struct out *o, const char *rel, uint64_t size)
+{
+	uint64_t sz = 0, h = old_hash(o, rel, &sz);
 	struct entry *e;
 
-	if (h == 0)
+	if (h == 0 || (size != UINT64_MAX && sz != size))
 		return -1;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
@@ -243,6 +358,92 @@ out_keep(struct out *o, const char *rel)
 	e->staged = 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
+}
+
+int
+out_keep_files(struct out *o, struct out_keeps *k, const char *outs,
+    size_t len)
+{
+	const char *f, *end = outs + len, *key;
+	size_t n0 = k->n;
+	uint64_t h;
+
+	for (f = outs; f < end; f += strlen(f) + 1) {
+		if ((h = old_hash_key(o, f, NULL, &key)) == 0) {
+			k->n = n0;
+			return -1;
+		}
+		if (k->n == k->cap) {
+			k->cap = k->cap ? k->cap * 2 : 64;
+			k->path = xreallocarray(k->path, k->cap,
+			    sizeof(*k->path));
+			k->hash = xreallocarray(k->hash, k->cap,
+			    sizeof(*k->hash));
+		}
+		/* The manifest's own copy of the name: it outlives the
+		 * entries. */
+		k->path[k->n] = key;
+		k->hash[k->n++] = h;
+	}
+	if (k->n >= OUT_KEEP_BATCH)
+		out_keeps_flush(o, k);
+	return 0;
+}
+
+void
+out_keeps_flush(struct out *o, struct out_keeps *k)
+{
+	struct entry *e;
+	void *seen;
+	size_t i;
+
+	pthread_mutex_lock(&o->lock);
+	for (i = 0; i < k->n; i++) {
+		if (map_add(&o->seen, k->path[i], strlen(k->path[i]),
+		    (void *)(uintptr_t)(o->n + 1), &seen) == -1)
+			e = &o->v[(uintptr_t)seen - 1];
+		else {
+			if (o->n == o->cap) {
+				o->cap = o->cap ? o->cap * 2 : 256;
+				o->v = xreallocarray(o->v, o->cap,
+				    sizeof(*o->v));
+			}
+			e = &o->v[o->n++];
+			e->path = (char *)k->path[i];
+			e->borrowed = 1;
+		}
+		e->hash = k->hash[i];
+		e->staged = 0;
+	}
+	pthread_mutex_unlock(&o->lock);
+	k->n = 0;
+}
+
+void
+out_keeps_release(struct out_keeps *k)
+{
+	free(k->path);
+	free(k->hash);
+	memset(k, 0, sizeof(*k));
+}
+
+int
+out_read_kept(struct out *o, const char *rel, struct buf *b)
+{
+	struct buf path = BUF_INIT;
+	uint64_t h = old_hash(o, rel, NULL);
+	int rc = -1;
+
+	buf_reset(b);
+	if (h == 0)
+		return -1;
+	buf_printf(&path, "%s/%s", o->dir, rel);
+	/* The manifest vouches for these bytes only if they are its. */
+	if (buf_read_file(b, path.ptr) == 0 &&
+	    (hash64(b->ptr, b->len, 0) | 1) == h)
+		rc = 0;
+	buf_release(&path);
+	return rc;
 }
 
 int
@@ -292,8 +493,8 @@ out_digest(struct out *o)
 static int
 cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->path,
-	    ((const struct entry *)b)->path);
+	return strcmp((*(struct entry *const *)a)->path,
+	    (*(struct entry *const *)b)->path);
 }
 
 void
@@ -313,11 +514,17 @@ out_free(struct out *o)
 	size_t i;
 
 	for (i = 0; i < o->n; i++)
-		free(o->v[i].path);
+		if (!o->v[i].borrowed)
+			free(o->v[i].path);
 	free(o->v);
 	out_stats_release(&o->st);
 	map_release(&o->old);
+	buf_release(&o->oldtext);
 	map_release(&o->seen);
+	for (i = 0; i < o->tops.cap; i++)
+		if (o->tops.slots[i].key != NULL)
+			close((int)((uintptr_t)o->tops.slots[i].val - 1));
+	map_release(&o->tops);
 	free(o->priv);
 	if (o->dirfd != -1)
 		close(o->dirfd);
@@ -333,7 +540,9 @@ out_abort(struct out *o)
 {
 	struct buf e = BUF_INIT;
 
-	fs_remove_tree(o->stage, &e);
+	wait_old(o);
+	if (o->stage != NULL)
+		fs_remove_tree(o->stage, &e);
 	buf_release(&e);
 	out_free(o);
 }
@@ -358,9 +567,11 @@ remove_stale(const char *dir, const char *rel)
 }
 
 /* Write the output's manifest anew, atomically: the last build's files
- * with their hashes, 0 for those this build changes or removes. */
+ * with their hashes, 0 for those this build changes or removes.  gone[i]
+ * is set for each slot of the old map whose file this build does not
+ * make. */
 static int
-mark_touched(struct out *o, struct buf *err)
+mark_touched(struct out *o, char *gone, struct buf *err)
 {
 	struct buf man = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
 	size_t i;
@@ -375,6 +586,7 @@ mark_touched(struct out *o, struct buf *err)
 		if (sl->key == NULL)
 			continue;
 		seen = map_get(&o->seen, sl->key, sl->klen);
+		gone[i] = seen == NULL;
 		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
 		    (uint64_t)(uintptr_t)sl->val : 0;
 		put_line(&man, h, sl->key);
@@ -397,17 +609,19 @@ int
 out_commit(struct out *o, struct out_stats *st, struct buf *err)
 {
 	struct buf man = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
+	struct entry **ord = xreallocarray(NULL, o->n + 1, sizeof(*ord));
+	char *gone = NULL;
 	size_t i;
 	int rc = -1;
 
-	/* The manifest, sorted: the same tree gives the same bytes. */
-	qsort(o->v, o->n, sizeof(*o->v), cmp_entry);
+	/* The manifest, sorted: the same tree gives the same bytes.  The
+	 * entries stay where they are, as `seen` knows them. */
 	for (i = 0; i < o->n; i++)
-		map_put(&o->seen, o->v[i].path, strlen(o->v[i].path),
-		    (void *)(uintptr_t)(i + 1));
+		ord[i] = &o->v[i];
+	qsort(ord, o->n, sizeof(*ord), cmp_entry);
 	buf_puts(&man, MANIFEST_HEAD);
 	for (i = 0; i < o->n; i++)
-		put_line(&man, o->v[i].hash, o->v[i].path);
+		put_line(&man, ord[i]->hash, ord[i]->path);
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
@@ -424,7 +638,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * about to change, so that if this is cut short the next build
 	 * rewrites them instead of trusting stale hashes.
 	 */
-	if (mark_touched(o, err) == -1)
+	gone = xcalloc(o->old.cap + 1, 1);
+	if (mark_touched(o, gone, err) == -1)
 		goto fail;
 	o->touching = 1;
 	/* gen's own file may now say what the files are to be: those it
@@ -444,13 +659,13 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	for (i = 0; i < o->old.cap; i++) {
 		const struct map_slot *sl = &o->old.slots[i];
 
-		if (sl->key == NULL || map_get(&o->seen, sl->key, sl->klen))
+		if (sl->key == NULL || !gone[i])
 			continue;
 		remove_stale(o->dir, sl->key);
 		o->st.removed++;
 	}
 	for (i = 0; i < o->n; i++) {
-		struct entry *e = &o->v[i];
+		struct entry *e = ord[i];
 
 		if (!e->staged) {
 			o->st.unchanged++;
@@ -492,6 +707,8 @@ done:
 		memset(o->st.names, 0, sizeof(o->st.names));
 	}
 	out_free(o);
+	free(ord);
+	free(gone);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);
@@ -502,6 +719,8 @@ fail:
 		    "finish it\n", o->dir);
 	if (st != NULL)
 		st->partial = o->touching;
+	free(ord);
+	free(gone);
 	buf_release(&man);
 	buf_release(&from);
 	buf_release(&to);

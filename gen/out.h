@@ -40,9 +40,14 @@ struct out_stats {
 
 void	out_stats_release(struct out_stats *);
 
-/* Start writing the tree that is to end up in folder `dir`.  NULL on
- * error (message in err). */
-struct out	*out_open(const char *dir, struct buf *err);
+/* Start a build whose tree is to end up in folder `dir`: the last
+ * build's manifest there is read on a thread of its own meanwhile, so
+ * that the build goes on with the site.  Then out_open(), or out_abort()
+ * if the build goes no further. */
+struct out	*out_start(const char *dir);
+/* Start writing the tree.  0, or -1 on error (message in err; `out` is
+ * freed). */
+int		 out_open(struct out *, struct buf *err);
 /* Write one file, `rel` from the tree's root.  0 or -1 (message in err,
  * which is the caller's: one per thread). */
 int		 out_write(struct out *, const char *rel, const void *data,
@@ -51,6 +56,32 @@ int		 out_write(struct out *, const char *rel, const void *data,
  * that did not change).  0, or -1 when the last build did not write it,
  * did not finish writing it, or it is gone: then write it. */
 int		 out_keep(struct out *, const char *rel);
+/*
+ * Files one thread keeps, handed over together: the output's lock is
+ * taken once for a batch, not once for each of thousands of files.
+ * Zeroed to start; flushed before the output is digested or committed,
+ * then released.
+ */
+struct out_keeps {
+	const char	**path;
+	uint64_t	 *hash;
+	size_t		  n, cap;
+};
+
+#define OUT_KEEP_BATCH	256
+
+/* out_keep() of every file of `outs` (`len` bytes of names, each
+ * NUL-ended) into k: 0, or -1, keeping none, when one of them cannot
+ * be kept. */
+int		 out_keep_files(struct out *, struct out_keeps *,
+		    const char *outs, size_t len);
+void		 out_keeps_flush(struct out *, struct out_keeps *);
+void		 out_keeps_release(struct out_keeps *);
+/* out_keep(), when the file is also `size` bytes long. */
+int		 out_keep_size(struct out *, const char *rel, uint64_t size);
+/* The bytes of file `rel` as the last build wrote it, into b (reset):
+ * 0, or -1 when it did not write it or the file is not as written. */
+int		 out_read_kept(struct out *, const char *rel, struct buf *b);
 /* A file of gen's own (the cache), to be put beside the manifest when
  * the build commits; not a file of the site, not in the manifest.
  * Returns a descriptor to write it with (the caller closes it), or -1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -430,6 +431,8 @@ fm_get_list(struct cache_reader *r, char ***v, size_t *n)
 	/* Each string takes at least two bytes of the record. */
 	if (cache_get_num(r, &k) == -1 || k < 0 || k > (r->end - r->p) / 2)
 		return -1;
+	if (k == 0)
+		return 0;	/* none, as when the front matter has none */
 	*v = xcalloc((size_t)k + 1, sizeof(**v));
 	for (i = 0; i < (size_t)k; i++) {
 		if (cache_get_str(r, &(*v)[i]) == -1 || (*v)[i] == NULL)
@@ -475,8 +478,9 @@ fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 	p->aliases_line = (size_t)al;
 	p->body_off = (size_t)bo;
 	p->body_line = (size_t)bl;
+	/* The record as it is for the next cache (page_fmrec): not copied. */
 	buf_reset(&p->fmrec);
-	buf_add(&p->fmrec, rec->fm, rec->fmlen);
+	p->fm_cached = 1;
 	return 0;
 }
 
@@ -721,14 +725,25 @@ add_output(struct site *s, const char *out, const char *who)
 void
 site_add_output(struct site *s, const char *out)
 {
-	add_output(s, out, "gen");
+	size_t n = s->outputs.count;
+	char *k = xstrdup(out);
+
+	/* The map keeps the names it is given (site_load): this one the
+	 * site's own. */
+	add_output(s, k, "gen");
+	if (s->outputs.count == n) {
+		free(k);
+		return;
+	}
+	s->gen_outputs = xreallocarray(s->gen_outputs, s->ngen_outputs + 1,
+	    sizeof(*s->gen_outputs));
+	s->gen_outputs[s->ngen_outputs++] = k;
 }
 
 static void
 page_free(struct page *p)
 {
-	free(p->src);
-	free(p->srcdir);
+	free(p->srcdir);	/* src is in file */
 	free(p->path);
 	free(p->out);
 	free(p->outdir);
@@ -740,7 +755,39 @@ page_free(struct page *p)
 	buf_release(&p->fmrec);
 	buf_release(&p->outs);
 	md_doc_release(&p->doc);
-	free(p);
+	/* The struct itself is the site's (page_new). */
+}
+
+/*
+ * Pages are allocated SITE_PAGE_SLAB at a time, mapped with their memory
+ * filled in at once, and go with the site: a site of ten thousand pages
+ * otherwise takes a page fault for every few of them as the walk finds
+ * them.
+ */
+#define SITE_PAGE_SLAB	256
+
+static struct page *
+page_new(struct site *s)
+{
+	struct page *v;
+
+	if (s->slab_left == 0) {
+		v = mmap(NULL, SITE_PAGE_SLAB * sizeof(*v), PROT_READ |
+		    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		    -1, 0);
+		if (v == MAP_FAILED) {
+			/* As xmalloc() does. */
+			fputs("fatal: out of memory\n", stderr);
+			abort();
+		}
+		s->slabs = xreallocarray(s->slabs, s->nslabs + 1,
+		    sizeof(*s->slabs));
+		s->slabs[s->nslabs++] = v;
+		s->slab_next = v;
+		s->slab_left = SITE_PAGE_SLAB;
+	}
+	s->slab_left--;
+	return s->slab_next++;	/* zeroed */
 }
 
 static void
@@ -758,21 +805,26 @@ set_stat(struct page *p, const struct stat *st)
  * `st` NULL when the loading thread is to look at the file. */
 static void
 queue_page(struct site *s, const char *rel, const char *dir, const char *name,
-    const struct stat *st)
+    const struct stat *st, int dirfd)
 {
-	struct page *p = xcalloc(1, sizeof(*p));
+	struct page *p = page_new(s);
 	struct buf b = BUF_INIT;
+	size_t dl, rl;
 
+	p->dirfd = dirfd;
 	if (st != NULL)
 		set_stat(p, st);
 	else
 		p->need_stat = 1;
-	p->src = xstrdup(rel);
+	/* The file's path and its name in the site are one allocation. */
+	dl = strlen(s->dir);
+	rl = strlen(rel);
+	p->file = xmalloc(dl + 1 + rl + 1);
+	memcpy(p->file, s->dir, dl);
+	p->file[dl] = '/';
+	memcpy(p->file + dl + 1, rel, rl + 1);
+	p->src = p->file + dl + 1;
 	p->srcdir = xstrdup(dir);
-	buf_puts(&b, s->dir);
-	buf_putc(&b, '/');
-	buf_puts(&b, rel);
-	p->file = buf_detach(&b, NULL);
 	buf_init(&p->text);
 	buf_init(&p->search);
 	buf_init(&p->fmrec);
@@ -786,7 +838,9 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 		p->path = xstrdup(dir);
 	} else {
 		p->kind = PAGE_REGULAR;
-		buf_printf(&b, "%s%.*s/", dir, (int)(strlen(name) - 3), name);
+		buf_puts(&b, dir);
+		buf_add(&b, name, strlen(name) - 3);
+		buf_putc(&b, '/');
 		p->path = buf_detach(&b, NULL);
 	}
 	if (s->npending == s->pending_cap) {
@@ -815,12 +869,14 @@ add_page(struct site *s, struct page *p, int loaded)
 		return;
 	}
 	map_put(&s->by_src, p->src, strlen(p->src), p);
-	old = map_get(&s->by_path, p->path, strlen(p->path));
-	if (real(old) != NULL)
-		site_error(s, "%s: is the same page as %s (both make '/%s')",
-		    p->file, ((struct page *)old)->file, p->path);
-	else
-		map_put(&s->by_path, p->path, strlen(p->path), p);
+	if (map_add(&s->by_path, p->path, strlen(p->path), p, &old) == -1) {
+		if (real(old) != NULL)
+			site_error(s, "%s: is the same page as %s (both make "
+			    "'/%s')", p->file, ((struct page *)old)->file,
+			    p->path);
+		else
+			map_put(&s->by_path, p->path, strlen(p->path), p);
+	}
 	if (s->npages == s->pages_cap) {
 		s->pages_cap = s->pages_cap ? s->pages_cap * 2 : 64;
 		s->pages = xreallocarray(s->pages, s->pages_cap,
@@ -845,7 +901,10 @@ look_at(struct site *s, struct page *p)
 
 	if (!p->need_stat)
 		return 0;
-	if (lstat(p->file, &st) == -1) {
+	/* In its folder, not from the root: a lookup of one name. */
+	if ((p->dirfd != -1 ? fstatat(p->dirfd, p->src + strlen(p->srcdir),
+	    &st, AT_SYMLINK_NOFOLLOW) :
+	    lstat(p->file, &st)) == -1) {
 		site_error(s, "%s: %s", p->file, strerror(errno));
 		return -1;
 	}
@@ -864,9 +923,11 @@ look_at(struct site *s, struct page *p)
 /* A page the last build recorded, its file unchanged: its front matter
  * from the record, the file not read.  1 when so. */
 static int
-load_cached(struct site *s, struct page *p)
+load_cached(struct site *s, struct page *p, size_t i)
 {
-	if (s->cache == NULL || (p->rec = cache_get(s->cache, p->src)) == NULL)
+	/* The walk finds the pages in the order the last build did. */
+	if (s->cache == NULL ||
+	    (p->rec = cache_get(s->cache, p->src, i)) == NULL)
 		return 0;
 	if (!same_stat(&p->rec->st, &p->st) ||
 	    fm_restore(p, p->rec, p->st.size) == -1)
@@ -911,7 +972,7 @@ load_worker(void *arg)
 			break;
 		page_errors = &job->errs[i];
 		job->ok[i] = look_at(job->site, job->site->pending[i]) == 0 &&
-		    (load_cached(job->site, job->site->pending[i]) ||
+		    (load_cached(job->site, job->site->pending[i], i) ||
 		    load_page(job->site, job->site->pending[i]) == 0);
 		page_errors = NULL;
 	}
@@ -946,9 +1007,22 @@ load_pages(struct site *s)
 	load_worker(&job);
 	for (t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
+	map_reserve(&s->by_src, s->npending);
+	map_reserve(&s->by_path, s->npending);
+	if (s->pages_cap < s->npending) {
+		s->pages_cap = s->npending;
+		s->pages = xreallocarray(s->pages, s->pages_cap,
+		    sizeof(*s->pages));
+	}
+	for (i = 0; i < s->nwalk_fds; i++)
+		close(s->walk_fds[i]);
+	free(s->walk_fds);
+	s->walk_fds = NULL;
+	s->nwalk_fds = 0;
 	for (i = 0; i < s->npending; i++) {
 		site_take_errors(s, &job.errs[i]);
 		buf_release(&job.errs[i]);
+		s->pending[i]->dirfd = -1;
 		add_page(s, s->pending[i], job.ok[i]);
 	}
 	free(s->pending);
@@ -984,7 +1058,7 @@ walk(struct site *s, const char *rel, int depth)
 	char **names = NULL;
 	unsigned char *types = NULL;
 	long n, i;
-	int rc = 0, dfd;
+	int rc = 0, dfd, pages = 0, keepfd;
 
 	if (depth > SITE_MAX_DEPTH) {
 		site_error(s, "%s/%s: folders nested deeper than %d", s->dir,
@@ -1007,6 +1081,9 @@ walk(struct site *s, const char *rel, int depth)
 		buf_release(&full);
 		return -1;
 	}
+	/* Kept open for the loading threads to look at its pages in, as
+	 * long as that leaves descriptors enough for the rest. */
+	keepfd = s->nwalk_fds < SITE_WALK_FDS;
 	for (i = 0; i < n; i++) {
 		const char *name = names[i];
 
@@ -1030,7 +1107,9 @@ walk(struct site *s, const char *rel, int depth)
 		 * all at once: here its name, and the kind readdir() gave,
 		 * are enough. */
 		if (types[i] == DT_REG && str_endswith(name, ".md")) {
-			queue_page(s, sub.ptr, rel, name, NULL);
+			queue_page(s, sub.ptr, rel, name, NULL,
+			    keepfd ? dfd : -1);
+			pages++;
 			continue;
 		}
 		if (types[i] == DT_REG) {
@@ -1078,11 +1157,16 @@ walk(struct site *s, const char *rel, int depth)
 			if (walk(s, sub.ptr, depth + 1) == -1)
 				rc = -1;
 		} else if (str_endswith(name, ".md"))
-			queue_page(s, sub.ptr, rel, name, &st);
+			queue_page(s, sub.ptr, rel, name, &st, -1);
 		else
 			add_asset(s, sub.ptr);
 	}
-	close(dfd);
+	if (keepfd && pages > 0) {
+		s->walk_fds = xreallocarray(s->walk_fds, s->nwalk_fds + 1,
+		    sizeof(*s->walk_fds));
+		s->walk_fds[s->nwalk_fds++] = dfd;
+	} else
+		close(dfd);
 	fs_list_free(names, n);
 	free(types);
 	buf_release(&full);
@@ -1197,8 +1281,10 @@ build_tree(struct site *s)
 			p->notfound = 1;
 			continue;
 		}
-		par->kids = xreallocarray(par->kids, par->nkids + 1,
-		    sizeof(*par->kids));
+		/* Doubled at each power of two: sections of thousands. */
+		if ((par->nkids & (par->nkids - 1)) == 0)
+			par->kids = xreallocarray(par->kids, par->nkids ?
+			    par->nkids * 2 : 1, sizeof(*par->kids));
 		par->kids[par->nkids++] = p;
 	}
 	if (s->news_dir != NULL) {
@@ -1212,6 +1298,8 @@ build_tree(struct site *s)
 			    s->dir, s->news_dir);
 		}
 	}
+	map_reserve(&s->outputs, s->npages + s->nassets);
+	map_reserve(&s->by_asset, s->nassets);
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		const char *prefix;
@@ -1235,7 +1323,8 @@ build_tree(struct site *s)
 		prefix = p->members && strncmp(p->path, "members/", 8) != 0 ?
 		    "members/" : "";
 		buf_reset(&b);
-		buf_printf(&b, "%s%s", prefix, p->path);
+		buf_puts(&b, prefix);
+		buf_puts(&b, p->path);
 		p->outdir = xstrdup(b.ptr);
 		BUF_PUTSL(&b, "index.html");
 		p->out = xstrdup(b.ptr);
@@ -1460,7 +1549,7 @@ site_name(const char *dir)
 
 int
 site_load(struct site *s, const char *dir, int drafts, const char *today,
-    const struct cache *cache)
+    struct cache *cache)
 {
 	struct ynode *config = NULL;
 	size_t n;
@@ -1473,12 +1562,18 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
 	s->dir = xstrndup(dir, n);
 	s->name = site_name(dir);
 	s->cache = cache;
+	/* Names of pages' and assets' files, which live as long as the
+	 * site, and gen's own (site_add_output). */
+	map_borrow_keys(&s->outputs);
 	s->drafts = drafts;
 	snprintf(s->today, sizeof(s->today), "%s", today);
 
 	if (load_config(s, &config) == -1)
 		goto out;
 	walk(s, "", 0);
+	/* Loaded meanwhile (build.c). */
+	if (s->cache != NULL)
+		cache_wait(s->cache);
 	load_pages(s);
 	build_tree(s);
 	if (s->home != NULL)
@@ -1509,6 +1604,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);
+	for (i = 0; i < s->nslabs; i++)
+		munmap(s->slabs[i], SITE_PAGE_SLAB * sizeof(struct page));
+	free(s->slabs);
 	for (i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);
 		free(s->assets[i].out);
@@ -1518,6 +1616,12 @@ site_release(struct site *s)
 	for (i = 0; i < s->ndatafiles; i++)
 		free(s->datafiles[i]);
 	free(s->datafiles);
+	for (i = 0; i < s->nsearch_parts; i++)
+		free(s->search_parts[i]);
+	free(s->search_parts);
+	for (i = 0; i < s->ngen_outputs; i++)
+		free(s->gen_outputs[i]);
+	free(s->gen_outputs);
 	free_menu(s->menu, s->nmenu);
 	free_menu(s->footer, s->nfooter);
 	for (i = 0; i < s->nreserved; i++)
@@ -1633,10 +1737,10 @@ out:
 }
 
 const char *
-page_search(const struct page *p, size_t *len)
+page_fmrec(const struct page *p, size_t *len)
 {
-	*len = p->kept ? p->rec->searchlen : p->search.len;
-	return p->kept ? p->rec->search : p->search.ptr;
+	*len = p->fm_cached ? p->rec->fmlen : p->fmrec.len;
+	return p->fm_cached ? p->rec->fm : p->fmrec.ptr;
 }
 
 const char *
@@ -1648,7 +1752,9 @@ page_outs(const struct page *p, size_t *len)
 
 enum digest_of { DIGEST_PAGES, DIGEST_ASSETS, DIGEST_KEYS };
 
-/* Every key of a map with where it leads, summed: order-free. */
+/* Every key of a map with where it leads, summed: order-free.  A key is
+ * taken by the hash the map keeps of it, not read again: the maps hold
+ * tens of thousands of keys, all over the heap. */
 static uint64_t
 map_digest(const struct map *m, uint64_t seed, enum digest_of what)
 {
@@ -1669,7 +1775,8 @@ map_digest(const struct map *m, uint64_t seed, enum digest_of what)
 			to = ((const struct page *)sl->val)->out;
 		else if (what == DIGEST_ASSETS)
 			to = ((const struct asset *)sl->val)->out;
-		d += hash64(to, strlen(to), hash64(sl->key, sl->klen, seed));
+		d += hash64(to, strlen(to), hash64(&sl->hash,
+		    sizeof(sl->hash), seed + sl->klen));
 	}
 	return d;
 }

@@ -20,6 +20,9 @@ struct ynode;
 #define SITE_MAX_PAGE_BYTES	(8u << 20)	/* one Markdown file */
 #define SITE_MAX_FM_BYTES	(64u << 10)	/* its front matter */
 #define SITE_MAX_DEPTH		32		/* folder nesting */
+/* Folders of a site kept open while its pages are looked at: well under
+ * the usual limit of 1,024 descriptors. */
+#define SITE_WALK_FDS		256
 
 enum page_kind {
 	PAGE_HOME,
@@ -28,7 +31,8 @@ enum page_kind {
 };
 
 struct page {
-	char		*src;	 /* "news/a.md", from the site folder */
+	char		*src;	 /* "news/a.md", from the site folder (the
+				    end of file) */
 	char		*srcdir; /* "news/" */
 	char		*path;	 /* "news/a/": how editors name it */
 	char		*out;	 /* "news/a/index.html" (members/ first if so) */
@@ -65,20 +69,27 @@ struct page {
 	/* What the next build needs to know this page again (cache.h). */
 	struct cache_stat st;	 /* the file's identity */
 	int		 need_stat; /* st not known yet */
+	int		 dirfd;	 /* while loading: its folder, or -1 */
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
+	int		 fm_cached; /* that is rec's (page_fmrec) */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
 	int		 from_cache; /* front matter from rec; file not read */
 	uint64_t	 key;	 /* what its output files are made from */
 	struct buf	 outs;	 /* the files it wrote, each NUL-ended */
 	int		 kept;	 /* not rendered: its files, and its search
-				    entry, are rec's */
+				    entry, are the ones rec names */
 
 	int		 notfound; /* 404.md: written as 404.html */
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
 	struct md_doc	 doc;	 /* rendered body */
 	struct buf	 search; /* its search-index entry, once rendered */
+	/* Where this build's index has that entry (feeds.c), for the next
+	 * build: the part's name (the site's), offset and length. */
+	const char	*search_part;
+	size_t		 search_off;
+	size_t		 search_len;
 };
 
 struct asset {
@@ -116,18 +127,28 @@ struct site {
 	struct page	**pages; /* sorted by source path */
 	size_t		 npages;
 	size_t		 pages_cap;
+	struct page	**slabs;	/* where the pages are (site.c) */
+	size_t		 nslabs;
+	struct page	*slab_next;
+	size_t		 slab_left;
 	struct page	**pending; /* found by the walk, not read yet */
 	size_t		 npending;
 	size_t		 pending_cap;
+	int		*walk_fds; /* their folders, open until they are */
+	size_t		 nwalk_fds;
 	struct page	*home;
 	struct page	*news;	/* the news section, or NULL */
 	struct asset	*assets;
 	size_t		 nassets;
 	size_t		 assets_cap;
-	const struct cache *cache; /* the last build's, or NULL */
+	struct cache	*cache;	/* the last build's, or NULL */
 	uint64_t	 config_hash; /* of site.yaml's bytes */
 	char		**datafiles; /* "data/x.yaml" */
 	size_t		 ndatafiles;
+	char		**gen_outputs; /* site_add_output()'s names */
+	size_t		 ngen_outputs;
+	char		**search_parts; /* the search index's, as written */
+	size_t		 nsearch_parts;
 
 	struct menu_entry *menu;	/* main menu */
 	size_t		 nmenu;
@@ -157,7 +178,7 @@ struct site {
  * site->err.
  */
 int	site_load(struct site *, const char *dir, int drafts,
-	    const char *today, const struct cache *cache);
+	    const char *today, struct cache *cache);
 
 /* The folder name gen gives a site in `dir` ("center"), as a new string. */
 char	*site_name(const char *dir);
@@ -194,10 +215,12 @@ void	site_prepare_markdown(struct site *);
  * different pages, after site_prepare_markdown(). */
 int	site_render_page(struct site *, struct page *, struct buf *err);
 
-/* A page's search entry and the names of its files (each NUL-ended):
- * made by this build, or the last build's when the page was kept. */
-const char *page_search(const struct page *, size_t *len);
+/* The names of a page's files (each NUL-ended): made by this build, or
+ * the last build's when the page was kept. */
 const char *page_outs(const struct page *, size_t *len);
+/* Its front matter as the cache keeps it: read from its file, or the
+ * last build's record of it. */
+const char *page_fmrec(const struct page *, size_t *len);
 
 /* A digest of everything a link can resolve to: every source, page path,
  * asset and output file, and where each leads.  Equal digests: every link

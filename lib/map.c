@@ -1,6 +1,8 @@
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buf.h"
 #include "map.h"
@@ -18,16 +20,49 @@ fnv1a(const char *s, size_t n)
 	return (size_t)h;
 }
 
+/*
+ * Tables of this many bytes or more are mapped with their pages filled
+ * in at once: a map of tens of thousands of keys otherwise takes a page
+ * fault for each 4 KiB of its table as it fills, most of a one-page
+ * rebuild's time in maps.
+ */
+#define MAP_POPULATE_MIN	(256u << 10)
+
+static struct map_slot *
+table_new(struct map *m, size_t cap)
+{
+	size_t n = cap * sizeof(struct map_slot);
+	void *t;
+
+	m->mapped = 0;
+	if (n >= MAP_POPULATE_MIN && (t = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)) != MAP_FAILED) {
+		m->mapped = 1;
+		return t;	/* zeroed */
+	}
+	return xcalloc(cap, sizeof(struct map_slot));
+}
+
+static void
+table_free(struct map_slot *t, size_t cap, int mapped)
+{
+	if (mapped)
+		munmap(t, cap * sizeof(*t));
+	else
+		free(t);
+}
+
 void
 map_release(struct map *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap && !m->borrowed; i++)
 		free(m->slots[i].key);
-	free(m->slots);
+	table_free(m->slots, m->cap, m->mapped);
 	m->slots = NULL;
 	m->cap = m->count = 0;
+	m->mapped = 0;
 }
 
 static struct map_slot *
@@ -47,19 +82,49 @@ find(const struct map *m, const char *key, size_t klen, size_t h)
 }
 
 static void
-grow(struct map *m)
+resize(struct map *m, size_t cap)
 {
 	struct map_slot *old = m->slots;
 	size_t i, ocap = m->cap;
+	int omapped = m->mapped;
 
-	m->cap = ocap ? ocap * 2 : 64;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->cap = cap;
+	m->slots = table_new(m, cap);
 	for (i = 0; i < ocap; i++) {
 		if (old[i].key == NULL)
 			continue;
 		*find(m, old[i].key, old[i].klen, old[i].hash) = old[i];
 	}
-	free(old);
+	table_free(old, ocap, omapped);
+}
+
+static void
+grow(struct map *m)
+{
+	resize(m, m->cap ? m->cap * 2 : 64);
+}
+
+void
+map_borrow_keys(struct map *m)
+{
+	assert(m->count == 0);
+	m->borrowed = 1;
+}
+
+void
+map_reserve(struct map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+
+	/* The load factor map_add() keeps, for n more keys. */
+	n += m->count;
+	while ((n + 1) * 2 > cap) {
+		if (cap > SIZE_MAX / 4 / sizeof(*m->slots))
+			return;		/* then growing as it goes */
+		cap *= 2;
+	}
+	if (cap > m->cap)
+		resize(m, cap);
 }
 
 int
@@ -77,7 +142,7 @@ map_add(struct map *m, const char *key, size_t klen, void *val, void **oldp)
 			*oldp = s->val;
 		return -1;
 	}
-	s->key = xstrndup(key, klen);
+	s->key = m->borrowed ? (char *)key : xstrndup(key, klen);
 	s->klen = klen;
 	s->hash = h;
 	s->val = val;
@@ -106,6 +171,20 @@ map_get(const struct map *m, const char *key, size_t klen)
 	if (m->cap == 0)
 		return NULL;
 	s = find(m, key, klen, fnv1a(key, klen));
+	return s->key != NULL ? s->val : NULL;
+}
+
+void *
+map_get_key(const struct map *m, const char *key, size_t klen,
+    const char **stored)
+{
+	struct map_slot *s;
+
+	*stored = NULL;
+	if (m->cap == 0)
+		return NULL;
+	s = find(m, key, klen, fnv1a(key, klen));
+	*stored = s->key;
 	return s->key != NULL ? s->val : NULL;
 }
 

@@ -32,7 +32,8 @@ check "theme assets copied" test -s "$out/assets/css/style.css"
 check "members pages are under members/" test -s "$out/members/index.html"
 nmembers=$(find "$out/members" -name '*.html' | wc -l)
 check "members area has pages ($nmembers)" test "$nmembers" -gt 3
-for f in feed.xml sitemap.xml search-index.js; do
+check "search index parts written" test -s "$out/search-index/f-about.js"
+for f in feed.xml sitemap.xml search-index.js $(cd "$out" && echo search-index/*.js); do
 	check "no members page in $f" sh -c "! grep -q 'members/' '$out/$f'"
 done
 # No public page of the news feed or sitemap is missing from disk.

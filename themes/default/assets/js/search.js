@@ -4,7 +4,9 @@
  *
  * - the form goes into the header; the index, search-index.js at the
  *   site's root (gen/feeds.c writes it, public pages only), is loaded on
- *   first use with a <script> element, which also works from file://
+ *   first use with a <script> element, which also works from file://,
+ *   and then the parts it names (search-index/*.js) the same way, all at
+ *   once; their pages, in the order named, are the site's
  * - a query is folded as lib/jtext.c folds with JTEXT_SEARCH (half-width
  *   katakana with its voiced marks, full-width ASCII, katakana to
  *   hiragana, ASCII case), split at spaces, and every part must occur in
@@ -187,33 +189,58 @@
   var failed = false;
   var pending = null;	/* a query waiting for the index */
 
+  /* Load script `url`, then done(true), or done(false) if it fails. */
+  function script(url, done) {
+    var s = doc.createElement('script');
+    s.src = url;
+    s.async = true;
+    s.onload = function () { done(true); };
+    s.onerror = function () { done(false); };
+    doc.head.appendChild(s);
+  }
+
+  function loaded(list) {
+    loading = false;
+    if (!list) {
+      failed = true;
+    } else {
+      pages = list.map(function (p) {
+        return {
+          t: p[0], u: p[1], d: p[2], date: p[3], x: p[4],
+          ft: foldText(p[0]), fd: foldText(p[2]), fx: foldText(p[4])
+        };
+      });
+    }
+    if (pending !== null) run(pending);
+  }
+
   function load() {
     if (pages || loading || failed) return;
     loading = true;
-    var s = doc.createElement('script');
-    s.src = root + INDEX;
-    s.async = true;
-    s.onload = function () {
-      loading = false;
+    script(root + INDEX, function (ok) {
       var k = window.KAKEHASHI_SEARCH;
-      if (!k || k.version !== 1 || !Array.isArray(k.pages)) {
-        failed = true;
-      } else {
-        pages = k.pages.map(function (p) {
-          return {
-            t: p[0], u: p[1], d: p[2], date: p[3], x: p[4],
-            ft: foldText(p[0]), fd: foldText(p[2]), fx: foldText(p[4])
-          };
-        });
+      if (!ok || !k || k.version !== 2 || !Array.isArray(k.parts)) {
+        loaded(null);
+        return;
       }
-      if (pending !== null) run(pending);
-    };
-    s.onerror = function () {
-      loading = false;
-      failed = true;
-      if (pending !== null) run(pending);
-    };
-    doc.head.appendChild(s);
+      var parts = k.parts, left = parts.length, bad = false;
+      if (!left) {
+        loaded([]);
+        return;
+      }
+      parts.forEach(function (name) {
+        script(root + name, function (ok) {
+          bad = bad || !ok;
+          if (--left) return;
+          var got = window.KAKEHASHI_SEARCH_PARTS || {}, list = [];
+          parts.forEach(function (n) {
+            if (!Array.isArray(got[n])) bad = true;
+            else list = list.concat(got[n]);
+          });
+          loaded(bad ? null : list);
+        });
+      });
+    });
   }
 
   /* ---- Searching ------------------------------------------------------ */
