@@ -21,16 +21,6 @@
 #include "site.h"
 #include "tmpl.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KK_SANITIZED	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KK_SANITIZED	1
-#endif
-#endif
-#ifndef KK_SANITIZED
-#define KK_SANITIZED	0
-#endif
 
 #ifndef GEN_DATADIR
 #define GEN_DATADIR "/usr/local/share/kakehashi"

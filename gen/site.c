@@ -771,6 +771,14 @@ page_new(struct site *s)
 {
 	struct page *v;
 
+	if (KK_SANITIZED) {
+		/* Each page its own block, so that ASan sees its edges. */
+		v = xcalloc(1, sizeof(*v));
+		s->slabs = xreallocarray(s->slabs, s->nslabs + 1,
+		    sizeof(*s->slabs));
+		s->slabs[s->nslabs++] = v;
+		return v;
+	}
 	if (s->slab_left == 0) {
 		v = mmap(NULL, SITE_PAGE_SLAB * sizeof(*v), PROT_READ |
 		    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
@@ -1605,7 +1613,11 @@ site_release(struct site *s)
 		page_free(s->pages[i]);
 	free(s->pages);
 	for (i = 0; i < s->nslabs; i++)
-		munmap(s->slabs[i], SITE_PAGE_SLAB * sizeof(struct page));
+		if (KK_SANITIZED)
+			free(s->slabs[i]);
+		else
+			munmap(s->slabs[i], SITE_PAGE_SLAB *
+			    sizeof(struct page));
 	free(s->slabs);
 	for (i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);

@@ -21,6 +21,22 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/*
+ * KK_SANITIZED is 1 under AddressSanitizer: code that would rather map
+ * memory in large blocks, or leave it to the system at exit, allocates
+ * and frees each piece instead, so that every overflow and leak shows.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define KK_SANITIZED	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KK_SANITIZED	1
+#endif
+#endif
+#ifndef KK_SANITIZED
+#define KK_SANITIZED	0
+#endif
+
 struct buf {
 	char	*ptr;	/* never NULL; NUL-terminated */
 	size_t	 len;	/* bytes in use, excluding the terminating NUL */

@@ -35,7 +35,7 @@ table_new(struct map *m, size_t cap)
 	void *t;
 
 	m->mapped = 0;
-	if (n >= MAP_POPULATE_MIN && (t = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	if (!KK_SANITIZED && n >= MAP_POPULATE_MIN && (t = mmap(NULL, n, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)) != MAP_FAILED) {
 		m->mapped = 1;
 		return t;	/* zeroed */
