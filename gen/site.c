@@ -507,7 +507,11 @@ load_page(struct site *s, struct page *p)
 		    SITE_MAX_PAGE_BYTES >> 20);
 		return -1;
 	}
-	if (buf_read_file(&p->text, p->file) == -1) {
+	/* In its folder when the walk kept that open (look_at), and sized
+	 * by what it saw there. */
+	if ((p->dirfd != -1 ? buf_read_file_at(&p->text, p->dirfd, p->src +
+	    strlen(p->srcdir), (size_t)p->st.size) :
+	    buf_read_file(&p->text, p->file)) == -1) {
 		site_error(s, "%s: cannot read: %s", p->file, strerror(errno));
 		return -1;
 	}

@@ -207,19 +207,26 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_read_file(struct buf *b, const char *path)
 {
-	size_t start = b->len, want = 0;
+	return buf_read_file_at(b, AT_FDCWD, path, 0);
+}
+
+int
+buf_read_file_at(struct buf *b, int dirfd, const char *path, size_t size)
+{
+	size_t start = b->len, want = size;
 	struct stat st;
 	ssize_t n;
 	int fd, serr;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	/* One byte more than the file, so that reading meets its end
 	 * without growing. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (want == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
 		want = (size_t)st.st_size;
+	if (want > 0)
 		buf_grow(b, want + 1);
-	}
 	for (;;) {
 		/* The size was known: grow only if the file grew meanwhile
 		 * (or was not a regular file), so that a buffer read from a

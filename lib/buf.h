@@ -72,6 +72,11 @@ void	 buf_vprintf(struct buf *, const char *, va_list)
 /* Read a whole file into the buffer (appending).  Returns 0 or -1 with
  * errno set; on failure the buffer holds what it held before. */
 int	 buf_read_file(struct buf *, const char *path);
+/* The same, path taken from folder dirfd (or AT_FDCWD), for a regular
+ * file whose size was just seen to be `size` (0: not known): what it
+ * holds is read whatever its size has become. */
+int	 buf_read_file_at(struct buf *, int dirfd, const char *path,
+	    size_t size);
 /* Write all n bytes of p to fd, through short writes and EINTR.  0, or
  * -1 with errno set. */
 int	 fd_write_all(int fd, const void *p, size_t n);
