@@ -101,7 +101,7 @@ resize(struct map *m, size_t cap)
 static void
 grow(struct map *m)
 {
-	resize(m, m->cap ? m->cap * 2 : 64);
+	resize(m, m->cap ? m->cap * 2 : 8);
 }
 
 void
@@ -114,7 +114,7 @@ map_borrow_keys(struct map *m)
 void
 map_reserve(struct map *m, size_t n)
 {
-	size_t cap = m->cap ? m->cap : 64;
+	size_t cap = m->cap ? m->cap : 8;
 
 	/* The load factor map_add() keeps, for n more keys. */
 	n += m->count;
