@@ -323,7 +323,7 @@ struct sfield {
 	struct buf	*out;
 	size_t		 len;		/* bytes of text so far */
 	size_t		 max;
-	int		 space;		/* white space seen since the last */
+	int		 space;		/* white space since the last character */
 	int		 full;		/* the next character did not fit */
 };
 
