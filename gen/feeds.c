@@ -17,6 +17,7 @@
 #include "out.h"
 #include "path.h"
 #include "site.h"
+#include "utf8.h"
 #include "yaml.h"
 
 /* At most this many entries in the Atom feed. */
@@ -283,35 +284,46 @@ js_string_byte(struct buf *b, unsigned char c)
 		buf_printf(b, "\\u%04x", c);
 }
 
-/* A JavaScript string literal (which JSON also reads): quotes, '\',
- * controls, and U+2028/U+2029, which end lines in older engines. */
-static void
-js_string(struct buf *b, const char *s, size_t n)
+/* Whether s[0..n) starts with U+2028 or U+2029, which end lines in
+ * older JavaScript engines. */
+static int
+is_line_sep(const unsigned char *s, size_t n)
 {
-	size_t i, start = 0;
+	return n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0xa8 || s[2] == 0xa9);
+}
+
+/* One character, the k bytes at s, as js_string() writes it. */
+static void
+js_char(struct buf *b, const unsigned char *s, size_t k)
+{
+	if (k == 1 && (s[0] < 0x20 || s[0] == '"' || s[0] == '\\'))
+		js_string_byte(b, s[0]);
+	else if (k == 3 && is_line_sep(s, k))
+		buf_printf(b, "\\u%04x", 0x2028 + (s[2] & 1));
+	else
+		buf_add(b, (const char *)s, k);
+}
+
+/* A JavaScript string literal (which JSON also reads): quotes, '\',
+ * controls, and U+2028/U+2029. */
+static void
+js_string(struct buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, k, start = 0;
 
 	buf_grow(b, n + 2);
 	buf_putc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-		    ((unsigned char)s[i + 2] == 0xa8 ||
-		    (unsigned char)s[i + 2] == 0xa9)) {
-			buf_add(b, s + start, i - start);
-			buf_printf(b, "\\u%04x",
-			    0x2028 + ((unsigned char)s[i + 2] & 1));
-			i += 2;
-			start = i + 1;
+	for (i = 0; i < n; i += k) {
+		k = is_line_sep(s + i, n - i) ? 3 : 1;
+		if (k == 1 && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
 			continue;
-		}
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_add(b, s + start, i - start);
-		js_string_byte(b, c);
-		start = i + 1;
+		buf_add(b, str + start, i - start);
+		js_char(b, s + i, k);
+		start = i + k;
 	}
-	buf_add(b, s + start, n - start);
+	buf_add(b, str + start, n - start);
 	buf_putc(b, '"');
 }
 
@@ -334,22 +346,6 @@ is_ws(unsigned char c)
 	    c == '\f' || c == '\v';
 }
 
-/* The bytes of the character at s[0..n): its lead byte's length when
- * the continuation bytes are there, else 1. */
-static size_t
-char_len(const unsigned char *s, size_t n)
-{
-	size_t k = s[0] < 0xc2 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 :
-	    s[0] < 0xf5 ? 4 : 1, i;
-
-	if (k > n)
-		return 1;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return k;
-}
-
 /* Add s[0..n), whole characters, to a field: white space as one space
  * before the next character, escaped as js_string() does, as far as the
  * field has room. */
@@ -365,7 +361,7 @@ sfield_put_chars(struct sfield *f, const char *str, size_t n)
 			i++;
 			continue;
 		}
-		k = char_len(s + i, n - i);
+		k = utf8_char_len(str + i, n - i);
 		if (f->len + (size_t)f->space + k > f->max) {
 			f->full = 1;
 			break;
@@ -375,13 +371,7 @@ sfield_put_chars(struct sfield *f, const char *str, size_t n)
 			f->len++;
 			f->space = 0;
 		}
-		if (k == 1 && (s[i] < 0x20 || s[i] == '"' || s[i] == '\\'))
-			js_string_byte(f->out, s[i]);
-		else if (k == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
-		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
-			buf_printf(f->out, "\\u%04x", 0x2028 + (s[i + 2] & 1));
-		else
-			buf_add(f->out, str + i, k);
+		js_char(f->out, s + i, k);
 		f->len += k;
 		i += k;
 	}
@@ -417,23 +407,15 @@ sfield_put(struct sfield *f, const char *str, size_t n)
 			f->len++;
 			f->space = 0;
 		}
-		if (j > i) {
+		if (j > i)
 			buf_add(f->out, str + i, j - i);
-			f->len += j - i;
-			i = j;
-		} else if (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
-		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
-			buf_printf(f->out, "\\u%04x", 0x2028 + (s[i + 2] & 1));
-			f->len += 3;
-			i += 3;
-		} else {
-			if (s[i] == 0xe2)
-				buf_putc(f->out, (char)s[i]);
-			else
-				js_string_byte(f->out, s[i]);
-			f->len++;
-			i++;
+		else {
+			/* The character that ended the run. */
+			j = i + (is_line_sep(s + i, n - i) ? 3 : 1);
+			js_char(f->out, s + i, j - i);
 		}
+		f->len += j - i;
+		i = j;
 	}
 }
 

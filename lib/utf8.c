@@ -111,6 +111,21 @@ utf8_valid(const char *str, size_t n, size_t *bad)
 }
 
 size_t
+utf8_char_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t k = s[0] < 0xc2 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 :
+	    s[0] < 0xf5 ? 4 : 1, i;
+
+	if (k > n)
+		return 1;
+	for (i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	return k;
+}
+
+size_t
 utf8_len(const char *s, size_t n)
 {
 	size_t i = 0, k, count = 0;

@@ -23,6 +23,11 @@ size_t	utf8_encode(uint32_t cp, char out[4]);
  * *bad is the offset of the first byte that does not decode. */
 int	utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* The bytes of the character at s[0..n) (n > 0) by its lead byte, when
+ * the continuation bytes are there; else 1.  Not a check: in text known
+ * to be UTF-8 it steps from character to character without decoding,
+ * and a stray byte counts one. */
+size_t	utf8_char_len(const char *s, size_t n);
 /* Number of code points in valid UTF-8 text (invalid bytes count one). */
 size_t	utf8_len(const char *s, size_t n);
 

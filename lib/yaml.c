@@ -56,13 +56,9 @@ static void
 pos_step(const struct posmap *pm, struct pos *p)
 {
 	const unsigned char *s = pm->s;
-	unsigned char b = s[p->bi];
-	/* The length from the lead byte alone (a stray byte counts one). */
-	size_t k = b < 0xc2 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 1;
+	size_t k = utf8_char_len((const char *)s + p->bi, pm->n - p->bi);
 
-	if (k > pm->n - p->bi)
-		k = 1;
-	if (b == '\n' ||
+	if (s[p->bi] == '\n' ||
 	    (s[p->bi] == '\r' && (p->bi + 1 == pm->n || s[p->bi + 1] != '\n'))) {
 		p->line++;
 		p->lstart = p->bi + 1;
