@@ -254,27 +254,42 @@ out_open(struct out *o, struct buf *err)
 	return 0;
 }
 
-/* The entry of file `rel`, new or from an earlier call; under the lock. */
+/*
+ * The entry of file `path`, from an earlier call (*had set), or new,
+ * taking `path`: the map keeps the entry's own pointer (one lookup), and
+ * it is freed with the entry unless `borrowed`.  Under the lock.
+ */
 static struct entry *
-entry_for(struct out *o, const char *rel)
+entry_put(struct out *o, const char *path, int borrowed, int *had)
 {
 	void *seen;
-	char *path = xstrdup(rel);
 	struct entry *e;
 
-	/* One lookup: the map keeps the entry's own copy of the path. */
-	if (map_add(&o->seen, path, strlen(path),
-	    (void *)(uintptr_t)(o->n + 1), &seen) == -1) {
-		free(path);
+	*had = map_add(&o->seen, path, strlen(path),
+	    (void *)(uintptr_t)(o->n + 1), &seen) == -1;
+	if (*had)
 		return &o->v[(uintptr_t)seen - 1];
-	}
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
 	}
 	e = &o->v[o->n++];
-	e->path = path;
-	e->borrowed = 0;
+	e->path = (char *)path;
+	e->borrowed = borrowed;
+	return e;
+}
+
+/* The entry of file `rel`, new or from an earlier call; under the lock. */
+static struct entry *
+entry_for(struct out *o, const char *rel)
+{
+	char *path = xstrdup(rel);
+	struct entry *e;
+	int had;
+
+	e = entry_put(o, path, 0, &had);
+	if (had)
+		free(path);
 	return e;
 }
 
@@ -394,24 +409,13 @@ void
 out_keeps_flush(struct out *o, struct out_keeps *k)
 {
 	struct entry *e;
-	void *seen;
 	size_t i;
+	int had;
 
 	pthread_mutex_lock(&o->lock);
 	for (i = 0; i < k->n; i++) {
-		if (map_add(&o->seen, k->path[i], strlen(k->path[i]),
-		    (void *)(uintptr_t)(o->n + 1), &seen) == -1)
-			e = &o->v[(uintptr_t)seen - 1];
-		else {
-			if (o->n == o->cap) {
-				o->cap = o->cap ? o->cap * 2 : 256;
-				o->v = xreallocarray(o->v, o->cap,
-				    sizeof(*o->v));
-			}
-			e = &o->v[o->n++];
-			e->path = (char *)k->path[i];
-			e->borrowed = 1;
-		}
+		/* The manifest's copy of the path, borrowed. */
+		e = entry_put(o, k->path[i], 1, &had);
 		e->hash = k->hash[i];
 		e->staged = 0;
 	}
