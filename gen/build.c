@@ -21,7 +21,6 @@
 #include "site.h"
 #include "tmpl.h"
 
-
 #ifndef GEN_DATADIR
 #define GEN_DATADIR "/usr/local/share/kakehashi"
 #endif

@@ -775,28 +775,27 @@ page_new(struct site *s)
 {
 	struct page *v;
 
-	if (KK_SANITIZED) {
-		/* Each page its own block, so that ASan sees its edges. */
-		v = xcalloc(1, sizeof(*v));
-		s->slabs = xreallocarray(s->slabs, s->nslabs + 1,
-		    sizeof(*s->slabs));
-		s->slabs[s->nslabs++] = v;
-		return v;
-	}
 	if (s->slab_left == 0) {
-		v = mmap(NULL, SITE_PAGE_SLAB * sizeof(*v), PROT_READ |
-		    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		    -1, 0);
-		if (v == MAP_FAILED) {
-			/* As xmalloc() does. */
-			fputs("fatal: out of memory\n", stderr);
-			abort();
+		if (KK_SANITIZED) {
+			/* Each page its own block, so that ASan sees its
+			 * edges. */
+			v = xcalloc(1, sizeof(*v));
+			s->slab_left = 1;
+		} else {
+			v = mmap(NULL, SITE_PAGE_SLAB * sizeof(*v),
+			    PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			if (v == MAP_FAILED) {
+				/* As xmalloc() does. */
+				fputs("fatal: out of memory\n", stderr);
+				abort();
+			}
+			s->slab_left = SITE_PAGE_SLAB;
 		}
 		s->slabs = xreallocarray(s->slabs, s->nslabs + 1,
 		    sizeof(*s->slabs));
 		s->slabs[s->nslabs++] = v;
 		s->slab_next = v;
-		s->slab_left = SITE_PAGE_SLAB;
 	}
 	s->slab_left--;
 	return s->slab_next++;	/* zeroed */

@@ -121,18 +121,12 @@ jtext_fold_span(const char *s, size_t n, unsigned flags)
 				return i;
 		return n;
 	}
-	while (i < n) {
+	for (; i < n; i++) {
 		unsigned char b = (unsigned char)s[i];
 
-		if (b < 0x80) {
-			if ((flags & JTEXT_CASE) && b >= 'A' && b <= 'Z')
-				return i;
-		} else if (b == 0xe3 || b == 0xef) {
-			if (flags != JTEXT_HALFKANA ||
-			    halfkana_changes(s + i, n - i))
-				return i;
-		}
-		i++;
+		if (b == 0xe3 || b == 0xef || ((flags & JTEXT_CASE) &&
+		    b >= 'A' && b <= 'Z'))
+			return i;
 	}
 	return n;
 }

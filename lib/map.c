@@ -28,6 +28,9 @@ fnv1a(const char *s, size_t n)
  */
 #define MAP_POPULATE_MIN	(256u << 10)
 
+/* A new table's slots: most maps are small (a page's heading ids). */
+#define MAP_MIN_CAP		8
+
 static struct map_slot *
 table_new(struct map *m, size_t cap)
 {
@@ -35,8 +38,9 @@ table_new(struct map *m, size_t cap)
 	void *t;
 
 	m->mapped = 0;
-	if (!KK_SANITIZED && n >= MAP_POPULATE_MIN && (t = mmap(NULL, n, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)) != MAP_FAILED) {
+	if (!KK_SANITIZED && n >= MAP_POPULATE_MIN && (t = mmap(NULL, n,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+	    -1, 0)) != MAP_FAILED) {
 		m->mapped = 1;
 		return t;	/* zeroed */
 	}
@@ -101,7 +105,7 @@ resize(struct map *m, size_t cap)
 static void
 grow(struct map *m)
 {
-	resize(m, m->cap ? m->cap * 2 : 8);
+	resize(m, m->cap ? m->cap * 2 : MAP_MIN_CAP);
 }
 
 void
@@ -114,7 +118,7 @@ map_borrow_keys(struct map *m)
 void
 map_reserve(struct map *m, size_t n)
 {
-	size_t cap = m->cap ? m->cap : 8;
+	size_t cap = m->cap ? m->cap : MAP_MIN_CAP;
 
 	/* The load factor map_add() keeps, for n more keys. */
 	n += m->count;
