@@ -1545,9 +1545,9 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 
 		outs = page_outs(p, &outslen);
 		fm = page_fmrec(p, &fmlen);
-		cache_put(&b, start, p->src, &p->st, p->srchash, p->key,
-		    fm, fmlen, outs, outslen, p->search_part, p->search_off,
-		    p->search_len);
+		cache_put(&b, p->rec, start, p->src, &p->st, p->srchash,
+		    p->key, fm, fmlen, outs, outslen, p->search_part,
+		    p->search_off, p->search_len);
 		if (b.len >= (1u << 20)) {
 			rc = fd_write_all(fd, b.ptr, b.len);
 			buf_reset(&b);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,7 @@ parse(struct cache *c, uint64_t id)
 			c->v = xreallocarray(c->v, cap, sizeof(*c->v));
 		}
 		e = &c->v[c->n];
+		e->raw = r.p - 1;
 		if (get_span(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
 		    get_stat(&r, &e->st) == -1 ||
 		    get_u64(&r, &e->srchash) == -1 ||
@@ -249,6 +251,7 @@ parse(struct cache *c, uint64_t id)
 		    get_u64(&r, &e->slen) == -1 ||
 		    r.p == r.end || *r.p++ != '\n')
 			return -1;
+		e->rawlen = (size_t)(r.p - e->raw);
 		/* An entry is somewhere, and a part's name holds no NUL. */
 		if ((e->part == NULL && e->slen != 0) || (e->part != NULL &&
 		    memchr(e->part, '\0', e->partlen) != NULL))
@@ -361,12 +364,62 @@ cache_get(const struct cache *c, const char *src, size_t hint)
 	return i != 0 ? &c->v[i - 1] : NULL;
 }
 
+/* The linker's build ID of the program (a hash of its bytes), from its
+ * notes as loaded: no need to read the file. */
+struct build_id {
+	const void	*id;
+	size_t		 len;
+};
+
+static int
+find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct build_id *b = arg;
+	size_t i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p, *end;
+		size_t align = ph->p_align == 8 ? 8 : 4;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		end = p + ph->p_memsz;
+		while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *n = (const void *)p;
+			const char *name = p + sizeof(*n), *desc;
+			size_t nl = (n->n_namesz + align - 1) & ~(align - 1);
+			size_t dl = (n->n_descsz + align - 1) & ~(align - 1);
+
+			if (nl > (size_t)(end - name) ||
+			    dl > (size_t)(end - name - nl))
+				break;
+			desc = name + nl;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 && n->n_descsz >= 16) {
+				b->id = desc;
+				b->len = n->n_descsz;
+				return 1;
+			}
+			p = desc + dl;
+		}
+	}
+	return 1;	/* the program is the first object; only it */
+}
+
 uint64_t
 cache_id(void)
 {
 	struct buf exe = BUF_INIT;
+	struct build_id b = { NULL, 0 };
 	uint64_t id = hash64(GEN_VERSION, strlen(GEN_VERSION), 0);
 
+	dl_iterate_phdr(find_build_id, &b);
+	if (b.id != NULL)
+		return hash64(b.id, b.len, id);
+	/* Linked without one: the file itself. */
 	if (buf_read_file(&exe, "/proc/self/exe") == 0)
 		id = hash64(exe.ptr, exe.len, id);
 	buf_release(&exe);
@@ -383,14 +436,39 @@ cache_begin(struct buf *b, uint64_t id, int64_t start)
 	cache_put_num(b, start);
 }
 
+/* Bytes equal, where a and b (NULL for none) may be the same. */
+static int
+same_span(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return alen == blen && (a == b || memcmp(a, b, alen) == 0);
+}
+
 void
-cache_put(struct buf *b, int64_t start, const char *src,
-    const struct cache_stat *st, uint64_t srchash, uint64_t key,
-    const char *fm, size_t fmlen, const char *outs, size_t outslen,
-    const char *part, uint64_t soff, uint64_t slen)
+cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
+    const char *src, const struct cache_stat *st, uint64_t srchash,
+    uint64_t key, const char *fm, size_t fmlen, const char *outs,
+    size_t outslen, const char *part, uint64_t soff, uint64_t slen)
 {
 	int racy = st->mtime >= start - CACHE_RACY_NS ||
 	    st->ctime >= start - CACHE_RACY_NS;
+
+	/* The times of an old record are earlier than the start of the
+	 * build that wrote it, less two seconds, or 0: never racy now. */
+	if (old != NULL && !racy && old->st.mtime != 0 &&
+	    old->st.ino == st->ino && old->st.size == st->size &&
+	    old->st.mtime == st->mtime && old->st.ctime == st->ctime &&
+	    old->srchash == srchash && old->key == key &&
+	    old->soff == soff && old->slen == slen &&
+	    same_span(old->src, old->srclen, src, strlen(src)) &&
+	    same_span(old->fm, old->fmlen, fm, fmlen) &&
+	    same_span(old->outs, old->outslen, outs, outslen) &&
+	    same_span(old->part, old->partlen, part,
+	    part != NULL ? strlen(part) : 0)) {
+		buf_add(b, old->raw, old->rawlen);
+		return;
+	}
 
 	buf_putc(b, 'R');
 	cache_put_str(b, src);

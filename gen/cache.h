@@ -55,6 +55,8 @@ struct cache_rec {
 	size_t		 partlen;
 	uint64_t	 soff;		/* the entry's offset in the part */
 	uint64_t	 slen;		/* and length; 0 for none */
+	const char	*raw;		/* the whole record, newline and all */
+	size_t		 rawlen;
 };
 
 struct cache {
@@ -85,9 +87,10 @@ void	cache_wait(struct cache *);
 const struct cache_rec *cache_get(const struct cache *, const char *src,
 	    size_t hint);
 
-/* Which build of gen this is: a hash of the running program's file, so
- * that a cache is never read by a gen that might make other pages of the
- * same record. */
+/* Which build of gen this is: a hash of the running program's build ID
+ * (which the linker makes from its bytes), or of its file when it has
+ * none, so that a cache is never read by a gen that might make other
+ * pages of the same record. */
 uint64_t cache_id(void);
 
 /* Start a new cache file in b, for a build that started at `start`
@@ -96,8 +99,11 @@ void	cache_begin(struct buf *b, uint64_t id, int64_t start);
 /* Append one page's record.  A file modified within two seconds of the
  * build's start is recorded without its times, so that the next build
  * reads it again: it may have changed again within the same tick of the
- * file system's clock. */
-void	cache_put(struct buf *b, int64_t start, const char *src,
+ * file system's clock.  `old`, the page's record in the last cache or
+ * NULL, is copied as it is when every field is the same (most pages of
+ * a rebuild). */
+void	cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
+	    const char *src,
 	    const struct cache_stat *, uint64_t srchash, uint64_t key,
 	    const char *fm, size_t fmlen, const char *outs, size_t outslen,
 	    const char *part, uint64_t soff, uint64_t slen);

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,13 +28,27 @@ struct entry {
 	int		 borrowed;	/* path is the old manifest's */
 };
 
+/* What a look at a file of the last build found: not looked at yet, not
+ * there (or not a file), or its size. */
+#define OLD_UNSEEN	(-2)
+#define OLD_GONE	(-1)
+
+/* A file the manifest lists. */
+struct old_file {
+	const char	*path;		/* in oldtext */
+	uint64_t	 hash;		/* with the low bit set */
+	_Atomic int64_t	 size;		/* OLD_UNSEEN, OLD_GONE or the size */
+};
+
 struct out {
 	char		*dir;		/* the output folder */
 	char		*stage;		/* where this build writes */
 	int		 incremental;	/* stage holds only changed files */
 	int		 touching;	/* the output is being changed */
-	struct map	 old;		/* path -> hash + 1, from the manifest */
-	struct buf	 oldtext;	/* the manifest, holding old's keys */
+	struct map	 old;		/* path -> index + 1 in olds */
+	struct old_file	*olds;		/* the manifest's files, in its order */
+	size_t		 nolds;
+	struct buf	 oldtext;	/* the manifest, holding their paths */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
@@ -43,6 +59,9 @@ struct out {
 	char		*priv;		/* gen's own file beside the manifest */
 	pthread_t	 reader;	/* reading the last build's manifest */
 	int		 reading;
+	pthread_t	 prober;	/* looking at the files it lists */
+	int		 probing;
+	atomic_int	 probe_stop;
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -106,6 +125,7 @@ read_manifest(struct out *o, const char *file)
 	map_borrow_keys(&o->old);
 	map_reserve(&o->old, nl);
 	map_reserve(&o->seen, nl);
+	o->olds = xreallocarray(NULL, nl + 1, sizeof(*o->olds));
 	o->cap = nl + 1;
 	o->v = xreallocarray(NULL, o->cap, sizeof(*o->v));
 	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
@@ -113,10 +133,13 @@ read_manifest(struct out *o, const char *file)
 		h = strtoull(line, &end, 16);
 		if (end != line + 16 || *end != ' ' || !safe_path(end + 1))
 			continue;
-		map_put(&o->old, end + 1, strlen(end + 1),
-		    (void *)(uintptr_t)(h | 1));
 		/* The low bit set keeps a zero hash from reading as "absent";
 		 * comparisons below do the same. */
+		o->olds[o->nolds].path = end + 1;
+		o->olds[o->nolds].hash = h | 1;
+		atomic_init(&o->olds[o->nolds].size, OLD_UNSEEN);
+		map_put(&o->old, end + 1, strlen(end + 1),
+		    (void *)(uintptr_t)++o->nolds);
 	}
 	/* The keys are the lines' paths, in place. */
 	o->oldtext = text;
@@ -191,6 +214,63 @@ remove_dead_stages(const char *dir)
 	buf_release(&e);
 }
 
+/* Look at file `rel` of the last build, from its top folder: OLD_GONE,
+ * or its size. */
+static int64_t
+look_old(const struct out *o, const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+	uintptr_t top = 0;
+	struct stat st;
+
+	if (slash != NULL)
+		top = (uintptr_t)map_get(&o->tops, rel, (size_t)(slash - rel));
+	if ((top != 0 ? fstatat((int)(top - 1), slash + 1, &st, 0) :
+	    fstatat(o->dirfd, rel, &st, 0)) == -1 || !S_ISREG(st.st_mode))
+		return OLD_GONE;
+	return (int64_t)st.st_size;
+}
+
+/*
+ * Every file of the manifest looked at, in its order, on a thread of the
+ * lowest priority: it runs on what the walk of the site and the other
+ * serial parts of the build leave of the cores, so that deciding which
+ * pages to keep finds most of them looked at already.  A file it has not
+ * reached yet is looked at by whoever asks (old_hash_key); both find the
+ * same.
+ */
+static void *
+probe_old(void *arg)
+{
+	struct out *o = arg;
+	size_t i;
+
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+	for (i = 0; i < o->nolds; i++) {
+		struct old_file *f = &o->olds[i];
+
+		if (atomic_load_explicit(&o->probe_stop, memory_order_relaxed))
+			break;
+		if (f->hash <= 1 || atomic_load_explicit(&f->size,
+		    memory_order_relaxed) != OLD_UNSEEN)
+			continue;
+		atomic_store_explicit(&f->size, look_old(o, f->path),
+		    memory_order_relaxed);
+	}
+	return NULL;
+}
+
+/* The prober stopped, before the output's folders are closed. */
+static void
+stop_probe(struct out *o)
+{
+	if (!o->probing)
+		return;
+	atomic_store(&o->probe_stop, 1);
+	pthread_join(o->prober, NULL);
+	o->probing = 0;
+}
+
 /* What the last build left: its manifest, the output's folders. */
 static void *
 read_old(void *arg)
@@ -204,8 +284,11 @@ read_old(void *arg)
 	    O_CLOEXEC) : -1;
 	if (o->incremental && o->dirfd == -1)
 		o->incremental = 0;	/* then a new tree, as a whole */
-	if (o->incremental)
+	if (o->incremental) {
 		open_tops(o);
+		if (pthread_create(&o->prober, NULL, probe_old, o) == 0)
+			o->probing = 1;
+	}
 	buf_release(&b);
 	return NULL;
 }
@@ -300,21 +383,34 @@ entry_for(struct out *o, const char *rel)
 static uint64_t
 old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
 {
-	uint64_t h = (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key);
-	const char *slash = strchr(rel, '/');
-	uintptr_t top = 0;
-	struct stat st;
+	uintptr_t i = (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key);
+	struct old_file *f;
+	int64_t sz;
 
-	if (!o->incremental || h <= 1)
+	if (!o->incremental || i == 0)
 		return 0;
-	if (slash != NULL)
-		top = (uintptr_t)map_get(&o->tops, rel, (size_t)(slash - rel));
-	if ((top != 0 ? fstatat((int)(top - 1), slash + 1, &st, 0) :
-	    fstatat(o->dirfd, rel, &st, 0)) == -1 || !S_ISREG(st.st_mode))
+	f = &o->olds[i - 1];
+	if (f->hash <= 1)
+		return 0;
+	if ((sz = atomic_load_explicit(&f->size, memory_order_relaxed)) ==
+	    OLD_UNSEEN) {
+		sz = look_old(o, rel);
+		atomic_store_explicit(&f->size, sz, memory_order_relaxed);
+	}
+	if (sz == OLD_GONE)
 		return 0;
 	if (size != NULL)
-		*size = (uint64_t)st.st_size;
-	return h;
+		*size = (uint64_t)sz;
+	return f->hash;
+}
+
+/* The hash the manifest gives `rel`, or 0, without looking at the file. */
+static uint64_t
+listed_hash(const struct out *o, const char *rel)
+{
+	uintptr_t i = (uintptr_t)map_get(&o->old, rel, strlen(rel));
+
+	return i != 0 ? o->olds[i - 1].hash : 0;
 }
 
 static uint64_t
@@ -335,8 +431,7 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	int stage, rc = 0;
 
 	/* Unchanged since the last build, and still there: leave it. */
-	stage = (uintptr_t)map_get(&o->old, rel, strlen(rel)) != h ||
-	    old_hash(o, rel, NULL) != h;
+	stage = listed_hash(o, rel) != h || old_hash(o, rel, NULL) != h;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
 	e->hash = h;
@@ -517,12 +612,14 @@ out_free(struct out *o)
 {
 	size_t i;
 
+	stop_probe(o);
 	for (i = 0; i < o->n; i++)
 		if (!o->v[i].borrowed)
 			free(o->v[i].path);
 	free(o->v);
 	out_stats_release(&o->st);
 	map_release(&o->old);
+	free(o->olds);
 	buf_release(&o->oldtext);
 	map_release(&o->seen);
 	for (i = 0; i < o->tops.cap; i++)
@@ -592,7 +689,7 @@ mark_touched(struct out *o, char *gone, struct buf *err)
 		seen = map_get(&o->seen, sl->key, sl->klen);
 		gone[i] = seen == NULL;
 		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
-		    (uint64_t)(uintptr_t)sl->val : 0;
+		    o->olds[(uintptr_t)sl->val - 1].hash : 0;
 		put_line(&man, h, sl->key);
 	}
 	buf_printf(&tmp, "%s/%s.tmp", o->stage, BUILD_MARKER);
@@ -618,6 +715,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	size_t i;
 	int rc = -1;
 
+	/* Nothing is looked up in the last build's files from here. */
+	stop_probe(o);
 	/* The manifest, sorted: the same tree gives the same bytes.  The
 	 * entries stay where they are, as `seen` knows them. */
 	for (i = 0; i < o->n; i++)

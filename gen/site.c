@@ -1058,6 +1058,7 @@ add_asset(struct site *s, const char *rel)
 	a = &s->assets[s->nassets++];
 	a->src = xstrdup(rel);
 	a->out = xstrdup(rel);
+	a->outhash = hash64(a->out, strlen(a->out), 0);
 	a->file = NULL;
 }
 
@@ -1328,6 +1329,7 @@ build_tree(struct site *s)
 		if (p->notfound) {
 			p->outdir = xstrdup("");
 			p->out = xstrdup("404.html");
+			p->outhash = hash64(p->out, strlen(p->out), 0);
 			add_output(s, p->out, p->file);
 			continue;
 		}
@@ -1339,6 +1341,7 @@ build_tree(struct site *s)
 		p->outdir = xstrdup(b.ptr);
 		BUF_PUTSL(&b, "index.html");
 		p->out = xstrdup(b.ptr);
+		p->outhash = hash64(b.ptr, b.len, 0);
 		add_output(s, p->out, p->file);
 	}
 	for (i = 0; i < s->nassets; i++) {
@@ -1355,6 +1358,7 @@ build_tree(struct site *s)
 			free(a->out);
 			buf_printf(&f, "members/%s", a->src);
 			a->out = buf_detach(&f, NULL);
+			a->outhash = hash64(a->out, strlen(a->out), 0);
 		}
 		buf_printf(&f, "%s/%s", s->dir, a->src);
 		a->file = buf_detach(&f, NULL);
@@ -1768,30 +1772,32 @@ page_outs(const struct page *p, size_t *len)
 enum digest_of { DIGEST_PAGES, DIGEST_ASSETS, DIGEST_KEYS };
 
 /* Every key of a map with where it leads, summed: order-free.  A key is
- * taken by the hash the map keeps of it, not read again: the maps hold
- * tens of thousands of keys, all over the heap. */
+ * taken by the hash the map keeps of it, and where it leads by the hash
+ * of that output's name, kept with it: nothing is read again, as the
+ * maps hold tens of thousands of keys, all over the heap. */
 static uint64_t
 map_digest(const struct map *m, uint64_t seed, enum digest_of what)
 {
-	uint64_t d = 0;
+	uint64_t d = 0, draft = hash64("draft", 5, 1),
+	    broken = hash64("broken", 6, 1), none = hash64("", 0, 0), to;
 	size_t i;
 
 	for (i = 0; i < m->cap; i++) {
 		const struct map_slot *sl = &m->slots[i];
-		const char *to = "";
 
 		if (sl->key == NULL)
 			continue;
 		if (sl->val == &draft_marker)
-			to = "\001draft";
+			to = draft;
 		else if (sl->val == &broken_marker)
-			to = "\001broken";
+			to = broken;
 		else if (what == DIGEST_PAGES)
-			to = ((const struct page *)sl->val)->out;
+			to = ((const struct page *)sl->val)->outhash;
 		else if (what == DIGEST_ASSETS)
-			to = ((const struct asset *)sl->val)->out;
-		d += hash64(to, strlen(to), hash64(&sl->hash,
-		    sizeof(sl->hash), seed + sl->klen));
+			to = ((const struct asset *)sl->val)->outhash;
+		else
+			to = none;
+		d += hash_pair(hash_pair(sl->hash, seed + sl->klen), to);
 	}
 	return d;
 }

@@ -36,6 +36,7 @@ struct page {
 	char		*srcdir; /* "news/" */
 	char		*path;	 /* "news/a/": how editors name it */
 	char		*out;	 /* "news/a/index.html" (members/ first if so) */
+	uint64_t	 outhash; /* hash64 of out */
 	char		*outdir; /* "news/a/" */
 	char		*file;	 /* "content/center/news/a.md", for messages */
 	enum page_kind	 kind;
@@ -95,6 +96,7 @@ struct page {
 struct asset {
 	char	*src;	/* "about/images/a.svg" */
 	char	*out;	/* the same path in the output */
+	uint64_t outhash; /* hash64 of out */
 	char	*file;	/* "content/center/about/images/a.svg" */
 };
 

@@ -23,6 +23,12 @@ mix(uint64_t z)
 }
 
 uint64_t
+hash_pair(uint64_t a, uint64_t b)
+{
+	return mix(mix(a ^ K1) + b);
+}
+
+uint64_t
 hash64(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;

@@ -10,5 +10,7 @@
 #include <stdint.h>
 
 uint64_t	hash64(const void *, size_t, uint64_t seed);
+/* Two hashes (or numbers) as one, in that order. */
+uint64_t	hash_pair(uint64_t, uint64_t);
 
 #endif
