@@ -23,9 +23,10 @@ FUZZ_SECONDS ?= 60
 PKGS	 = md4c yaml-0.1 jansson libzip libcurl sqlite3 libargon2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lmbedcrypto -lpthread
-# gen loads libcurl itself when it checks external links (gen/check.c):
-# linked, it costs every run of gen the loading of thirty libraries.
-GEN_LIBS   = $(filter-out -lcurl,$(PKG_LIBS)) -ldl
+# gen loads libcurl itself when it checks external links (gen/check.c),
+# and libzip when it makes a ZIP (gen/archive.c): linked, they would cost
+# every run of gen the loading of thirty libraries, libcrypto among them.
+GEN_LIBS   = $(filter-out -lcurl -lzip,$(PKG_LIBS)) -ldl
 
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

@@ -1,3 +1,4 @@
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,75 @@
 #include "build.h"
 #include "cache.h"
 
+/*
+ * libzip is loaded when a ZIP is made, not when gen starts: with the
+ * libraries it brings (libcrypto among them) it would add about a
+ * millisecond to every build, which never uses it.
+ */
+#define ARCHIVE_LIBZIP	"libzip.so.4"
+
+static struct {
+	int		 (*close)(zip_t *);
+	zip_int64_t	 (*dir_add)(zip_t *, const char *, zip_flags_t);
+	void		 (*discard)(zip_t *);
+	void		 (*error_fini)(zip_error_t *);
+	void		 (*error_init_with_code)(zip_error_t *, int);
+	const char	*(*error_strerror)(zip_error_t *);
+	zip_int64_t	 (*file_add)(zip_t *, const char *, zip_source_t *,
+			    zip_flags_t);
+	int		 (*file_set_dostime)(zip_t *, zip_uint64_t,
+			    zip_uint16_t, zip_uint16_t, zip_flags_t);
+	int		 (*file_set_external_attributes)(zip_t *, zip_uint64_t,
+			    zip_flags_t, zip_uint8_t, zip_uint32_t);
+	zip_t		*(*open)(const char *, int, int *);
+	int		 (*set_file_compression)(zip_t *, zip_uint64_t,
+			    zip_int32_t, zip_uint32_t);
+	zip_source_t	*(*source_file)(zip_t *, const char *, zip_uint64_t,
+			    zip_int64_t);
+	void		 (*source_free)(zip_source_t *);
+	const char	*(*strerror)(zip_t *);
+} zl;
+
+/* 0, or -1 when libzip cannot be loaded (said on stderr). */
+static int
+zip_load(void)
+{
+	void *h;
+
+	if (zl.open != NULL)
+		return 0;
+	if ((h = dlopen(ARCHIVE_LIBZIP, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "gen: cannot load %s: %s\n", ARCHIVE_LIBZIP,
+		    dlerror());
+		return -1;
+	}
+	/* POSIX's way of taking a function from dlsym(). */
+#define ZIP_SYM(f) \
+	if ((*(void **)&zl.f = dlsym(h, "zip_" #f)) == NULL) \
+		goto bad
+	ZIP_SYM(close);
+	ZIP_SYM(dir_add);
+	ZIP_SYM(discard);
+	ZIP_SYM(error_fini);
+	ZIP_SYM(error_init_with_code);
+	ZIP_SYM(error_strerror);
+	ZIP_SYM(file_add);
+	ZIP_SYM(file_set_dostime);
+	ZIP_SYM(file_set_external_attributes);
+	ZIP_SYM(set_file_compression);
+	ZIP_SYM(source_file);
+	ZIP_SYM(source_free);
+	ZIP_SYM(strerror);
+	ZIP_SYM(open);	/* last: it says all are there */
+#undef ZIP_SYM
+	return 0;
+bad:
+	fprintf(stderr, "gen: %s: %s\n", ARCHIVE_LIBZIP, dlerror());
+	memset(&zl, 0, sizeof(zl));
+	dlclose(h);
+	return -1;
+}
+
 struct zctx {
 	zip_t		*za;
 	const char	*tree;
@@ -26,10 +96,10 @@ set_meta(struct zctx *z, zip_int64_t idx, int dir)
 {
 	zip_uint32_t mode = dir ? 0040755 : 0100644;
 
-	if (zip_file_set_dostime(z->za, (zip_uint64_t)idx, z->dtime, z->ddate,
-	    0) == -1 || zip_file_set_external_attributes(z->za,
+	if (zl.file_set_dostime(z->za, (zip_uint64_t)idx, z->dtime, z->ddate,
+	    0) == -1 || zl.file_set_external_attributes(z->za,
 	    (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, mode << 16) == -1) {
-		buf_printf(&z->err, "%s\n", zip_strerror(z->za));
+		buf_printf(&z->err, "%s\n", zl.strerror(z->za));
 		return -1;
 	}
 	return 0;
@@ -62,10 +132,10 @@ add_tree(struct zctx *z, const char *rel)
 		buf_printf(&full, "%s/%s", z->tree, sub.ptr);
 		if (fs_is_dir(full.ptr)) {
 			buf_putc(&sub, '/');
-			if ((idx = zip_dir_add(z->za, sub.ptr,
+			if ((idx = zl.dir_add(z->za, sub.ptr,
 			    ZIP_FL_ENC_UTF_8)) < 0) {
 				buf_printf(&z->err, "%s: %s\n", full.ptr,
-				    zip_strerror(z->za));
+				    zl.strerror(z->za));
 				goto out;
 			}
 			if (set_meta(z, idx, 1) == -1 ||
@@ -75,16 +145,16 @@ add_tree(struct zctx *z, const char *rel)
 		}
 		if (!fs_is_file(full.ptr))
 			continue;
-		if ((src = zip_source_file(z->za, full.ptr, 0, -1)) == NULL ||
-		    (idx = zip_file_add(z->za, sub.ptr, src,
+		if ((src = zl.source_file(z->za, full.ptr, 0, -1)) == NULL ||
+		    (idx = zl.file_add(z->za, sub.ptr, src,
 		    ZIP_FL_ENC_UTF_8)) < 0) {
 			buf_printf(&z->err, "%s: %s\n", full.ptr,
-			    zip_strerror(z->za));
-			zip_source_free(src);
+			    zl.strerror(z->za));
+			zl.source_free(src);
 			goto out;
 		}
 		if (set_meta(z, idx, 0) == -1 ||
-		    zip_set_file_compression(z->za, (zip_uint64_t)idx,
+		    zl.set_file_compression(z->za, (zip_uint64_t)idx,
 		    ZIP_CM_DEFLATE, 9) == -1)
 			goto out;
 		z->files++;
@@ -136,25 +206,27 @@ archive_zip(const char *tree, const char *zipfile, int quiet)
 		    "first)\n", tree);
 		return 1;
 	}
+	if (zip_load() == -1)
+		goto out;
 	buf_printf(&tmp, "%s.tmp-%ld", zipfile, (long)getpid());
 	unlink(tmp.ptr);
-	if ((z.za = zip_open(tmp.ptr, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
+	if ((z.za = zl.open(tmp.ptr, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {
 		zip_error_t ze;
 
-		zip_error_init_with_code(&ze, zerr);
+		zl.error_init_with_code(&ze, zerr);
 		fprintf(stderr, "gen: %s: cannot create: %s\n", zipfile,
-		    zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+		    zl.error_strerror(&ze));
+		zl.error_fini(&ze);
 		goto out;
 	}
 	if (add_tree(&z, "") == -1) {
-		zip_discard(z.za);
+		zl.discard(z.za);
 		fprintf(stderr, "gen: %s", z.err.ptr);
 		goto out;
 	}
-	if (zip_close(z.za) == -1) {
-		fprintf(stderr, "gen: %s: %s\n", zipfile, zip_strerror(z.za));
-		zip_discard(z.za);
+	if (zl.close(z.za) == -1) {
+		fprintf(stderr, "gen: %s: %s\n", zipfile, zl.strerror(z.za));
+		zl.discard(z.za);
 		unlink(tmp.ptr);
 		goto out;
 	}

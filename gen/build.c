@@ -1411,10 +1411,12 @@ check_layouts(struct site *s, struct theme *t)
 		const struct page *p = s->pages[i];
 		const char *l = layout_of(p);
 
-		buf_reset(&path);
-		buf_printf(&path, "%s/layouts/%s.mustache", t->dir, l);
 		/* Each layout looked for once, however many pages use it. */
-		if ((f = map_gets(&found, l)) == NULL) {
+		if ((f = map_gets(&found, l)) == NULL || f == &no) {
+			buf_reset(&path);
+			buf_printf(&path, "%s/layouts/%s.mustache", t->dir, l);
+		}
+		if (f == NULL) {
 			f = fs_is_file(path.ptr) ? &yes : &no;
 			map_put(&found, l, strlen(l), f);
 		}

@@ -167,18 +167,26 @@ bad:
 }
 
 int
+cache_get_span(struct cache_reader *r, const char **s, size_t *len)
+{
+	if (get_span(r, s, len) == -1)
+		return -1;
+	/* Strings of the front matter hold no NUL. */
+	if (*s != NULL && memchr(*s, '\0', *len) != NULL) {
+		r->bad = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
 cache_get_str(struct cache_reader *r, char **out)
 {
 	const char *s;
 	size_t len;
 
-	if (get_span(r, &s, &len) == -1)
+	if (cache_get_span(r, &s, &len) == -1)
 		return -1;
-	/* Strings of the front matter hold no NUL. */
-	if (s != NULL && memchr(s, '\0', len) != NULL) {
-		r->bad = 1;
-		return -1;
-	}
 	*out = s != NULL ? xstrndup(s, len) : NULL;
 	return 0;
 }

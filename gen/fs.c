@@ -183,6 +183,70 @@ cmp_dents(const void *a, const void *b)
 	    ((const struct dent *)b)->name);
 }
 
+static int
+cmp_ents(const void *a, const void *b)
+{
+	return strcmp((*(struct dirent64 *const *)a)->d_name,
+	    (*(struct dirent64 *const *)b)->d_name);
+}
+
+int
+fs_dir_read(int fd, const char *dir, struct fs_dir *d, struct buf *err)
+{
+	struct dirent64 **ents;
+	size_t len = 0, cap = 32768, off, i;
+	ssize_t got;
+
+	memset(d, 0, sizeof(*d));
+	d->block = xmalloc(cap);
+	for (;;) {
+		/* Room for a whole record, whatever its name. */
+		if (cap - len < sizeof(struct dirent64) + 256) {
+			cap *= 2;
+			d->block = xrealloc(d->block, cap);
+		}
+		if ((got = getdents64(fd, d->block + len, cap - len)) == -1) {
+			buf_printf(err, "%s: cannot read directory: %s\n", dir,
+			    strerror(errno));
+			fs_dir_free(d);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	for (off = 0; off < len; off += ((struct dirent64 *)
+	    (d->block + off))->d_reclen)
+		d->n++;
+	ents = xcalloc(d->n + 1, sizeof(*ents));
+	d->n = 0;
+	for (off = 0; off < len; ) {
+		struct dirent64 *de = (struct dirent64 *)(d->block + off);
+
+		off += de->d_reclen;
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			ents[d->n++] = de;
+	}
+	qsort(ents, d->n, sizeof(*ents), cmp_ents);
+	d->names = xcalloc(d->n + 1, sizeof(*d->names));
+	d->types = xcalloc(d->n + 1, 1);
+	for (i = 0; i < d->n; i++) {
+		d->names[i] = ents[i]->d_name;
+		d->types[i] = ents[i]->d_type;
+	}
+	free(ents);
+	return 0;
+}
+
+void
+fs_dir_free(struct fs_dir *d)
+{
+	free(d->names);
+	free(d->types);
+	free(d->block);
+	memset(d, 0, sizeof(*d));
+}
+
 long
 fs_list_types(const char *dir, char ***names, unsigned char **types,
     struct buf *err)

@@ -38,6 +38,19 @@ long	fs_list_types(const char *dir, char ***names, unsigned char **types,
 	    struct buf *err);
 void	fs_list_free(char **names, long n);
 
+/* The same for the folder open as `fd` (which it reads to the end), in
+ * one allocation: for walks over thousands of names.  `dir` names it in
+ * messages.  0 or -1; free with fs_dir_free(). */
+struct fs_dir {
+	char		**names;
+	unsigned char	*types;
+	size_t		 n;
+	char		*block;		/* what the kernel gave, names in it */
+};
+
+int	fs_dir_read(int fd, const char *dir, struct fs_dir *, struct buf *err);
+void	fs_dir_free(struct fs_dir *);
+
 /*
  * Put `tmp` in the place of `dst` in one step: when dst exists, the two
  * are exchanged atomically (renameat2 RENAME_EXCHANGE) and the old tree,

@@ -407,68 +407,147 @@ free_list(char **v, size_t n)
 static void
 fm_clear(struct page *p)
 {
-	free(p->title);
-	free(p->description);
-	free(p->date);
-	free(p->expires);
-	free(p->layout);
-	free(p->menu);
-	free_list(p->aliases, p->naliases);
-	free_list(p->tags, p->ntags);
+	if (p->fm_block != NULL) {
+		free(p->fm_block);
+		p->fm_block = NULL;
+	} else {
+		free(p->title);
+		free(p->description);
+		free(p->date);
+		free(p->expires);
+		free(p->layout);
+		free(p->menu);
+		free_list(p->aliases, p->naliases);
+		free_list(p->tags, p->ntags);
+	}
 	p->title = p->description = p->date = p->expires = p->layout =
 	    p->menu = NULL;
 	p->aliases = p->tags = NULL;
 	p->naliases = p->ntags = 0;
 }
 
-/* A list of strings from a record: its length, then each. */
+/* The strings of a record's front matter, where they are in it. */
+struct fm_spans {
+	struct {
+		const char	*s;
+		size_t		 len;
+	}		*v, local[32];
+	size_t		 n, cap, bytes;
+};
+
+static void
+spans_add(struct fm_spans *sp, const char *s, size_t len)
+{
+	if (sp->n == sp->cap) {
+		sp->cap *= 2;
+		if (sp->v == sp->local) {
+			sp->v = xreallocarray(NULL, sp->cap, sizeof(*sp->v));
+			memcpy(sp->v, sp->local, sizeof(sp->local));
+		} else
+			sp->v = xreallocarray(sp->v, sp->cap, sizeof(*sp->v));
+	}
+	sp->v[sp->n].s = s;
+	sp->v[sp->n++].len = len;
+	if (s != NULL)
+		sp->bytes += len + 1;
+}
+
+/* A list of strings from a record: its length, then each (none NULL). */
 static int
-fm_get_list(struct cache_reader *r, char ***v, size_t *n)
+fm_get_list(struct cache_reader *r, struct fm_spans *sp, size_t *n)
 {
 	long long k;
-	size_t i;
+	const char *s;
+	size_t i, len;
 
 	/* Each string takes at least two bytes of the record. */
 	if (cache_get_num(r, &k) == -1 || k < 0 || k > (r->end - r->p) / 2)
 		return -1;
-	if (k == 0)
-		return 0;	/* none, as when the front matter has none */
-	*v = xcalloc((size_t)k + 1, sizeof(**v));
 	for (i = 0; i < (size_t)k; i++) {
-		if (cache_get_str(r, &(*v)[i]) == -1 || (*v)[i] == NULL)
+		if (cache_get_span(r, &s, &len) == -1 || s == NULL)
 			return -1;
-		*n = i + 1;
+		spans_add(sp, s, len);
 	}
+	*n = (size_t)k;
 	return 0;
 }
 
+/* A span as a string of p's block, at *q. */
+static char *
+span_put(char **q, const char *s, size_t len)
+{
+	char *d = *q;
+
+	if (s == NULL)
+		return NULL;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	*q += len + 1;
+	return d;
+}
+
 /* The front matter from the last build's record; -1 when it does not
- * read back (the file is then read as if there were no cache). */
+ * read back (the file is then read as if there were no cache).  Its
+ * strings and lists go into one allocation (fm_block): a site has
+ * thousands of pages, each with a handful of them. */
 static int
 fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 {
 	struct cache_reader r;
+	struct fm_spans sp;
 	long long ll, w, hw, dr, mem, as, al, bo, bl;
+	size_t nal = 0, ntag = 0, i;
+	char **list, *q;
+	char **fields[6];
+	int rc = -1;
 
+	sp.v = sp.local;
+	sp.n = sp.bytes = 0;
+	sp.cap = sizeof(sp.local) / sizeof(sp.local[0]);
 	cache_reader_init(&r, rec->fm, rec->fmlen);
-	cache_get_str(&r, &p->title);
-	cache_get_str(&r, &p->description);
-	cache_get_str(&r, &p->date);
-	cache_get_str(&r, &p->expires);
-	cache_get_str(&r, &p->layout);
-	cache_get_str(&r, &p->menu);
+	for (i = 0; i < 6; i++) {
+		const char *s;
+		size_t len;
+
+		if (cache_get_span(&r, &s, &len) == -1)
+			goto out;
+		spans_add(&sp, s, len);
+	}
 	if (cache_get_num(&r, &ll) == -1 || cache_get_num(&r, &w) == -1 ||
 	    cache_get_num(&r, &hw) == -1 || cache_get_num(&r, &dr) == -1 ||
 	    cache_get_num(&r, &mem) == -1 || cache_get_num(&r, &as) == -1 ||
 	    cache_get_num(&r, &al) == -1 || cache_get_num(&r, &bo) == -1 ||
 	    cache_get_num(&r, &bl) == -1 ||
-	    fm_get_list(&r, &p->aliases, &p->naliases) == -1 ||
-	    fm_get_list(&r, &p->tags, &p->ntags) == -1 ||
-	    !cache_reader_done(&r) || p->title == NULL ||
-	    ll < 0 || al < 0 || bl < 0 || bo < 0 || (uint64_t)bo > filesize) {
-		fm_clear(p);
-		return -1;
-	}
+	    fm_get_list(&r, &sp, &nal) == -1 ||
+	    fm_get_list(&r, &sp, &ntag) == -1 ||
+	    !cache_reader_done(&r) || sp.v[0].s == NULL ||
+	    ll < 0 || al < 0 || bl < 0 || bo < 0 || (uint64_t)bo > filesize)
+		goto out;
+	/* The lists first (each NULL-ended, as fm_list makes them), then
+	 * the strings. */
+	p->fm_block = xmalloc((nal + 1 + ntag + 1) * sizeof(char *) + sp.bytes);
+	list = (char **)(void *)p->fm_block;
+	q = (char *)(list + nal + 1 + ntag + 1);
+	fields[0] = &p->title;
+	fields[1] = &p->description;
+	fields[2] = &p->date;
+	fields[3] = &p->expires;
+	fields[4] = &p->layout;
+	fields[5] = &p->menu;
+	for (i = 0; i < 6; i++)
+		*fields[i] = span_put(&q, sp.v[i].s, sp.v[i].len);
+	for (i = 0; i < nal; i++)
+		list[i] = span_put(&q, sp.v[6 + i].s, sp.v[6 + i].len);
+	list[nal] = NULL;
+	for (i = 0; i < ntag; i++)
+		list[nal + 1 + i] = span_put(&q, sp.v[6 + nal + i].s,
+		    sp.v[6 + nal + i].len);
+	list[nal + 1 + ntag] = NULL;
+	/* As the front matter gives them: none is no list. */
+	p->aliases = nal > 0 ? list : NULL;
+	p->naliases = nal;
+	p->tags = ntag > 0 ? list + nal + 1 : NULL;
+	p->ntags = ntag;
 	p->layout_line = (size_t)ll;
 	p->weight = w;
 	p->has_weight = hw != 0;
@@ -481,7 +560,11 @@ fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 	/* The record as it is for the next cache (page_fmrec): not copied. */
 	buf_reset(&p->fmrec);
 	p->fm_cached = 1;
-	return 0;
+	rc = 0;
+out:
+	if (sp.v != sp.local)
+		free(sp.v);
+	return rc;
 }
 
 static int
@@ -747,8 +830,7 @@ site_add_output(struct site *s, const char *out)
 static void
 page_free(struct page *p)
 {
-	free(p->srcdir);	/* src is in file */
-	free(p->path);
+	/* src, srcdir and path are in file (queue_page). */
 	free(p->out);
 	free(p->outdir);
 	free(p->file);
@@ -819,41 +901,43 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
     const struct stat *st, int dirfd)
 {
 	struct page *p = page_new(s);
-	struct buf b = BUF_INIT;
-	size_t dl, rl;
+	size_t dl = strlen(s->dir), rl = strlen(rel), sl = strlen(dir);
+	size_t nl = strlen(name), pl;
+	int index = strcmp(name, "index.md") == 0, section;
+	char *q;
 
 	p->dirfd = dirfd;
 	if (st != NULL)
 		set_stat(p, st);
 	else
 		p->need_stat = 1;
-	/* The file's path and its name in the site are one allocation. */
-	dl = strlen(s->dir);
-	rl = strlen(rel);
-	p->file = xmalloc(dl + 1 + rl + 1);
-	memcpy(p->file, s->dir, dl);
-	p->file[dl] = '/';
-	memcpy(p->file + dl + 1, rel, rl + 1);
-	p->src = p->file + dl + 1;
-	p->srcdir = xstrdup(dir);
+	section = strcmp(name, "_index.md") == 0;
+	p->kind = section ? (dir[0] == '\0' ? PAGE_HOME : PAGE_SECTION) :
+	    PAGE_REGULAR;
+	/* "a/b.md" is the page "a/b/"; "a/index.md" and "a/_index.md" are
+	 * "a/". */
+	pl = section || index ? sl : sl + nl - 3 + 1;
+	/* The file's path, its name in the site, its folder and its path
+	 * as a page: one allocation (page_free). */
+	p->file = q = xmalloc(dl + 1 + rl + 1 + sl + 1 + pl + 1);
+	memcpy(q, s->dir, dl);
+	q[dl] = '/';
+	memcpy(q + dl + 1, rel, rl + 1);
+	p->src = q + dl + 1;
+	q += dl + 1 + rl + 1;
+	p->srcdir = memcpy(q, dir, sl + 1);
+	q += sl + 1;
+	p->path = memcpy(q, dir, sl);
+	if (!section && !index) {
+		memcpy(q + sl, name, nl - 3);
+		q[pl - 1] = '/';
+	}
+	q[pl] = '\0';
 	buf_init(&p->text);
 	buf_init(&p->search);
 	buf_init(&p->fmrec);
 	buf_init(&p->outs);
 	md_doc_init(&p->doc);
-	if (strcmp(name, "_index.md") == 0) {
-		p->kind = dir[0] == '\0' ? PAGE_HOME : PAGE_SECTION;
-		p->path = xstrdup(dir);
-	} else if (strcmp(name, "index.md") == 0) {
-		p->kind = PAGE_REGULAR;
-		p->path = xstrdup(dir);
-	} else {
-		p->kind = PAGE_REGULAR;
-		buf_puts(&b, dir);
-		buf_add(&b, name, strlen(name) - 3);
-		buf_putc(&b, '/');
-		p->path = buf_detach(&b, NULL);
-	}
 	if (s->npending == s->pending_cap) {
 		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
 		s->pending = xreallocarray(s->pending, s->pending_cap,
@@ -876,7 +960,12 @@ add_page(struct site *s, struct page *p, int loaded)
 		map_put(&s->by_src, p->src, strlen(p->src), marker);
 		if (map_get(&s->by_path, p->path, strlen(p->path)) == NULL)
 			map_put(&s->by_path, p->path, strlen(p->path), marker);
-		page_free(p);
+		/* Its names stay, as the maps' keys; the rest goes. */
+		buf_release(&p->text);
+		md_doc_release(&p->doc);
+		s->dropped = xreallocarray(s->dropped, s->ndropped + 1,
+		    sizeof(*s->dropped));
+		s->dropped[s->ndropped++] = p;
 		return;
 	}
 	map_put(&s->by_src, p->src, strlen(p->src), p);
@@ -1067,9 +1156,8 @@ walk(struct site *s, const char *rel, int depth)
 {
 	struct buf full = BUF_INIT, sub = BUF_INIT;
 	struct stat st;
-	char **names = NULL;
-	unsigned char *types = NULL;
-	long n, i;
+	struct fs_dir d;
+	size_t i;
 	int rc = 0, dfd, pages = 0, keepfd;
 
 	if (depth > SITE_MAX_DEPTH) {
@@ -1078,26 +1166,25 @@ walk(struct site *s, const char *rel, int depth)
 		return -1;
 	}
 	buf_printf(&full, "%s/%s", s->dir, rel);
-	if ((n = fs_list_types(full.ptr, &names, &types, &s->err)) < 0) {
-		s->nerr++;
-		buf_release(&full);
-		return -1;
-	}
 	/* Each name looked up in its folder, not from the root: a site of
 	 * thousands of pages is thousands of lookups. */
 	if ((dfd = open(full.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		site_error(s, "%s: cannot open directory: %s", full.ptr,
 		    strerror(errno));
-		fs_list_free(names, n);
-		free(types);
+		buf_release(&full);
+		return -1;
+	}
+	if (fs_dir_read(dfd, full.ptr, &d, &s->err) == -1) {
+		s->nerr++;
+		close(dfd);
 		buf_release(&full);
 		return -1;
 	}
 	/* Kept open for the loading threads to look at its pages in, as
 	 * long as that leaves descriptors enough for the rest. */
 	keepfd = s->nwalk_fds < SITE_WALK_FDS;
-	for (i = 0; i < n; i++) {
-		const char *name = names[i];
+	for (i = 0; i < d.n; i++) {
+		const char *name = d.names[i];
 
 		if (name[0] == '.')
 			continue;	/* editors' and VCS files */
@@ -1111,23 +1198,23 @@ walk(struct site *s, const char *rel, int depth)
 		buf_reset(&sub);
 		buf_puts(&sub, rel);
 		buf_puts(&sub, name);
-		buf_reset(&full);
-		buf_puts(&full, s->dir);
-		buf_putc(&full, '/');
-		buf_addbuf(&full, &sub);
 		/* A page's file is looked at (stat) on the loading threads,
 		 * all at once: here its name, and the kind readdir() gave,
 		 * are enough. */
-		if (types[i] == DT_REG && str_endswith(name, ".md")) {
+		if (d.types[i] == DT_REG && str_endswith(name, ".md")) {
 			queue_page(s, sub.ptr, rel, name, NULL,
 			    keepfd ? dfd : -1);
 			pages++;
 			continue;
 		}
-		if (types[i] == DT_REG) {
+		if (d.types[i] == DT_REG) {
 			add_asset(s, sub.ptr);
 			continue;
 		}
+		buf_reset(&full);
+		buf_puts(&full, s->dir);
+		buf_putc(&full, '/');
+		buf_addbuf(&full, &sub);
 		/* Only what is really inside the folder: a link could bring
 		 * in any file of the machine, or loop. */
 		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
@@ -1179,8 +1266,7 @@ walk(struct site *s, const char *rel, int depth)
 		s->walk_fds[s->nwalk_fds++] = dfd;
 	} else
 		close(dfd);
-	fs_list_free(names, n);
-	free(types);
+	fs_dir_free(&d);
 	buf_release(&full);
 	buf_release(&sub);
 	return rc;
@@ -1580,6 +1666,9 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
 	/* Names of pages' and assets' files, which live as long as the
 	 * site, and gen's own (site_add_output). */
 	map_borrow_keys(&s->outputs);
+	/* Sources and paths of pages, which live as long as the site. */
+	map_borrow_keys(&s->by_src);
+	map_borrow_keys(&s->by_path);
 	s->drafts = drafts;
 	snprintf(s->today, sizeof(s->today), "%s", today);
 
@@ -1619,6 +1708,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		page_free(s->pages[i]);
 	free(s->pages);
+	for (i = 0; i < s->ndropped; i++)
+		page_free(s->dropped[i]);
+	free(s->dropped);
 	for (i = 0; i < s->nslabs; i++)
 		if (KK_SANITIZED)
 			free(s->slabs[i]);

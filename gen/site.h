@@ -38,7 +38,9 @@ struct page {
 	char		*out;	 /* "news/a/index.html" (members/ first if so) */
 	uint64_t	 outhash; /* hash64 of out */
 	char		*outdir; /* "news/a/" */
-	char		*file;	 /* "content/center/news/a.md", for messages */
+	char		*file;	 /* "content/center/news/a.md", for messages;
+				    src, srcdir and path are in the same
+				    allocation */
 	enum page_kind	 kind;
 	struct page	*parent; /* enclosing section; NULL for home */
 	struct page	**kids;	 /* a section's pages and sections, sorted */
@@ -74,6 +76,8 @@ struct page {
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	int		 fm_cached; /* that is rec's (page_fmrec) */
+	char		*fm_block; /* the fields' strings and lists, when
+				    restored from rec: one allocation */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
 	int		 from_cache; /* front matter from rec; file not read */
 	uint64_t	 key;	 /* what its output files are made from */
@@ -133,6 +137,10 @@ struct site {
 	size_t		 nslabs;
 	struct page	*slab_next;
 	size_t		 slab_left;
+	struct page	**dropped; /* drafts and broken pages: only their
+				    names are kept, as keys of by_src and
+				    by_path */
+	size_t		 ndropped;
 	struct page	**pending; /* found by the walk, not read yet */
 	size_t		 npending;
 	size_t		 pending_cap;

@@ -112,6 +112,23 @@ head -c 5000 "$out/.gen-cache" >"$work/short" && cp "$work/short" "$out/.gen-cac
 build
 check "$label: a cut-short cache is not used" test "$(rendered)" -gt 50
 step "a cut-short cache"
+# Front matter the cache gives back, every string of it: a page with more
+# tags and aliases than the first table of the restorer holds, rendered
+# again from the cache when a partial changes.
+{
+	printf -- '---\ntitle: タグの多いページ\ndescription: 四十のタグ。\n'
+	printf 'aliases:\n  - /old/many-tags/\n  - /old/tags-2/\ntags:\n'
+	seq 1 40 | sed 's/.*/  - タグ&/'
+	printf -- '---\n\n本文。\n'
+} >"$site/about/many-tags.md"
+build
+sleep 2.2
+build
+check "$label: the page of many tags is not read again" test "$(rendered)" = 0
+printf '<!-- 改訂 -->\n' >>"$themes/default/partials/footer.mustache"
+step "a partial changed: pages rendered from the cache's front matter"
+check "$label: its last tag is on it" grep -q 'タグ40' "$out/about/many-tags/index.html"
+check "$label: its second alias leads to it" test -f "$out/old/tags-2/index.html"
 # A news item that expires between two builds leaves the lists of pages
 # that were not otherwise touched.
 sed -i 's/^date: 2026-04-01$/date: 2026-04-01\nexpires: 2026-11-20/' "$site/news/2026-04-01-fy2026-guidelines.md"
