@@ -24,6 +24,7 @@
 struct entry {
 	char		*path;
 	uint64_t	 hash;
+	size_t		 old;		/* index + 1 of its olds, or 0 */
 	int		 staged;	/* written into the staging folder */
 	int		 borrowed;	/* path is the old manifest's */
 };
@@ -49,6 +50,9 @@ struct out {
 	struct old_file	*olds;		/* the manifest's files, in its order */
 	size_t		 nolds;
 	struct buf	 oldtext;	/* the manifest, holding their paths */
+	char		*oldraw;	/* the manifest as read, when it is as
+					   out_commit() writes it (sorted,
+					   each line well-formed), or NULL */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
@@ -87,14 +91,21 @@ safe_path(const char *p)
 /* "HASH PATH" lines, the hash in 16 hexadecimal digits, without printf:
  * a manifest has a line for every file of the site. */
 static void
-put_line(struct buf *b, uint64_t h, const char *path)
+put_hex(char *d, uint64_t h)
 {
 	static const char hex[] = "0123456789abcdef";
-	char d[17];
 	int i;
 
 	for (i = 15; i >= 0; i--, h >>= 4)
 		d[i] = hex[h & 15];
+}
+
+static void
+put_line(struct buf *b, uint64_t h, const char *path)
+{
+	char d[17];
+
+	put_hex(d, h);
 	d[16] = ' ';
 	buf_add(b, d, sizeof(d));
 	buf_puts(b, path);
@@ -106,14 +117,15 @@ static int
 read_manifest(struct out *o, const char *file)
 {
 	struct buf text = BUF_INIT;
-	char *line, *save = NULL, *end;
-	const char *p;
+	char *line, *save = NULL, *end, *raw;
+	const char *p, *prev = NULL;
 	uint64_t h;
-	size_t nl = 0;
+	size_t nl = 0, hl = strlen(MANIFEST_HEAD), bytes = hl;
+	int canonical;
 
 	if (buf_read_file(&text, file) == -1)
 		return -1;
-	if (strncmp(text.ptr, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) != 0) {
+	if (strncmp(text.ptr, MANIFEST_HEAD, hl) != 0) {
 		/* A marker from an older gen: no hashes to trust. */
 		buf_release(&text);
 		return -1;
@@ -128,11 +140,25 @@ read_manifest(struct out *o, const char *file)
 	o->olds = xreallocarray(NULL, nl + 1, sizeof(*o->olds));
 	o->cap = nl + 1;
 	o->v = xreallocarray(NULL, o->cap, sizeof(*o->v));
-	for (line = strtok_r(text.ptr + strlen(MANIFEST_HEAD), "\n", &save);
+	/* The bytes as they are, for out_commit() to change in place, until
+	 * a line shows they are not as it would write them. */
+	raw = xmalloc(text.len + 1);
+	memcpy(raw, text.ptr, text.len + 1);
+	canonical = 1;
+	for (line = strtok_r(text.ptr + hl, "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		h = strtoull(line, &end, 16);
-		if (end != line + 16 || *end != ' ' || !safe_path(end + 1))
+		if (end != line + 16 || *end != ' ' || !safe_path(end + 1)) {
+			canonical = 0;
 			continue;
+		}
+		/* Lowercase digits of a hash with the low bit set (as every
+		 * hash of a file is), in path order, each path once. */
+		if (strspn(line, "0123456789abcdef") != 16 || (h & 1) == 0 ||
+		    (prev != NULL && strcmp(prev, end + 1) >= 0))
+			canonical = 0;
+		prev = end + 1;
+		bytes += 16 + 1 + strlen(end + 1) + 1;
 		/* The low bit set keeps a zero hash from reading as "absent";
 		 * comparisons below do the same. */
 		o->olds[o->nolds].path = end + 1;
@@ -141,6 +167,13 @@ read_manifest(struct out *o, const char *file)
 		map_put(&o->old, end + 1, strlen(end + 1),
 		    (void *)(uintptr_t)++o->nolds);
 	}
+	/* Nothing else either: no blank line (strtok_r skips them), no
+	 * line without its newline. */
+	if (bytes != text.len)
+		canonical = 0;
+	o->oldraw = canonical ? raw : NULL;
+	if (!canonical)
+		free(raw);
 	/* The keys are the lines' paths, in place. */
 	o->oldtext = text;
 	return 0;
@@ -236,7 +269,7 @@ look_old(const struct out *o, const char *rel)
  * lowest priority: it runs on what the walk of the site and the other
  * serial parts of the build leave of the cores, so that deciding which
  * pages to keep finds most of them looked at already.  A file it has not
- * reached yet is looked at by whoever asks (old_hash_key); both find the
+ * reached yet is looked at by whoever asks (old_present); both find the
  * same.
  */
 static void *
@@ -358,6 +391,7 @@ entry_put(struct out *o, const char *path, int borrowed, int *had)
 	}
 	e = &o->v[o->n++];
 	e->path = (char *)path;
+	e->old = 0;
 	e->borrowed = borrowed;
 	return e;
 }
@@ -376,20 +410,25 @@ entry_for(struct out *o, const char *rel)
 	return e;
 }
 
-/* The hash the manifest gives `rel` (with the low bit set), if the file
- * is still there; 0 when not.  1 means the last build meant to change
- * the file and did not get to it (mark_touched).  Its size into *size
- * (when not NULL), the manifest's copy of its name into *key. */
-static uint64_t
-old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
+/* The place + 1 of `rel` in the manifest, or 0; the manifest's copy of
+ * its name into *key. */
+static size_t
+old_index(const struct out *o, const char *rel, const char **key)
 {
-	uintptr_t i = (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key);
-	struct old_file *f;
+	return o->incremental ?
+	    (uintptr_t)map_get_key(&o->old, rel, strlen(rel), key) : 0;
+}
+
+/* The hash the manifest gives its file i (old_index), with the low bit
+ * set, if the file is still there; 0 when not.  1 means the last build
+ * meant to change the file and did not get to it (mark_touched).  Its
+ * size into *size (when not NULL). */
+static uint64_t
+old_present(struct out *o, size_t i, const char *rel, uint64_t *size)
+{
+	struct old_file *f = &o->olds[i - 1];
 	int64_t sz;
 
-	if (!o->incremental || i == 0)
-		return 0;
-	f = &o->olds[i - 1];
 	if (f->hash <= 1)
 		return 0;
 	if ((sz = atomic_load_explicit(&f->size, memory_order_relaxed)) ==
@@ -404,21 +443,14 @@ old_hash_key(struct out *o, const char *rel, uint64_t *size, const char **key)
 	return f->hash;
 }
 
-/* The hash the manifest gives `rel`, or 0, without looking at the file. */
-static uint64_t
-listed_hash(const struct out *o, const char *rel)
-{
-	uintptr_t i = (uintptr_t)map_get(&o->old, rel, strlen(rel));
-
-	return i != 0 ? o->olds[i - 1].hash : 0;
-}
-
+/* old_present() of `rel`, 0 when the manifest does not list it. */
 static uint64_t
 old_hash(struct out *o, const char *rel, uint64_t *size)
 {
 	const char *key;
+	size_t i = old_index(o, rel, &key);
 
-	return old_hash_key(o, rel, size, &key);
+	return i != 0 ? old_present(o, i, rel, size) : 0;
 }
 
 int
@@ -428,13 +460,17 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	uint64_t h = hash64(data, len, 0) | 1;
 	struct buf path = BUF_INIT;
 	struct entry *e;
+	const char *key;
+	size_t i = old_index(o, rel, &key);
 	int stage, rc = 0;
 
 	/* Unchanged since the last build, and still there: leave it. */
-	stage = listed_hash(o, rel) != h || old_hash(o, rel, NULL) != h;
+	stage = i == 0 || o->olds[i - 1].hash != h ||
+	    old_present(o, i, rel, NULL) != h;
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
 	e->hash = h;
+	e->old = i;
 	e->staged = stage;
 	pthread_mutex_unlock(&o->lock);
 
@@ -457,7 +493,9 @@ out_keep(struct out *o, const char *rel)
 int
 out_keep_size(struct out *o, const char *rel, uint64_t size)
 {
-	uint64_t sz = 0, h = old_hash(o, rel, &sz);
+	const char *key;
+	size_t i = old_index(o, rel, &key);
+	uint64_t sz = 0, h = i != 0 ? old_present(o, i, rel, &sz) : 0;
 	struct entry *e;
 
 	if (h == 0 || (size != UINT64_MAX && sz != size))
@@ -465,6 +503,7 @@ out_keep_size(struct out *o, const char *rel, uint64_t size)
 	pthread_mutex_lock(&o->lock);
 	e = entry_for(o, rel);
 	e->hash = h;
+	e->old = i;
 	e->staged = 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
@@ -475,11 +514,11 @@ out_keep_files(struct out *o, struct out_keeps *k, const char *outs,
     size_t len)
 {
 	const char *f, *end = outs + len, *key;
-	size_t n0 = k->n;
-	uint64_t h;
+	size_t n0 = k->n, i;
 
 	for (f = outs; f < end; f += strlen(f) + 1) {
-		if ((h = old_hash_key(o, f, NULL, &key)) == 0) {
+		if ((i = old_index(o, f, &key)) == 0 ||
+		    old_present(o, i, f, NULL) == 0) {
 			k->n = n0;
 			return -1;
 		}
@@ -487,13 +526,13 @@ out_keep_files(struct out *o, struct out_keeps *k, const char *outs,
 			k->cap = k->cap ? k->cap * 2 : 64;
 			k->path = xreallocarray(k->path, k->cap,
 			    sizeof(*k->path));
-			k->hash = xreallocarray(k->hash, k->cap,
-			    sizeof(*k->hash));
+			k->old = xreallocarray(k->old, k->cap,
+			    sizeof(*k->old));
 		}
 		/* The manifest's own copy of the name: it outlives the
 		 * entries. */
 		k->path[k->n] = key;
-		k->hash[k->n++] = h;
+		k->old[k->n++] = i;
 	}
 	if (k->n >= OUT_KEEP_BATCH)
 		out_keeps_flush(o, k);
@@ -511,7 +550,8 @@ out_keeps_flush(struct out *o, struct out_keeps *k)
 	for (i = 0; i < k->n; i++) {
 		/* The manifest's copy of the path, borrowed. */
 		e = entry_put(o, k->path[i], 1, &had);
-		e->hash = k->hash[i];
+		e->hash = o->olds[k->old[i] - 1].hash;
+		e->old = k->old[i];
 		e->staged = 0;
 	}
 	pthread_mutex_unlock(&o->lock);
@@ -522,7 +562,7 @@ void
 out_keeps_release(struct out_keeps *k)
 {
 	free(k->path);
-	free(k->hash);
+	free(k->old);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -620,6 +660,7 @@ out_free(struct out *o)
 	out_stats_release(&o->st);
 	map_release(&o->old);
 	free(o->olds);
+	free(o->oldraw);
 	buf_release(&o->oldtext);
 	map_release(&o->seen);
 	for (i = 0; i < o->tops.cap; i++)
@@ -671,15 +712,40 @@ remove_stale(const char *dir, const char *rel)
  * with their hashes, 0 for those this build changes or removes.  gone[i]
  * is set for each slot of the old map whose file this build does not
  * make. */
+/* This build makes the very files the last one did, which wrote the
+ * manifest in the form out_commit() writes (oldraw): each entry is the
+ * one of a file of the manifest, and there are as many. */
 static int
-mark_touched(struct out *o, char *gone, struct buf *err)
+same_files(const struct out *o)
+{
+	size_t i;
+
+	if (o->oldraw == NULL || o->n != o->nolds)
+		return 0;
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].old == 0)
+			return 0;
+	return 1;
+}
+
+static int
+mark_touched(struct out *o, int same, char *gone, struct buf *err)
 {
 	struct buf man = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
 	size_t i;
 	int rc = -1;
 
-	buf_puts(&man, MANIFEST_HEAD);
-	for (i = 0; i < o->old.cap; i++) {
+	/* The same files as the last build (same_files): its manifest with
+	 * 0 over the hashes of those this one writes anew; none is gone. */
+	for (i = 0; same && i < o->n; i++)
+		if (o->v[i].staged)
+			put_hex(o->oldraw + (o->olds[o->v[i].old - 1].path - 17 -
+			    o->oldtext.ptr), 0);
+	if (same)
+		buf_add(&man, o->oldraw, o->oldtext.len);
+	else
+		buf_puts(&man, MANIFEST_HEAD);
+	for (i = 0; !same && i < o->old.cap; i++) {
 		const struct map_slot *sl = &o->old.slots[i];
 		void *seen;
 		uint64_t h;
@@ -713,18 +779,31 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	struct entry **ord = xreallocarray(NULL, o->n + 1, sizeof(*ord));
 	char *gone = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, same;
 
 	/* Nothing is looked up in the last build's files from here. */
 	stop_probe(o);
+	same = same_files(o);
 	/* The manifest, sorted: the same tree gives the same bytes.  The
 	 * entries stay where they are, as `seen` knows them. */
 	for (i = 0; i < o->n; i++)
 		ord[i] = &o->v[i];
-	qsort(ord, o->n, sizeof(*ord), cmp_entry);
-	buf_puts(&man, MANIFEST_HEAD);
-	for (i = 0; i < o->n; i++)
-		put_line(&man, ord[i]->hash, ord[i]->path);
+	if (same) {
+		/* In the manifest's order, which is sorted, and its lines
+		 * with the hashes that changed. */
+		for (i = 0; i < o->n; i++)
+			ord[o->v[i].old - 1] = &o->v[i];
+		buf_add(&man, o->oldraw, o->oldtext.len);
+		for (i = 0; i < o->n; i++)
+			if (ord[i]->hash != o->olds[i].hash)
+				put_hex(man.ptr + (o->olds[i].path - 17 -
+				    o->oldtext.ptr), ord[i]->hash);
+	} else {
+		qsort(ord, o->n, sizeof(*ord), cmp_entry);
+		buf_puts(&man, MANIFEST_HEAD);
+		for (i = 0; i < o->n; i++)
+			put_line(&man, ord[i]->hash, ord[i]->path);
+	}
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
@@ -742,7 +821,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * rewrites them instead of trusting stale hashes.
 	 */
 	gone = xcalloc(o->old.cap + 1, 1);
-	if (mark_touched(o, gone, err) == -1)
+	if (mark_touched(o, same, gone, err) == -1)
 		goto fail;
 	o->touching = 1;
 	/* gen's own file may now say what the files are to be: those it

@@ -64,7 +64,7 @@ int		 out_keep(struct out *, const char *rel);
  */
 struct out_keeps {
 	const char	**path;
-	uint64_t	 *hash;
+	size_t		 *old;		/* each one's place in the manifest */
 	size_t		  n, cap;
 };
 

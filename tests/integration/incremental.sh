@@ -112,6 +112,37 @@ head -c 5000 "$out/.gen-cache" >"$work/short" && cp "$work/short" "$out/.gen-cac
 build
 check "$label: a cut-short cache is not used" test "$(rendered)" -gt 50
 step "a cut-short cache"
+# A commit cut short (a move into the output fails): the manifest in
+# place says "unknown" for each file the build was changing and keeps the
+# others' hashes, and the next build finishes the job.  Once with the
+# same files as the last build, once with a page added.
+${CC:-cc} -shared -fPIC -o "$work/failrename.so" tests/lib/failrename.c -ldl
+cut_short() {
+	FAIL_RENAME=$1 LD_PRELOAD=$work/failrename.so \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    $GEN build "$site" -o "$out" --theme-dir "$themes" -q 2>"$work/cut"
+}
+sleep 2.2
+build
+printf '\n途中で止まる編集です。\n' >>"$site/about/concept.md"
+cut_short about/concept/index.html; rc=$?
+check "$label: a commit cut short fails" test "$rc" -ne 0
+check "$label: and says the output is partly updated" grep -q 'partly updated' "$work/cut"
+check "$label: the manifest says unknown for the page it was changing" \
+	grep -qx '0000000000000000 about/concept/index.html' "$out/.gen-output"
+check "$label: and for the search part it was changing" \
+	grep -qx '0000000000000000 search-index/f-about.js' "$out/.gen-output"
+check "$label: and keeps the hash of a file it was not changing" \
+	sh -c "grep ' careers/jobs/index.html\$' '$out/.gen-output' | grep -qv '^0000000000000000 '"
+step "the build after a commit cut short"
+printf -- '---\ntitle: 追加したページ\ndescription: 途中で止まる追加。\n---\n\n本文。\n' >"$site/about/added.md"
+cut_short about/added/index.html; rc=$?
+check "$label: a page added, the commit cut short: it fails" test "$rc" -ne 0
+check "$label: and says the output is partly updated" grep -q 'partly updated' "$work/cut"
+check "$label: the manifest keeps the hash of a file it was not changing" \
+	sh -c "grep ' careers/jobs/index.html\$' '$out/.gen-output' | grep -qv '^0000000000000000 '"
+step "the build after a commit with a page added cut short"
+
 # Front matter the cache gives back, every string of it: a page with more
 # tags and aliases than the first table of the restorer holds, rendered
 # again from the cache when a partial changes.
