@@ -5,19 +5,15 @@
 #include <sys/mman.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "map.h"
 
+/* Keys are hashed eight bytes at a time: maps of thousands of paths
+ * hash tens of bytes for each lookup. */
 static size_t
-fnv1a(const char *s, size_t n)
+key_hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
+	return (size_t)hash64(s, n, 0);
 }
 
 /*
@@ -131,38 +127,50 @@ map_reserve(struct map *m, size_t n)
 		resize(m, cap);
 }
 
-int
-map_add(struct map *m, const char *key, size_t klen, void *val, void **oldp)
+/* The slot of `key`, added with `val` when new (*added set). */
+static struct map_slot *
+add(struct map *m, const char *key, size_t klen, void *val, int *added)
 {
 	struct map_slot *s;
-	size_t h = fnv1a(key, klen);
+	size_t h = key_hash(key, klen);
 
 	/* Keep the load factor under 1/2. */
 	if ((m->count + 1) * 2 > m->cap)
 		grow(m);
 	s = find(m, key, klen, h);
-	if (s->key != NULL) {
-		if (oldp != NULL)
-			*oldp = s->val;
-		return -1;
+	if ((*added = s->key == NULL)) {
+		s->key = m->borrowed ? (char *)key : xstrndup(key, klen);
+		s->klen = klen;
+		s->hash = h;
+		s->val = val;
+		m->count++;
 	}
-	s->key = m->borrowed ? (char *)key : xstrndup(key, klen);
-	s->klen = klen;
-	s->hash = h;
-	s->val = val;
-	m->count++;
-	return 0;
+	return s;
+}
+
+int
+map_add(struct map *m, const char *key, size_t klen, void *val, void **oldp)
+{
+	int added;
+	struct map_slot *s = add(m, key, klen, val, &added);
+
+	if (added)
+		return 0;
+	if (oldp != NULL)
+		*oldp = s->val;
+	return -1;
 }
 
 void *
 map_put(struct map *m, const char *key, size_t klen, void *val)
 {
-	void *old = NULL;
-	struct map_slot *s;
+	int added;
+	struct map_slot *s = add(m, key, klen, val, &added);
+	void *old;
 
-	if (map_add(m, key, klen, val, &old) == 0)
+	if (added)
 		return NULL;
-	s = find(m, key, klen, fnv1a(key, klen));
+	old = s->val;
 	s->val = val;
 	return old;
 }
@@ -174,7 +182,7 @@ map_get(const struct map *m, const char *key, size_t klen)
 
 	if (m->cap == 0)
 		return NULL;
-	s = find(m, key, klen, fnv1a(key, klen));
+	s = find(m, key, klen, key_hash(key, klen));
 	return s->key != NULL ? s->val : NULL;
 }
 
@@ -187,7 +195,7 @@ map_get_key(const struct map *m, const char *key, size_t klen,
 	*stored = NULL;
 	if (m->cap == 0)
 		return NULL;
-	s = find(m, key, klen, fnv1a(key, klen));
+	s = find(m, key, klen, key_hash(key, klen));
 	*stored = s->key;
 	return s->key != NULL ? s->val : NULL;
 }

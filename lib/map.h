@@ -1,5 +1,5 @@
 /*
- * map: a string-keyed hash map (open addressing, FNV-1a), for the lookups
+ * map: a string-keyed hash map (open addressing, hash64), for the lookups
  * that must stay linear in the number of pages: source paths, output
  * paths, heading ids.
  *
