@@ -91,55 +91,21 @@ cache_reader_done(const struct cache_reader *r)
 	return !r->bad && r->p == r->end;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define CACHE_SWAR	1
-#else
-#define CACHE_SWAR	0
-#endif
-
-/* Eight bytes read as a little-endian word, each less '0' (0 to 9), as
- * the number they write, the first the most significant: pairs, then
- * fours, then the eight. */
-static uint64_t
-eight_digits(uint64_t v)
-{
-	v = v * 10 + (v >> 8);
-	return (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-	    (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-	    32;
-}
-
-/* Digits up to `stop`, as an unsigned number; -1 when malformed.  A
- * cache holds hundreds of thousands of numbers, hashes and times of
- * nineteen or twenty digits among them: eight are taken at a time. */
+/* Digits up to `stop`, as an unsigned number; -1 when malformed. */
 static int
 get_digits(struct cache_reader *r, char stop, uint64_t *out)
 {
-	uint64_t v = 0, w;
-	const char *p = r->p, *end = r->end;
-	unsigned d, n = 0;
+	uint64_t v = 0;
+	const char *p = r->p;
 
-	if (r->bad || p == end || (unsigned)(*p - '0') > 9)
+	if (r->bad || p == r->end || *p < '0' || *p > '9')
 		goto bad;
-	/* While v has at most 11 digits, eight more keep it under 10^19. */
-	while (CACHE_SWAR && end - p >= 8 && n <= 11) {
-		memcpy(&w, p, 8);
-		/* Each byte 0x30 to 0x39: a high half of 3, and adding 6 to
-		 * its low half does not carry into it. */
-		if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-		    (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
-		    0x3333333333333333ULL)
-			break;	/* not eight digits */
-		v = v * 100000000 + eight_digits(w - 0x3030303030303030ULL);
-		p += 8;
-		n += 8;
-	}
-	for (; p < end && (d = (unsigned)(*p - '0')) <= 9; p++) {
-		if (v > (UINT64_MAX - d) / 10)
+	for (; p < r->end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
 			goto bad;
-		v = v * 10 + d;
+		v = v * 10 + (uint64_t)(*p - '0');
 	}
-	if (p == end || *p != stop)
+	if (p == r->end || *p != stop)
 		goto bad;
 	r->p = p + 1;
 	*out = v;

@@ -46,8 +46,17 @@ hash64(const void *data, size_t n, uint64_t seed)
 		memcpy(&w, p + i, 8);
 		a = rotl(a ^ (w * K1), 29) * K2;
 	}
+	/* The last 0 to 7 bytes, as memcpy() into a zeroed word would give
+	 * them; on a little-endian machine, from the word that ends with
+	 * them, shifted down: no copy of a variable length. */
 	w = 0;
-	memcpy(&w, p + i, n - i);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n - i > 0 && n >= 8) {
+		memcpy(&w, p + n - 8, 8);
+		w >>= 8 * (8 - (n - i));
+	} else
+#endif
+		memcpy(&w, p + i, n - i);
 	b ^= w * K1;
 	return mix(a ^ rotl(b, 17) ^ (uint64_t)n);
 }
