@@ -1533,33 +1533,27 @@ open_cache(struct cache *cache, const char *out, uint64_t id)
 static void
 save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 {
-	struct buf b = BUF_INIT;
+	struct cache_writer w;
 	size_t i;
-	int fd, rc = 0;
+	int fd, rc;
 
 	if ((fd = out_private(o, CACHE_FILE)) == -1)
 		return;
-	cache_begin(&b, id, start);
-	for (i = 0; i < s->npages && rc == 0; i++) {
+	cache_writer_begin(&w, fd, id, start);
+	for (i = 0; i < s->npages && !w.failed; i++) {
 		const struct page *p = s->pages[i];
 		const char *outs, *fm;
 		size_t outslen, fmlen;
 
 		outs = page_outs(p, &outslen);
 		fm = page_fmrec(p, &fmlen);
-		cache_put(&b, p->rec, start, p->src, &p->st, p->srchash,
-		    p->key, fm, fmlen, outs, outslen, p->search_part,
-		    p->search_off, p->search_len);
-		if (b.len >= (1u << 20)) {
-			rc = fd_write_all(fd, b.ptr, b.len);
-			buf_reset(&b);
-		}
+		cache_writer_put(&w, p->rec, start, p->src, &p->st,
+		    p->srchash, p->key, fm, fmlen, outs, outslen,
+		    p->search_part, p->search_off, p->search_len);
 	}
-	if (rc == 0)
-		rc = fd_write_all(fd, b.ptr, b.len);
+	rc = cache_writer_end(&w);
 	if (close(fd) == -1 || rc == -1)
 		out_private_drop(o);
-	buf_release(&b);
 }
 
 int

@@ -453,18 +453,23 @@ same_span(const char *a, size_t alen, const char *b, size_t blen)
 	return alen == blen && (a == b || memcmp(a, b, alen) == 0);
 }
 
-void
-cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
-    const char *src, const struct cache_stat *st, uint64_t srchash,
-    uint64_t key, const char *fm, size_t fmlen, const char *outs,
-    size_t outslen, const char *part, uint64_t soff, uint64_t slen)
+static int
+is_racy(const struct cache_stat *st, int64_t start)
 {
-	int racy = st->mtime >= start - CACHE_RACY_NS ||
+	return st->mtime >= start - CACHE_RACY_NS ||
 	    st->ctime >= start - CACHE_RACY_NS;
+}
 
+/* The record cache_put() would write is `old`, byte for byte. */
+static int
+same_record(const struct cache_rec *old, int64_t start, const char *src,
+    const struct cache_stat *st, uint64_t srchash, uint64_t key,
+    const char *fm, size_t fmlen, const char *outs, size_t outslen,
+    const char *part, uint64_t soff, uint64_t slen)
+{
 	/* The times of an old record are earlier than the start of the
 	 * build that wrote it, less two seconds, or 0: never racy now. */
-	if (old != NULL && !racy && old->st.mtime != 0 &&
+	return old != NULL && !is_racy(st, start) && old->st.mtime != 0 &&
 	    old->st.ino == st->ino && old->st.size == st->size &&
 	    old->st.mtime == st->mtime && old->st.ctime == st->ctime &&
 	    old->srchash == srchash && old->key == key &&
@@ -473,10 +478,16 @@ cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
 	    same_span(old->fm, old->fmlen, fm, fmlen) &&
 	    same_span(old->outs, old->outslen, outs, outslen) &&
 	    same_span(old->part, old->partlen, part,
-	    part != NULL ? strlen(part) : 0)) {
-		buf_add(b, old->raw, old->rawlen);
-		return;
-	}
+	    part != NULL ? strlen(part) : 0);
+}
+
+void
+cache_put(struct buf *b, int64_t start, const char *src,
+    const struct cache_stat *st, uint64_t srchash, uint64_t key,
+    const char *fm, size_t fmlen, const char *outs, size_t outslen,
+    const char *part, uint64_t soff, uint64_t slen)
+{
+	int racy = is_racy(st, start);
 
 	buf_putc(b, 'R');
 	cache_put_str(b, src);
@@ -492,4 +503,63 @@ cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
 	put_u64(b, soff);
 	put_u64(b, slen);
 	buf_putc(b, '\n');
+}
+
+/* What is pending goes out: the old bytes, or the new ones. */
+static void
+writer_flush(struct cache_writer *w)
+{
+	if (w->runlen > 0 && !w->failed &&
+	    fd_write_all(w->fd, w->run, w->runlen) == -1)
+		w->failed = 1;
+	w->runlen = 0;
+	if (w->b.len > 0 && !w->failed &&
+	    fd_write_all(w->fd, w->b.ptr, w->b.len) == -1)
+		w->failed = 1;
+	buf_reset(&w->b);
+}
+
+void
+cache_writer_begin(struct cache_writer *w, int fd, uint64_t id,
+    int64_t start)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	buf_init(&w->b);
+	cache_begin(&w->b, id, start);
+}
+
+void
+cache_writer_put(struct cache_writer *w, const struct cache_rec *old,
+    int64_t start, const char *src, const struct cache_stat *st,
+    uint64_t srchash, uint64_t key, const char *fm, size_t fmlen,
+    const char *outs, size_t outslen, const char *part, uint64_t soff,
+    uint64_t slen)
+{
+	if (same_record(old, start, src, st, srchash, key, fm, fmlen, outs,
+	    outslen, part, soff, slen)) {
+		/* Records of pages in a row are in a row in the old file. */
+		if (w->runlen > 0 && w->run + w->runlen == old->raw) {
+			w->runlen += old->rawlen;
+			return;
+		}
+		writer_flush(w);
+		w->run = old->raw;
+		w->runlen = old->rawlen;
+		return;
+	}
+	if (w->runlen > 0)
+		writer_flush(w);
+	cache_put(&w->b, start, src, st, srchash, key, fm, fmlen, outs,
+	    outslen, part, soff, slen);
+	if (w->b.len >= (1u << 20))
+		writer_flush(w);
+}
+
+int
+cache_writer_end(struct cache_writer *w)
+{
+	writer_flush(w);
+	buf_release(&w->b);
+	return w->failed ? -1 : 0;
 }

@@ -99,14 +99,37 @@ void	cache_begin(struct buf *b, uint64_t id, int64_t start);
 /* Append one page's record.  A file modified within two seconds of the
  * build's start is recorded without its times, so that the next build
  * reads it again: it may have changed again within the same tick of the
- * file system's clock.  `old`, the page's record in the last cache or
- * NULL, is copied as it is when every field is the same (most pages of
- * a rebuild). */
-void	cache_put(struct buf *b, const struct cache_rec *old, int64_t start,
-	    const char *src,
+ * file system's clock. */
+void	cache_put(struct buf *b, int64_t start, const char *src,
 	    const struct cache_stat *, uint64_t srchash, uint64_t key,
 	    const char *fm, size_t fmlen, const char *outs, size_t outslen,
 	    const char *part, uint64_t soff, uint64_t slen);
+
+/*
+ * A new cache written to `fd` record by record, page by page: a record
+ * the last cache holds as it is to be (most of a rebuild's) is written
+ * from the last cache's mapping, those of pages in a row with one write,
+ * not formatted or copied again.
+ */
+struct cache_writer {
+	int		 fd;
+	int		 failed;
+	struct buf	 b;		/* new records, not written yet */
+	const char	*run;		/* old records, not written yet */
+	size_t		 runlen;
+};
+
+void	cache_writer_begin(struct cache_writer *, int fd, uint64_t id,
+	    int64_t start);
+/* cache_put() of a page whose record in the last cache is `old`, or
+ * NULL. */
+void	cache_writer_put(struct cache_writer *, const struct cache_rec *old,
+	    int64_t start, const char *src, const struct cache_stat *,
+	    uint64_t srchash, uint64_t key, const char *fm, size_t fmlen,
+	    const char *outs, size_t outslen, const char *part,
+	    uint64_t soff, uint64_t slen);
+/* 0, or -1 when a write failed. */
+int	cache_writer_end(struct cache_writer *);
 
 /* The fields of a record: strings that may be NULL, and numbers. */
 void	cache_put_str(struct buf *, const char *s);

@@ -831,8 +831,7 @@ static void
 page_free(struct page *p)
 {
 	/* src, srcdir and path are in file (queue_page). */
-	free(p->out);
-	free(p->outdir);
+	free(p->outdir);	/* out is in it (build_tree) */
 	free(p->file);
 	free(p->kids);
 	fm_clear(p);
@@ -1345,7 +1344,7 @@ cmp_news(const void *x, const void *y)
 static void
 build_tree(struct site *s)
 {
-	struct buf b = BUF_INIT;
+	struct page *last = NULL;
 	size_t i;
 
 	s->home = real(map_gets(&s->by_path, ""));
@@ -1364,14 +1363,20 @@ build_tree(struct site *s)
 		if (p->kind == PAGE_HOME)
 			continue;
 		/* A section's parent encloses its folder; a page's parent
-		 * is the section of its own folder. */
+		 * is the section of its own folder, the same as the page
+		 * before's when that was in the same folder (pages are in
+		 * path order, a folder's thousands together). */
 		if (p->kind == PAGE_SECTION) {
 			buf_puts(&d, p->path);
 			path_up(&d);
 			par = nearest(s, d.ptr, 1);
-		} else
+		} else if (last != NULL && last->kind == PAGE_REGULAR &&
+		    strcmp(last->srcdir, p->srcdir) == 0)
+			par = last->parent;
+		else
 			par = nearest(s, p->srcdir, 1);
 		buf_release(&d);
+		last = p;
 		p->parent = par;
 		/* content/<site>/404.md is the not-found page: no list
 		 * shows it. */
@@ -1401,6 +1406,7 @@ build_tree(struct site *s)
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		const char *prefix;
+		size_t pl, dl;
 
 		members_of(p);
 		if (s->news != NULL && p->parent == s->news &&
@@ -1413,21 +1419,28 @@ build_tree(struct site *s)
 			    strcmp(p->expires, s->today) < 0;
 		}
 		if (p->notfound) {
-			p->outdir = xstrdup("");
-			p->out = xstrdup("404.html");
+			/* One allocation (page_free): "" and "404.html". */
+			p->outdir = xmalloc(1 + sizeof("404.html"));
+			p->outdir[0] = '\0';
+			p->out = memcpy(p->outdir + 1, "404.html",
+			    sizeof("404.html"));
 			p->outhash = hash64(p->out, strlen(p->out), 0);
 			add_output(s, p->out, p->file);
 			continue;
 		}
 		prefix = p->members && strncmp(p->path, "members/", 8) != 0 ?
 		    "members/" : "";
-		buf_reset(&b);
-		buf_puts(&b, prefix);
-		buf_puts(&b, p->path);
-		p->outdir = xstrdup(b.ptr);
-		BUF_PUTSL(&b, "index.html");
-		p->out = xstrdup(b.ptr);
-		p->outhash = hash64(b.ptr, b.len, 0);
+		/* outdir and out ("a/" and "a/index.html"): one allocation
+		 * (page_free). */
+		pl = strlen(prefix);
+		dl = pl + strlen(p->path);
+		p->outdir = xmalloc(dl + 1 + dl + sizeof("index.html"));
+		memcpy(p->outdir, prefix, pl);
+		memcpy(p->outdir + pl, p->path, dl - pl + 1);
+		p->out = p->outdir + dl + 1;
+		memcpy(p->out, p->outdir, dl);
+		memcpy(p->out + dl, "index.html", sizeof("index.html"));
+		p->outhash = hash64(p->out, dl + sizeof("index.html") - 1, 0);
 		add_output(s, p->out, p->file);
 	}
 	for (i = 0; i < s->nassets; i++) {
@@ -1458,7 +1471,6 @@ build_tree(struct site *s)
 			qsort(p->kids, p->nkids, sizeof(*p->kids),
 			    p == s->news ? cmp_news : cmp_kids);
 	}
-	buf_release(&b);
 }
 
 /* ---------------------------------------------------------------- *
