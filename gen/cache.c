@@ -18,13 +18,14 @@
 /*
  * The file: a first line naming the format and gen's version, then
  * "id NNN;" (which build of gen wrote it: a cache is only read by the
- * same program), "start NNN;" and one record per page, each "R" and its fields, then a
- * newline.  A string field is "LEN:BYTES" ("~" for none), a number is
- * "DECIMAL;".  A record is:
+ * same program), "start NNN;" and one record per page, each "R" and its
+ * fields, then a newline.  A string field is "LEN:BYTES" and a NUL ("~"
+ * for none), so that the mapped file's strings are C strings where they
+ * are; a number is "DECIMAL;".  A record is:
  *
  *	R src ino size mtime ctime srchash key fm outs part soff slen
  */
-#define CACHE_HEAD	"gen-cache 2 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 3 " GEN_VERSION "\n"
 
 /* Within this many nanoseconds of the build's start, a file's times do
  * not vouch for its bytes. */
@@ -65,6 +66,7 @@ cache_put_strn(struct buf *b, const char *s, size_t len)
 {
 	put_digits(b, len, ':');
 	buf_add(b, s, len);
+	buf_putc(b, '\0');
 }
 
 void
@@ -155,11 +157,13 @@ get_span(struct cache_reader *r, const char **s, size_t *len)
 		*len = 0;
 		return 0;
 	}
-	if (get_digits(r, ':', &n) == -1 || n > (uint64_t)(r->end - r->p))
+	/* The bytes, and the NUL after them. */
+	if (get_digits(r, ':', &n) == -1 || n >= (uint64_t)(r->end - r->p) ||
+	    r->p[n] != '\0')
 		goto bad;
 	*s = r->p;
 	*len = (size_t)n;
-	r->p += n;
+	r->p += n + 1;
 	return 0;
 bad:
 	r->bad = 1;

@@ -146,8 +146,8 @@ struct cache_reader {
 void	cache_reader_init(struct cache_reader *, const char *p, size_t len);
 /* A string as a new allocation (NULL when NULL was written). */
 int	cache_get_str(struct cache_reader *, char **out);
-/* A string where it is in the record, not NUL-ended, which holds no NUL
- * (*s NULL when NULL was written). */
+/* A string where it is in the record, which holds no NUL and is followed
+ * by one, a C string (*s NULL when NULL was written). */
 int	cache_get_span(struct cache_reader *, const char **s, size_t *len);
 int	cache_get_num(struct cache_reader *, long long *out);
 /* 1 when the whole record was read and nothing was malformed. */

@@ -407,9 +407,11 @@ free_list(char **v, size_t n)
 static void
 fm_clear(struct page *p)
 {
-	if (p->fm_block != NULL) {
+	if (p->fm_borrowed) {
+		/* The strings are the cache's (fm_restore). */
 		free(p->fm_block);
 		p->fm_block = NULL;
+		p->fm_borrowed = 0;
 	} else {
 		free(p->title);
 		free(p->description);
@@ -426,128 +428,75 @@ fm_clear(struct page *p)
 	p->naliases = p->ntags = 0;
 }
 
-/* The strings of a record's front matter, where they are in it. */
-struct fm_spans {
-	struct {
-		const char	*s;
-		size_t		 len;
-	}		*v, local[32];
-	size_t		 n, cap, bytes;
-};
-
-static void
-spans_add(struct fm_spans *sp, const char *s, size_t len)
-{
-	if (sp->n == sp->cap) {
-		sp->cap *= 2;
-		if (sp->v == sp->local) {
-			sp->v = xreallocarray(NULL, sp->cap, sizeof(*sp->v));
-			memcpy(sp->v, sp->local, sizeof(sp->local));
-		} else
-			sp->v = xreallocarray(sp->v, sp->cap, sizeof(*sp->v));
-	}
-	sp->v[sp->n].s = s;
-	sp->v[sp->n++].len = len;
-	if (s != NULL)
-		sp->bytes += len + 1;
-}
-
-/* A list of strings from a record: its length, then each (none NULL). */
-static int
-fm_get_list(struct cache_reader *r, struct fm_spans *sp, size_t *n)
-{
-	long long k;
-	const char *s;
-	size_t i, len;
-
-	/* Each string takes at least two bytes of the record. */
-	if (cache_get_num(r, &k) == -1 || k < 0 || k > (r->end - r->p) / 2)
-		return -1;
-	for (i = 0; i < (size_t)k; i++) {
-		if (cache_get_span(r, &s, &len) == -1 || s == NULL)
-			return -1;
-		spans_add(sp, s, len);
-	}
-	*n = (size_t)k;
-	return 0;
-}
-
-/* A span as a string of p's block, at *q. */
-static char *
-span_put(char **q, const char *s, size_t len)
-{
-	char *d = *q;
-
-	if (s == NULL)
-		return NULL;
-	memcpy(d, s, len);
-	d[len] = '\0';
-	*q += len + 1;
-	return d;
-}
-
 /* The front matter from the last build's record; -1 when it does not
  * read back (the file is then read as if there were no cache).  Its
- * strings and lists go into one allocation (fm_block): a site has
- * thousands of pages, each with a handful of them. */
+ * strings are the record's own, which are C strings where they are in
+ * the mapped cache (it outlives the site): only the lists of aliases and
+ * tags take an allocation (fm_block), and only when there are some. */
 static int
 fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 {
-	struct cache_reader r;
-	struct fm_spans sp;
-	long long ll, w, hw, dr, mem, as, al, bo, bl;
-	size_t nal = 0, ntag = 0, i;
-	char **list, *q;
-	char **fields[6];
-	int rc = -1;
+	struct cache_reader r, lists;
+	long long ll, w, hw, dr, mem, as, al, bo, bl, k[2];
+	char **fields[6], **v[2];
+	size_t n[2], i, j;
+	const char *str;
+	size_t len;
 
-	sp.v = sp.local;
-	sp.n = sp.bytes = 0;
-	sp.cap = sizeof(sp.local) / sizeof(sp.local[0]);
 	cache_reader_init(&r, rec->fm, rec->fmlen);
-	for (i = 0; i < 6; i++) {
-		const char *s;
-		size_t len;
-
-		if (cache_get_span(&r, &s, &len) == -1)
-			goto out;
-		spans_add(&sp, s, len);
-	}
-	if (cache_get_num(&r, &ll) == -1 || cache_get_num(&r, &w) == -1 ||
-	    cache_get_num(&r, &hw) == -1 || cache_get_num(&r, &dr) == -1 ||
-	    cache_get_num(&r, &mem) == -1 || cache_get_num(&r, &as) == -1 ||
-	    cache_get_num(&r, &al) == -1 || cache_get_num(&r, &bo) == -1 ||
-	    cache_get_num(&r, &bl) == -1 ||
-	    fm_get_list(&r, &sp, &nal) == -1 ||
-	    fm_get_list(&r, &sp, &ntag) == -1 ||
-	    !cache_reader_done(&r) || sp.v[0].s == NULL ||
-	    ll < 0 || al < 0 || bl < 0 || bo < 0 || (uint64_t)bo > filesize)
-		goto out;
-	/* The lists first (each NULL-ended, as fm_list makes them), then
-	 * the strings. */
-	p->fm_block = xmalloc((nal + 1 + ntag + 1) * sizeof(char *) + sp.bytes);
-	list = (char **)(void *)p->fm_block;
-	q = (char *)(list + nal + 1 + ntag + 1);
 	fields[0] = &p->title;
 	fields[1] = &p->description;
 	fields[2] = &p->date;
 	fields[3] = &p->expires;
 	fields[4] = &p->layout;
 	fields[5] = &p->menu;
-	for (i = 0; i < 6; i++)
-		*fields[i] = span_put(&q, sp.v[i].s, sp.v[i].len);
-	for (i = 0; i < nal; i++)
-		list[i] = span_put(&q, sp.v[6 + i].s, sp.v[6 + i].len);
-	list[nal] = NULL;
-	for (i = 0; i < ntag; i++)
-		list[nal + 1 + i] = span_put(&q, sp.v[6 + nal + i].s,
-		    sp.v[6 + nal + i].len);
-	list[nal + 1 + ntag] = NULL;
-	/* As the front matter gives them: none is no list. */
-	p->aliases = nal > 0 ? list : NULL;
-	p->naliases = nal;
-	p->tags = ntag > 0 ? list + nal + 1 : NULL;
-	p->ntags = ntag;
+	for (i = 0; i < 6; i++) {
+		if (cache_get_span(&r, &str, &len) == -1)
+			goto bad;
+		*fields[i] = (char *)str;
+	}
+	if (cache_get_num(&r, &ll) == -1 || cache_get_num(&r, &w) == -1 ||
+	    cache_get_num(&r, &hw) == -1 || cache_get_num(&r, &dr) == -1 ||
+	    cache_get_num(&r, &mem) == -1 || cache_get_num(&r, &as) == -1 ||
+	    cache_get_num(&r, &al) == -1 || cache_get_num(&r, &bo) == -1 ||
+	    cache_get_num(&r, &bl) == -1)
+		goto bad;
+	/* The lists, each its length then its strings: counted first, then
+	 * taken into one block, each NULL-ended as fm_list makes them. */
+	lists = r;
+	for (j = 0; j < 2; j++) {
+		/* Each string takes at least three bytes of the record. */
+		if (cache_get_num(&r, &k[j]) == -1 || k[j] < 0 ||
+		    k[j] > (r.end - r.p) / 3)
+			goto bad;
+		for (i = 0; i < (size_t)k[j]; i++)
+			if (cache_get_span(&r, &str, &len) == -1 ||
+			    str == NULL)
+				goto bad;
+		n[j] = (size_t)k[j];
+	}
+	if (!cache_reader_done(&r) || p->title == NULL || ll < 0 || al < 0 ||
+	    bl < 0 || bo < 0 || (uint64_t)bo > filesize)
+		goto bad;
+	if (n[0] + n[1] > 0) {
+		p->fm_block = xmalloc((n[0] + 1 + n[1] + 1) * sizeof(char *));
+		v[0] = (char **)(void *)p->fm_block;
+		v[1] = v[0] + n[0] + 1;
+		for (j = 0; j < 2; j++) {
+			cache_get_num(&lists, &k[j]);
+			for (i = 0; i < n[j]; i++) {
+				cache_get_span(&lists, &str, &len);
+				v[j][i] = (char *)str;
+			}
+			v[j][n[j]] = NULL;
+		}
+		/* As the front matter gives them: none is no list. */
+		p->aliases = n[0] > 0 ? v[0] : NULL;
+		p->tags = n[1] > 0 ? v[1] : NULL;
+	}
+	p->naliases = n[0];
+	p->ntags = n[1];
+	p->fm_borrowed = 1;
 	p->layout_line = (size_t)ll;
 	p->weight = w;
 	p->has_weight = hw != 0;
@@ -560,11 +509,11 @@ fm_restore(struct page *p, const struct cache_rec *rec, size_t filesize)
 	/* The record as it is for the next cache (page_fmrec): not copied. */
 	buf_reset(&p->fmrec);
 	p->fm_cached = 1;
-	rc = 0;
-out:
-	if (sp.v != sp.local)
-		free(sp.v);
-	return rc;
+	return 0;
+bad:
+	for (i = 0; i < 6; i++)
+		*fields[i] = NULL;
+	return -1;
 }
 
 static int

@@ -76,8 +76,9 @@ struct page {
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	int		 fm_cached; /* that is rec's (page_fmrec) */
-	char		*fm_block; /* the fields' strings and lists, when
-				    restored from rec: one allocation */
+	int		 fm_borrowed; /* the fields' strings are rec's */
+	char		*fm_block; /* then the lists of aliases and tags, in
+				    one allocation, or NULL */
 	const struct cache_rec *rec; /* the last build's record, or NULL */
 	int		 from_cache; /* front matter from rec; file not read */
 	uint64_t	 key;	 /* what its output files are made from */
