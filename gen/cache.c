@@ -78,109 +78,10 @@ cache_put_str(struct buf *b, const char *s)
 		cache_put_strn(b, s, strlen(s));
 }
 
-
-void
-cache_reader_init(struct cache_reader *r, const char *p, size_t len)
-{
-	r->p = p;
-	r->end = p + len;
-	r->bad = 0;
-}
-
-int
-cache_reader_done(const struct cache_reader *r)
-{
-	return !r->bad && r->p == r->end;
-}
-
-/* Digits up to `stop`, as an unsigned number; -1 when malformed. */
-static int
-get_digits(struct cache_reader *r, char stop, uint64_t *out)
-{
-	uint64_t v = 0;
-	const char *p = r->p;
-
-	if (r->bad || p == r->end || *p < '0' || *p > '9')
-		goto bad;
-	for (; p < r->end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			goto bad;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (p == r->end || *p != stop)
-		goto bad;
-	r->p = p + 1;
-	*out = v;
-	return 0;
-bad:
-	r->bad = 1;
-	return -1;
-}
-
 static int
 get_u64(struct cache_reader *r, uint64_t *out)
 {
-	return get_digits(r, ';', out);
-}
-
-int
-cache_get_num(struct cache_reader *r, long long *out)
-{
-	uint64_t v;
-	int neg = 0;
-
-	if (!r->bad && r->p < r->end && *r->p == '-') {
-		neg = 1;
-		r->p++;
-	}
-	if (get_digits(r, ';', &v) == -1)
-		return -1;
-	if (v > (uint64_t)INT64_MAX) {
-		r->bad = 1;
-		return -1;
-	}
-	*out = neg ? -(long long)v : (long long)v;
-	return 0;
-}
-
-/* A string field in place: *s points into the record. */
-static int
-get_span(struct cache_reader *r, const char **s, size_t *len)
-{
-	uint64_t n;
-
-	if (r->bad || r->p == r->end)
-		goto bad;
-	if (*r->p == '~') {
-		r->p++;
-		*s = NULL;
-		*len = 0;
-		return 0;
-	}
-	/* The bytes, and the NUL after them. */
-	if (get_digits(r, ':', &n) == -1 || n >= (uint64_t)(r->end - r->p) ||
-	    r->p[n] != '\0')
-		goto bad;
-	*s = r->p;
-	*len = (size_t)n;
-	r->p += n + 1;
-	return 0;
-bad:
-	r->bad = 1;
-	return -1;
-}
-
-int
-cache_get_span(struct cache_reader *r, const char **s, size_t *len)
-{
-	if (get_span(r, s, len) == -1)
-		return -1;
-	/* Strings of the front matter hold no NUL. */
-	if (*s != NULL && memchr(*s, '\0', *len) != NULL) {
-		r->bad = 1;
-		return -1;
-	}
-	return 0;
+	return cache_get_digits(r, ';', out);
 }
 
 int
@@ -252,13 +153,13 @@ parse(struct cache *c, uint64_t id)
 		}
 		e = &c->v[c->n];
 		e->raw = r.p - 1;
-		if (get_span(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
+		if (cache_get_bytes(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
 		    get_stat(&r, &e->st) == -1 ||
 		    get_u64(&r, &e->srchash) == -1 ||
 		    get_u64(&r, &e->key) == -1 ||
-		    get_span(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
-		    get_span(&r, &e->outs, &e->outslen) == -1 ||
-		    get_span(&r, &e->part, &e->partlen) == -1 ||
+		    cache_get_bytes(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
+		    cache_get_bytes(&r, &e->outs, &e->outslen) == -1 ||
+		    cache_get_bytes(&r, &e->part, &e->partlen) == -1 ||
 		    get_u64(&r, &e->soff) == -1 ||
 		    get_u64(&r, &e->slen) == -1 ||
 		    r.p == r.end || *r.p++ != '\n')

@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "map.h"
@@ -143,14 +144,113 @@ struct cache_reader {
 	int		 bad;
 };
 
-void	cache_reader_init(struct cache_reader *, const char *p, size_t len);
 /* A string as a new allocation (NULL when NULL was written). */
 int	cache_get_str(struct cache_reader *, char **out);
+
+/*
+ * The rest here, inline: a rebuild reads hundreds of thousands of fields,
+ * most of them a digit or two long, and a call for each costs more than
+ * reading it.
+ */
+static inline void
+cache_reader_init(struct cache_reader *r, const char *p, size_t len)
+{
+	r->p = p;
+	r->end = p + len;
+	r->bad = 0;
+}
+
+/* 1 when the whole record was read and nothing was malformed. */
+static inline int
+cache_reader_done(const struct cache_reader *r)
+{
+	return !r->bad && r->p == r->end;
+}
+
+/* Digits up to `stop`, as an unsigned number; -1 when malformed. */
+static inline int
+cache_get_digits(struct cache_reader *r, char stop, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = r->p;
+
+	if (r->bad || p == r->end || *p < '0' || *p > '9')
+		goto bad;
+	for (; p < r->end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == r->end || *p != stop)
+		goto bad;
+	r->p = p + 1;
+	*out = v;
+	return 0;
+bad:
+	r->bad = 1;
+	return -1;
+}
+
+static inline int
+cache_get_num(struct cache_reader *r, long long *out)
+{
+	uint64_t v;
+	int neg = 0;
+
+	if (!r->bad && r->p < r->end && *r->p == '-') {
+		neg = 1;
+		r->p++;
+	}
+	if (cache_get_digits(r, ';', &v) == -1)
+		return -1;
+	if (v > (uint64_t)INT64_MAX) {
+		r->bad = 1;
+		return -1;
+	}
+	*out = neg ? -(long long)v : (long long)v;
+	return 0;
+}
+
+/* A string field where it is in the record, its bytes followed by a NUL
+ * (*s NULL when NULL was written); the bytes may hold NULs. */
+static inline int
+cache_get_bytes(struct cache_reader *r, const char **s, size_t *len)
+{
+	uint64_t n;
+
+	if (r->bad || r->p == r->end)
+		goto bad;
+	if (*r->p == '~') {
+		r->p++;
+		*s = NULL;
+		*len = 0;
+		return 0;
+	}
+	/* The bytes, and the NUL after them. */
+	if (cache_get_digits(r, ':', &n) == -1 ||
+	    n >= (uint64_t)(r->end - r->p) || r->p[n] != '\0')
+		goto bad;
+	*s = r->p;
+	*len = (size_t)n;
+	r->p += n + 1;
+	return 0;
+bad:
+	r->bad = 1;
+	return -1;
+}
+
 /* A string where it is in the record, which holds no NUL and is followed
  * by one, a C string (*s NULL when NULL was written). */
-int	cache_get_span(struct cache_reader *, const char **s, size_t *len);
-int	cache_get_num(struct cache_reader *, long long *out);
-/* 1 when the whole record was read and nothing was malformed. */
-int	cache_reader_done(const struct cache_reader *);
+static inline int
+cache_get_span(struct cache_reader *r, const char **s, size_t *len)
+{
+	if (cache_get_bytes(r, s, len) == -1)
+		return -1;
+	if (*s != NULL && memchr(*s, '\0', *len) != NULL) {
+		r->bad = 1;
+		return -1;
+	}
+	return 0;
+}
 
 #endif
