@@ -614,7 +614,7 @@ hash_str(const char *str, uint64_t h)
 static uint64_t
 hash_num(long long v, uint64_t h)
 {
-	return hash64(&v, sizeof(v), h);
+	return hash_pair(h, (uint64_t)v);
 }
 
 static uint64_t
@@ -664,7 +664,7 @@ item_hash(const struct page *p, const struct page *on, uint64_t h)
 	h = hash_num(listed(p, on), h);
 	h = hash_num(p->news, h);
 	h = hash_str(p->title, h);
-	h = hash_str(p->out, h);
+	h = hash_num((long long)p->outhash, h);
 	h = hash_str(p->date, h);
 	return hash_str(p->description, h);
 }
@@ -683,7 +683,7 @@ page_key(const struct ctx *c, const struct page *p)
 	uint64_t h = hash_num((long long)p->srchash, c->site_key);
 	size_t i;
 
-	h = hash_str(p->out, h);
+	h = hash_num((long long)p->outhash, h);
 	h = hash_num(p->kind, h);
 	h = hash_num(p->members, h);
 	h = hash_num(p->expired, h);
@@ -691,7 +691,7 @@ page_key(const struct ctx *c, const struct page *p)
 	h = hash_num(p->notfound, h);
 	for (a = p->parent; a != NULL; a = a->parent) {
 		h = hash_str(a->title, h);
-		h = hash_str(a->out, h);
+		h = hash_num((long long)a->outhash, h);
 	}
 	if (p->kind != PAGE_REGULAR)
 		for (i = 0; i < p->nkids; i++)
