@@ -10,13 +10,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # Tests: nginx (real server), clang (libFuzzer, sanitizer runtimes),
 # chromium (browser tests), Java (Nu HTML validator), unzip, curl.
 # fonts-ipafont-gothic gives Chromium Japanese glyphs for screenshots.
-# libcurl: gen check --external and the mailer.  hugo, and md4c's HTML
+# libcurl: gen check --external and the mailer.  mimalloc: gen's malloc.  hugo, and md4c's HTML
 # renderer for the floor: make bench.  The programs: libfcgi, SQLite,
 # libargon2, spawn-fcgi to start them, john-data for its list of common
 # passwords (/usr/share/john/password.lst), openssl for the local
 # certificate, python3-aiosmtpd for the local and the tests' SMTP server.
 PKGS="build-essential pkg-config
 libmd4c-dev libmd4c-html0-dev libyaml-dev libjansson-dev libzip-dev libmbedtls-dev
+libmimalloc-dev
 libcurl4-openssl-dev libfcgi-dev libsqlite3-dev sqlite3 libargon2-dev
 spawn-fcgi john-data openssl python3-aiosmtpd
 nginx clang libclang-rt-14-dev
