@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -793,12 +792,13 @@ page_free(struct page *p)
 }
 
 /*
- * Pages are allocated SITE_PAGE_SLAB at a time, mapped with their memory
- * filled in at once, and go with the site: a site of ten thousand pages
- * otherwise takes a page fault for every few of them as the walk finds
- * them.
+ * Pages are allocated 2 MiB at a time (thousands of them), mapped with
+ * their memory filled in at once, in a huge page where the kernel gives
+ * one, and go with the site: a site of ten thousand pages otherwise takes
+ * a page fault for every few of them as the walk finds them.
  */
-#define SITE_PAGE_SLAB	256
+#define SITE_SLAB_BYTES	((size_t)2 << 20)
+#define SITE_PAGE_SLAB	(SITE_SLAB_BYTES / sizeof(struct page))
 
 static struct page *
 page_new(struct site *s)
@@ -812,10 +812,8 @@ page_new(struct site *s)
 			v = xcalloc(1, sizeof(*v));
 			s->slab_left = 1;
 		} else {
-			v = mmap(NULL, SITE_PAGE_SLAB * sizeof(*v),
-			    PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-			if (v == MAP_FAILED) {
+			/* A huge page where the kernel gives one (xmap). */
+			if ((v = xmap(SITE_SLAB_BYTES)) == NULL) {
 				/* As xmalloc() does. */
 				fputs("fatal: out of memory\n", stderr);
 				abort();
@@ -1676,8 +1674,7 @@ site_release(struct site *s)
 		if (KK_SANITIZED)
 			free(s->slabs[i]);
 		else
-			munmap(s->slabs[i], SITE_PAGE_SLAB *
-			    sizeof(struct page));
+			xunmap(s->slabs[i], SITE_SLAB_BYTES);
 	free(s->slabs);
 	for (i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);

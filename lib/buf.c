@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -282,4 +283,58 @@ fd_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Linux 5.14's: fill in a range's pages now, as if written. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+#define HUGE_PAGE	((size_t)2 << 20)
+
+/* The size xmap() maps for n bytes: whole pages, and whole huge pages
+ * from half of one up. */
+static size_t
+map_size(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (n >= HUGE_PAGE / 2)
+		return (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	return (n + page - 1) & ~(page - 1);
+}
+
+void *
+xmap(size_t n)
+{
+	size_t len = map_size(n), head;
+	char *p, *q;
+
+	if (len < HUGE_PAGE) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		return p != MAP_FAILED ? p : NULL;
+	}
+	/* Aligned to a huge page: map one more, and give back the ends. */
+	if (len > SIZE_MAX - HUGE_PAGE || (p = mmap(NULL, len + HUGE_PAGE,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) ==
+	    MAP_FAILED)
+		return NULL;
+	q = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	head = (size_t)(q - p);
+	if (head > 0)
+		munmap(p, head);
+	munmap(q + len, HUGE_PAGE - head);
+	/* Either may be refused (no huge pages, an older kernel): the
+	 * memory is then filled in as it is used. */
+	(void)madvise(q, len, MADV_HUGEPAGE);
+	(void)madvise(q, len, MADV_POPULATE_WRITE);
+	return q;
+}
+
+void
+xunmap(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, map_size(n));
 }

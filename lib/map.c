@@ -2,7 +2,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "buf.h"
 #include "hash.h"
@@ -34,9 +33,7 @@ table_new(struct map *m, size_t cap)
 	void *t;
 
 	m->mapped = 0;
-	if (!KK_SANITIZED && n >= MAP_POPULATE_MIN && (t = mmap(NULL, n,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-	    -1, 0)) != MAP_FAILED) {
+	if (!KK_SANITIZED && n >= MAP_POPULATE_MIN && (t = xmap(n)) != NULL) {
 		m->mapped = 1;
 		return t;	/* zeroed */
 	}
@@ -47,7 +44,7 @@ static void
 table_free(struct map_slot *t, size_t cap, int mapped)
 {
 	if (mapped)
-		munmap(t, cap * sizeof(*t));
+		xunmap(t, cap * sizeof(*t));
 	else
 		free(t);
 }
