@@ -109,6 +109,29 @@ get_stat(struct cache_reader *r, struct cache_stat *st)
 	return 0;
 }
 
+/* The array of records, room for n: filled in at once (xmap), as it is
+ * a table of thousands written once each. */
+static void
+recs_alloc(struct cache *c, size_t n)
+{
+	c->vcap = n;
+	if (KK_SANITIZED || (c->v = xmap(n * sizeof(*c->v))) == NULL) {
+		c->v = xcalloc(n, sizeof(*c->v));
+		c->vcap = 0;	/* not mapped */
+	}
+}
+
+static void
+recs_free(struct cache *c)
+{
+	if (c->vcap > 0)
+		xunmap(c->v, c->vcap * sizeof(*c->v));
+	else
+		free(c->v);
+	c->v = NULL;
+	c->vcap = 0;
+}
+
 static int
 parse(struct cache *c, uint64_t id)
 {
@@ -140,20 +163,19 @@ parse(struct cache *c, uint64_t id)
 	/* Keys in the mapped file, which lives as long as the map. */
 	map_borrow_keys(&c->by_src);
 	map_reserve(&c->by_src, nl);
+	/* Each record ends with a newline: never more records than
+	 * that. */
 	cap = nl + 1;
-	c->v = xreallocarray(NULL, cap, sizeof(*c->v));
+	recs_alloc(c, cap);
 	while (r.p < r.end) {
 		struct cache_rec *e;
 
-		if (*r.p++ != 'R')
+		if (*r.p++ != 'R' || c->n == cap)
 			return -1;
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			c->v = xreallocarray(c->v, cap, sizeof(*c->v));
-		}
 		e = &c->v[c->n];
 		e->raw = r.p - 1;
-		if (cache_get_bytes(&r, &e->src, &e->srclen) == -1 || e->src == NULL ||
+		if (cache_get_bytes(&r, &e->src, &e->srclen) == -1 ||
+		    e->src == NULL ||
 		    get_stat(&r, &e->st) == -1 ||
 		    get_u64(&r, &e->srchash) == -1 ||
 		    get_u64(&r, &e->key) == -1 ||
@@ -205,7 +227,7 @@ load(struct cache *c, const char *file, uint64_t id)
 	c->len = (size_t)st.st_size;
 	if (parse(c, id) == -1) {
 		munmap(m, c->len);
-		free(c->v);
+		recs_free(c);
 		map_release(&c->by_src);
 		c->text = NULL;
 		c->len = c->n = 0;
@@ -258,7 +280,7 @@ cache_release(struct cache *c)
 	free(c->file);
 	if (c->text != NULL)
 		munmap((void *)c->text, c->len);
-	free(c->v);
+	recs_free(c);
 	map_release(&c->by_src);
 	memset(c, 0, sizeof(*c));
 }

@@ -69,6 +69,7 @@ struct cache {
 	size_t		 len;
 	struct cache_rec *v;
 	size_t		 n;
+	size_t		 vcap;		/* v's room, when mapped; else 0 */
 	struct map	 by_src;	/* "news/a.md" -> record */
 };
 
