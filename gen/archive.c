@@ -1,4 +1,3 @@
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "archive.h"
 #include "build.h"
 #include "cache.h"
+#include "dl.h"
 
 /*
  * libzip is loaded when a ZIP is made, not when gen starts: with the
@@ -43,44 +43,29 @@ static struct {
 	const char	*(*strerror)(zip_t *);
 } zl;
 
+#define ZIP_FN(f)	{ #f, (void **)&zl.f }
+
+static const struct dl_fn zip_fns[] = {
+	ZIP_FN(close), ZIP_FN(dir_add), ZIP_FN(discard), ZIP_FN(error_fini),
+	ZIP_FN(error_init_with_code), ZIP_FN(error_strerror), ZIP_FN(file_add),
+	ZIP_FN(file_set_dostime), ZIP_FN(file_set_external_attributes),
+	ZIP_FN(set_file_compression), ZIP_FN(source_file),
+	ZIP_FN(source_free), ZIP_FN(strerror),
+	ZIP_FN(open),	/* last: it says all are there */
+};
+
 /* 0, or -1 when libzip cannot be loaded (said on stderr). */
 static int
 zip_load(void)
 {
-	void *h;
+	struct buf err = BUF_INIT;
+	int rc = 0;
 
-	if (zl.open != NULL)
-		return 0;
-	if ((h = dlopen(ARCHIVE_LIBZIP, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(stderr, "gen: cannot load %s: %s\n", ARCHIVE_LIBZIP,
-		    dlerror());
-		return -1;
-	}
-	/* POSIX's way of taking a function from dlsym(). */
-#define ZIP_SYM(f) \
-	if ((*(void **)&zl.f = dlsym(h, "zip_" #f)) == NULL) \
-		goto bad
-	ZIP_SYM(close);
-	ZIP_SYM(dir_add);
-	ZIP_SYM(discard);
-	ZIP_SYM(error_fini);
-	ZIP_SYM(error_init_with_code);
-	ZIP_SYM(error_strerror);
-	ZIP_SYM(file_add);
-	ZIP_SYM(file_set_dostime);
-	ZIP_SYM(file_set_external_attributes);
-	ZIP_SYM(set_file_compression);
-	ZIP_SYM(source_file);
-	ZIP_SYM(source_free);
-	ZIP_SYM(strerror);
-	ZIP_SYM(open);	/* last: it says all are there */
-#undef ZIP_SYM
-	return 0;
-bad:
-	fprintf(stderr, "gen: %s: %s\n", ARCHIVE_LIBZIP, dlerror());
-	memset(&zl, 0, sizeof(zl));
-	dlclose(h);
-	return -1;
+	if (zl.open == NULL && (rc = dl_bind(ARCHIVE_LIBZIP, "zip_", zip_fns,
+	    sizeof(zip_fns) / sizeof(zip_fns[0]), &err)) == -1)
+		fprintf(stderr, "gen: %s\n", err.ptr);
+	buf_release(&err);
+	return rc;
 }
 
 struct zctx {

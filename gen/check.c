@@ -1,4 +1,3 @@
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include "buf.h"
 #include "build.h"
 #include "check.h"
+#include "dl.h"
 #include "escape.h"
 #include "map.h"
 #include "md.h"
@@ -45,43 +45,25 @@ static struct {
 	CURLMcode	 (*multi_cleanup)(CURLM *);
 } cu;
 
+#define CURL_FN(f)	{ #f, (void **)&cu.f }
+
+static const struct dl_fn curl_fns[] = {
+	CURL_FN(global_cleanup), CURL_FN(easy_init), CURL_FN(easy_setopt),
+	CURL_FN(easy_getinfo), CURL_FN(easy_cleanup), CURL_FN(easy_strerror),
+	CURL_FN(multi_init), CURL_FN(multi_add_handle),
+	CURL_FN(multi_remove_handle), CURL_FN(multi_perform),
+	CURL_FN(multi_info_read), CURL_FN(multi_poll), CURL_FN(multi_cleanup),
+	CURL_FN(global_init),	/* last: it says all are there */
+};
+
 /* 0, or -1 when libcurl cannot be loaded (message in err). */
 static int
 curl_load(struct buf *err)
 {
-	void *h;
-
 	if (cu.global_init != NULL)
 		return 0;
-	if ((h = dlopen(CHECK_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		buf_printf(err, "cannot load %s: %s", CHECK_LIBCURL, dlerror());
-		return -1;
-	}
-	/* POSIX's way of taking a function from dlsym(). */
-#define CURL_SYM(f) \
-	if ((*(void **)&cu.f = dlsym(h, "curl_" #f)) == NULL) \
-		goto bad
-	CURL_SYM(global_cleanup);
-	CURL_SYM(easy_init);
-	CURL_SYM(easy_setopt);
-	CURL_SYM(easy_getinfo);
-	CURL_SYM(easy_cleanup);
-	CURL_SYM(easy_strerror);
-	CURL_SYM(multi_init);
-	CURL_SYM(multi_add_handle);
-	CURL_SYM(multi_remove_handle);
-	CURL_SYM(multi_perform);
-	CURL_SYM(multi_info_read);
-	CURL_SYM(multi_poll);
-	CURL_SYM(multi_cleanup);
-	CURL_SYM(global_init);	/* last: it says all are there */
-#undef CURL_SYM
-	return 0;
-bad:
-	buf_printf(err, "%s: %s", CHECK_LIBCURL, dlerror());
-	memset(&cu, 0, sizeof(cu));
-	dlclose(h);
-	return -1;
+	return dl_bind(CHECK_LIBCURL, "curl_", curl_fns,
+	    sizeof(curl_fns) / sizeof(curl_fns[0]), err);
 }
 #define CHECK_DEFAULT_TIMEOUT	10	/* seconds */
 #define CHECK_MAX_REDIRECTS	5
