@@ -831,7 +831,13 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		buf_reset(&to);
 		buf_printf(&from, "%s/%s", o->stage, o->priv);
 		buf_printf(&to, "%s/%s", o->dir, o->priv);
-		if (rename(from.ptr, to.ptr) == -1) {
+		/* The old one removed first: moved over it, the new one
+		 * would be written out to disk there and then (ext4's
+		 * auto_da_alloc), megabytes of it on every build.  It need
+		 * not survive a crash: lost or cut short, the next build
+		 * reads the pages it no longer finds in it. */
+		if ((unlink(to.ptr) == -1 && errno != ENOENT) ||
+		    rename(from.ptr, to.ptr) == -1) {
 			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
 			goto fail;
 		}
