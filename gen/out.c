@@ -708,10 +708,6 @@ remove_stale(const char *dir, const char *rel)
 	buf_release(&p);
 }
 
-/* Write the output's manifest anew, atomically: the last build's files
- * with their hashes, 0 for those this build changes or removes.  gone[i]
- * is set for each slot of the old map whose file this build does not
- * make. */
 /* This build makes the very files the last one did, which wrote the
  * manifest in the form out_commit() writes (oldraw): each entry is the
  * one of a file of the manifest, and there are as many. */
@@ -728,6 +724,10 @@ same_files(const struct out *o)
 	return 1;
 }
 
+/* Write the output's manifest anew, atomically: the last build's files
+ * with their hashes, 0 for those this build changes or removes.  gone[i]
+ * is set for each slot of the old map whose file this build does not
+ * make. */
 static int
 mark_touched(struct out *o, int same, char *gone, struct buf *err)
 {
