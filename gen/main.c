@@ -2,7 +2,6 @@
  * gen: the static-site generator of Kakehashi.
  */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,9 +395,6 @@ main(int argc, char *argv[])
 	/* Before any thread: jansson's hash seed, fixed (object order is
 	 * insertion order, so the seed never shows in the output). */
 	json_object_seed(1);
-	/* The heaps grow 4 MB at a time: a build allocates tens of MB in
-	 * small blocks, and each step of growth is a system call. */
-	mallopt(M_TOP_PAD, 4 << 20);
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return 2;
