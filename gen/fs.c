@@ -171,18 +171,6 @@ fs_remove_tree(const char *path, struct buf *err)
 	return 0;
 }
 
-struct dent {
-	char		*name;
-	unsigned char	 type;
-};
-
-static int
-cmp_dents(const void *a, const void *b)
-{
-	return strcmp(((const struct dent *)a)->name,
-	    ((const struct dent *)b)->name);
-}
-
 static int
 cmp_ents(const void *a, const void *b)
 {
@@ -248,49 +236,30 @@ fs_dir_free(struct fs_dir *d)
 }
 
 long
-fs_list_types(const char *dir, char ***names, unsigned char **types,
-    struct buf *err)
+fs_list(const char *dir, char ***names, struct buf *err)
 {
-	struct dirent *de;
-	struct dent *v = NULL;
-	size_t n = 0, cap = 0, i;
-	DIR *d;
+	struct fs_dir d;
+	size_t i, n;
+	int fd;
 
-	if ((d = opendir(dir)) == NULL) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		buf_printf(err, "%s: cannot open directory: %s\n", dir,
 		    strerror(errno));
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		v[n].name = xstrdup(de->d_name);
-		v[n++].type = de->d_type;
+	if (fs_dir_read(fd, dir, &d, err) == -1) {
+		close(fd);
+		return -1;
 	}
-	closedir(d);
-	if (n > 0)
-		qsort(v, n, sizeof(*v), cmp_dents);
+	close(fd);
+	n = d.n;
 	*names = xcalloc(n + 1, sizeof(**names));
-	if (types != NULL)
-		*types = xcalloc(n + 1, 1);
-	for (i = 0; i < n; i++) {
-		(*names)[i] = v[i].name;
-		if (types != NULL)
-			(*types)[i] = v[i].type;
-	}
-	free(v);
+	for (i = 0; i < n; i++)
+		(*names)[i] = xstrdup(d.names[i]);
+	fs_dir_free(&d);
 	return (long)n;
 }
 
-long
-fs_list(const char *dir, char ***names, struct buf *err)
-{
-	return fs_list_types(dir, names, NULL, err);
-}
 
 void
 fs_list_free(char **names, long n)

@@ -31,16 +31,13 @@ int	fs_is_file(const char *path);
  * *names, or -1.  Free with fs_list_free().
  */
 long	fs_list(const char *dir, char ***names, struct buf *err);
-/* The same, and each entry's type as readdir() tells it (DT_REG, DT_DIR,
- * DT_LNK...; DT_UNKNOWN where the file system does not say), in *types
- * (free it). */
-long	fs_list_types(const char *dir, char ***names, unsigned char **types,
-	    struct buf *err);
 void	fs_list_free(char **names, long n);
 
 /* The same for the folder open as `fd` (which it reads to the end), in
- * one allocation: for walks over thousands of names.  `dir` names it in
- * messages.  0 or -1; free with fs_dir_free(). */
+ * one allocation, and each entry's type as the kernel tells it (DT_REG,
+ * DT_DIR, DT_LNK...; DT_UNKNOWN where the file system does not say): for
+ * walks over thousands of names.  `dir` names it in messages.  0 or -1;
+ * free with fs_dir_free(). */
 struct fs_dir {
 	char		**names;
 	unsigned char	*types;

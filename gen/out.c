@@ -191,24 +191,23 @@ static void
 open_tops(struct out *o)
 {
 	struct buf e = BUF_INIT;
-	char **names = NULL;
-	unsigned char *types = NULL;
-	long n, i;
+	struct fs_dir d;
+	size_t i;
 	int fd;
 
-	if ((n = fs_list_types(o->dir, &names, &types, &e)) < 0) {
+	/* Read from the output's own descriptor, already open. */
+	if (fs_dir_read(o->dirfd, o->dir, &d, &e) == -1) {
 		buf_release(&e);
 		return;
 	}
-	for (i = 0; i < n && o->tops.count < OUT_TOP_FDS; i++) {
-		if (types[i] != DT_DIR || (fd = openat(o->dirfd, names[i],
+	for (i = 0; i < d.n && o->tops.count < OUT_TOP_FDS; i++) {
+		if (d.types[i] != DT_DIR || (fd = openat(o->dirfd, d.names[i],
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 			continue;
-		map_put(&o->tops, names[i], strlen(names[i]),
+		map_put(&o->tops, d.names[i], strlen(d.names[i]),
 		    (void *)(uintptr_t)(fd + 1));
 	}
-	fs_list_free(names, n);
-	free(types);
+	fs_dir_free(&d);
 	buf_release(&e);
 }
 
