@@ -84,18 +84,6 @@ get_u64(struct cache_reader *r, uint64_t *out)
 	return cache_get_digits(r, ';', out);
 }
 
-int
-cache_get_str(struct cache_reader *r, char **out)
-{
-	const char *s;
-	size_t len;
-
-	if (cache_get_span(r, &s, &len) == -1)
-		return -1;
-	*out = s != NULL ? xstrndup(s, len) : NULL;
-	return 0;
-}
-
 static int
 get_stat(struct cache_reader *r, struct cache_stat *st)
 {

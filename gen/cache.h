@@ -145,11 +145,8 @@ struct cache_reader {
 	int		 bad;
 };
 
-/* A string as a new allocation (NULL when NULL was written). */
-int	cache_get_str(struct cache_reader *, char **out);
-
 /*
- * The rest here, inline: a rebuild reads hundreds of thousands of fields,
+ * The reader, inline: a rebuild reads hundreds of thousands of fields,
  * most of them a digit or two long, and a call for each costs more than
  * reading it.
  */
