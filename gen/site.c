@@ -1080,6 +1080,14 @@ load_pages(struct site *s)
 	pthread_mutex_destroy(&job.lock);
 }
 
+/* The hash a page or file keeps of its output's name (outhash), which
+ * digests and keys take instead of the name. */
+static uint64_t
+out_hash(const char *out)
+{
+	return hash64(out, strlen(out), 0);
+}
+
 static void
 add_asset(struct site *s, const char *rel)
 {
@@ -1093,7 +1101,7 @@ add_asset(struct site *s, const char *rel)
 	a = &s->assets[s->nassets++];
 	a->src = xstrdup(rel);
 	a->out = xstrdup(rel);
-	a->outhash = hash64(a->out, strlen(a->out), 0);
+	a->outhash = out_hash(a->out);
 	a->file = NULL;
 }
 
@@ -1371,7 +1379,7 @@ build_tree(struct site *s)
 			p->outdir[0] = '\0';
 			p->out = memcpy(p->outdir + 1, "404.html",
 			    sizeof("404.html"));
-			p->outhash = hash64(p->out, strlen(p->out), 0);
+			p->outhash = out_hash(p->out);
 			add_output(s, p->out, p->file);
 			continue;
 		}
@@ -1387,7 +1395,7 @@ build_tree(struct site *s)
 		p->out = p->outdir + dl + 1;
 		memcpy(p->out, p->outdir, dl);
 		memcpy(p->out + dl, "index.html", sizeof("index.html"));
-		p->outhash = hash64(p->out, dl + sizeof("index.html") - 1, 0);
+		p->outhash = out_hash(p->out);
 		add_output(s, p->out, p->file);
 	}
 	for (i = 0; i < s->nassets; i++) {
@@ -1404,7 +1412,7 @@ build_tree(struct site *s)
 			free(a->out);
 			buf_printf(&f, "members/%s", a->src);
 			a->out = buf_detach(&f, NULL);
-			a->outhash = hash64(a->out, strlen(a->out), 0);
+			a->outhash = out_hash(a->out);
 		}
 		buf_printf(&f, "%s/%s", s->dir, a->src);
 		a->file = buf_detach(&f, NULL);
