@@ -57,6 +57,17 @@ struct ctx {
 	struct page	*cur;		/* the page being written */
 };
 
+/* A string in a hash (the theme's and the pages' keys). */
+static uint64_t
+hash_str(const char *str, uint64_t h)
+{
+	/* NULL and "" differ; the NUL ends one string and starts the
+	 * next. */
+	if (str == NULL)
+		return hash64("\001", 1, h);
+	return hash64(str, strlen(str) + 1, h);
+}
+
 /* ---------------------------------------------------------------- *
  * Theme
  * ---------------------------------------------------------------- */
@@ -192,8 +203,11 @@ theme_ids(struct theme *t, struct site *s)
 			buf_printf(&f, "%s/%s", dir.ptr, names[i]);
 			if (buf_read_file(&text, f.ptr) == -1)
 				continue;
-			/* Every template, by name, in the key of every page. */
-			t->hash = hash64(f.ptr, f.len, t->hash);
+			/* Every template, by its name in the theme, in the
+			 * key of every page: not by its path, which changes
+			 * with the way the theme was named (relative or not). */
+			t->hash = hash_str(dirs[d], t->hash);
+			t->hash = hash_str(names[i], t->hash);
 			t->hash = hash64(text.ptr, text.len, t->hash);
 			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
 			    p = q) {
@@ -600,16 +614,6 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 /* ---------------------------------------------------------------- *
  * Keys: what a page's output files are made from
  * ---------------------------------------------------------------- */
-
-static uint64_t
-hash_str(const char *str, uint64_t h)
-{
-	/* NULL and "" differ; the NUL ends one string and starts the
-	 * next. */
-	if (str == NULL)
-		return hash64("\001", 1, h);
-	return hash64(str, strlen(str) + 1, h);
-}
 
 static uint64_t
 hash_num(long long v, uint64_t h)

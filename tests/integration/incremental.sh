@@ -81,6 +81,11 @@ sleep 2.2
 build
 check "$label: a build with nothing changed renders no page" test "$(rendered)" = 0
 check "$label: and writes no file" grep -q '; 0 files written' "$work/log"
+# The same theme named another way (relative, through ..): the same
+# templates, so the same keys.
+$GEN build "$site" -o "$out" --theme-dir "$(realpath --relative-to=. "$themes")/../themes" \
+	>"$work/log" 2>&1
+check "$label: the theme named by another path renders no page" test "$(rendered)" = 0
 touch "$site/about/concept.md"
 step "touch a file"
 build
