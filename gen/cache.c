@@ -148,9 +148,6 @@ parse(struct cache *c, uint64_t id)
 	for (p = r.p, nl = 0;
 	    (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL; p++)
 		nl++;
-	/* Keys in the mapped file, which lives as long as the map. */
-	map_borrow_keys(&c->by_src);
-	map_reserve(&c->by_src, nl);
 	/* Each record ends with a newline: never more records than
 	 * that. */
 	cap = nl + 1;
@@ -182,11 +179,6 @@ parse(struct cache *c, uint64_t id)
 		/* The names of the outputs each end with a NUL. */
 		if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
 			return -1;
-		/* One record per source; the map holds its index + 1, as the
-		 * array may still move. */
-		if (map_add(&c->by_src, e->src, e->srclen,
-		    (void *)(uintptr_t)(c->n + 1), NULL) == -1)
-			return -1;
 		c->n++;
 	}
 	return 0;
@@ -216,7 +208,6 @@ load(struct cache *c, const char *file, uint64_t id)
 	if (parse(c, id) == -1) {
 		munmap(m, c->len);
 		recs_free(c);
-		map_release(&c->by_src);
 		c->text = NULL;
 		c->len = c->n = 0;
 		c->v = NULL;
@@ -225,10 +216,18 @@ load(struct cache *c, const char *file, uint64_t id)
 	return 0;
 }
 
+/* An empty cache, before it is loaded. */
+static void
+cache_init(struct cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->map_lock, NULL);
+}
+
 int
 cache_load(struct cache *c, const char *file, uint64_t id)
 {
-	memset(c, 0, sizeof(*c));
+	cache_init(c);
 	return load(c, file, id);
 }
 
@@ -244,7 +243,7 @@ loader(void *arg)
 void
 cache_load_start(struct cache *c, const char *file, uint64_t id)
 {
-	memset(c, 0, sizeof(*c));
+	cache_init(c);
 	c->file = xstrdup(file);
 	c->id = id;
 	if (pthread_create(&c->loader, NULL, loader, c) == 0)
@@ -270,11 +269,32 @@ cache_release(struct cache *c)
 		munmap((void *)c->text, c->len);
 	recs_free(c);
 	map_release(&c->by_src);
+	pthread_mutex_destroy(&c->map_lock);
 	memset(c, 0, sizeof(*c));
 }
 
+/* The map of sources, made once, on whichever loading thread first
+ * needs it; of two records of one source (never written so) the first. */
+static void
+make_map(struct cache *c)
+{
+	size_t i;
+
+	pthread_mutex_lock(&c->map_lock);
+	if (!c->mapped) {
+		/* Keys in the mapped file, which lives as long as the map. */
+		map_borrow_keys(&c->by_src);
+		map_reserve(&c->by_src, c->n);
+		for (i = 0; i < c->n; i++)
+			(void)map_add(&c->by_src, c->v[i].src, c->v[i].srclen,
+			    (void *)(uintptr_t)(i + 1), NULL);
+		c->mapped = 1;
+	}
+	pthread_mutex_unlock(&c->map_lock);
+}
+
 const struct cache_rec *
-cache_get(const struct cache *c, const char *src, size_t hint)
+cache_get(struct cache *c, const char *src, size_t hint)
 {
 	size_t len = strlen(src);
 	uintptr_t i;
@@ -282,8 +302,10 @@ cache_get(const struct cache *c, const char *src, size_t hint)
 	if (hint < c->n && c->v[hint].srclen == len &&
 	    memcmp(c->v[hint].src, src, len) == 0)
 		return &c->v[hint];
+	if (c->n == 0)
+		return NULL;
+	make_map(c);
 	i = (uintptr_t)map_get(&c->by_src, src, len);
-
 	return i != 0 ? &c->v[i - 1] : NULL;
 }
 

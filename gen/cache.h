@@ -70,7 +70,12 @@ struct cache {
 	struct cache_rec *v;
 	size_t		 n;
 	size_t		 vcap;		/* v's room, when mapped; else 0 */
-	struct map	 by_src;	/* "news/a.md" -> record */
+	/* "news/a.md" -> record index + 1, made by the first lookup that
+	 * needs it (cache_get): a build that finds its pages where the last
+	 * one did never does. */
+	pthread_mutex_t	 map_lock;
+	int		 mapped;	/* under map_lock */
+	struct map	 by_src;
 };
 
 /* Read `file`, written by the build of gen `id` (cache_id); 0, or -1
@@ -86,7 +91,7 @@ void	cache_wait(struct cache *);
 /* The record of source `src`, or NULL.  `hint`: the index it is likely
  * to have (records are in the order of the last build's pages), looked
  * at before the map. */
-const struct cache_rec *cache_get(const struct cache *, const char *src,
+const struct cache_rec *cache_get(struct cache *, const char *src,
 	    size_t hint);
 
 /* Which build of gen this is: a hash of the running program's build ID
