@@ -18,14 +18,16 @@
 /*
  * The file: a first line naming the format and gen's version, then
  * "id NNN;" (which build of gen wrote it: a cache is only read by the
- * same program), "start NNN;" and one record per page, each "R" and its
+ * same program), "start NNN;", one record per folder, each "D" and its
+ * fields, then a newline, and one record per page, each "R" and its
  * fields, then a newline.  A string field is "LEN:BYTES" and a NUL ("~"
  * for none), so that the mapped file's strings are C strings where they
- * are; a number is "DECIMAL;".  A record is:
+ * are; a number is "DECIMAL;".  The records are:
  *
+ *	D path ino size mtime ctime ents
  *	R src ino size mtime ctime srchash key fm outs part soff slen
  */
-#define CACHE_HEAD	"gen-cache 3 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 4 " GEN_VERSION "\n"
 
 /* Within this many nanoseconds of the build's start, a file's times do
  * not vouch for its bytes. */
@@ -120,6 +122,81 @@ recs_free(struct cache *c)
 	c->vcap = 0;
 }
 
+/* The walk may now look at the folders' records: all of them, or none
+ * when the file has no usable ones. */
+static void
+dirs_done(struct cache *c)
+{
+	pthread_mutex_lock(&c->dir_lock);
+	c->dirs_read = 1;
+	pthread_cond_broadcast(&c->dir_cond);
+	pthread_mutex_unlock(&c->dir_lock);
+}
+
+static void
+dirs_free(struct cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndirs; i++) {
+		free(c->dirs[i].path);
+		free(c->dirs[i].ents);
+	}
+	free(c->dirs);
+	c->dirs = NULL;
+	c->ndirs = 0;
+}
+
+/* Entries as cache_dir has them: each a type byte, a name of at least
+ * one byte without '/', and a NUL. */
+static int
+valid_ents(const char *e, size_t len)
+{
+	const char *end = e + len, *nul;
+
+	while (e < end) {
+		if (end - e < 3 || (nul = memchr(e + 1, '\0',
+		    (size_t)(end - e - 1))) == NULL || nul == e + 1 ||
+		    memchr(e + 1, '/', (size_t)(nul - e - 1)) != NULL)
+			return 0;
+		e = nul + 1;
+	}
+	return 1;
+}
+
+/* The "D" records at r, copied into c->dirs; -1 when one is malformed. */
+static int
+parse_dirs(struct cache *c, struct cache_reader *r)
+{
+	size_t cap = 0;
+
+	while (r->p < r->end && *r->p == 'D') {
+		struct cache_dir d;
+		const char *path, *ents;
+		size_t plen, elen;
+
+		r->p++;
+		if (cache_get_span(r, &path, &plen) == -1 || path == NULL ||
+		    (plen > 0 && path[plen - 1] != '/') ||
+		    get_stat(r, &d.st) == -1 ||
+		    cache_get_bytes(r, &ents, &elen) == -1 || ents == NULL ||
+		    r->p == r->end || *r->p++ != '\n' ||
+		    !valid_ents(ents, elen))
+			return -1;
+		if (c->ndirs == cap) {
+			cap = cap ? cap * 2 : 16;
+			c->dirs = xreallocarray(c->dirs, cap, sizeof(*c->dirs));
+		}
+		d.path = xstrndup(path, plen);
+		d.ents = xmalloc(elen + 1);
+		memcpy(d.ents, ents, elen);
+		d.ents[elen] = '\0';
+		d.entslen = elen;
+		c->dirs[c->ndirs++] = d;
+	}
+	return 0;
+}
+
 static int
 parse(struct cache *c, uint64_t id)
 {
@@ -144,6 +221,12 @@ parse(struct cache *c, uint64_t id)
 	r.p += 6;
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
+	/* The folders first: the walk of the site waits for them. */
+	if (parse_dirs(c, &r) == -1) {
+		dirs_free(c);
+		return -1;
+	}
+	dirs_done(c);
 	/* A record a line, or fewer: room for them all at once. */
 	for (p = r.p, nl = 0;
 	    (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL; p++)
@@ -186,7 +269,7 @@ parse(struct cache *c, uint64_t id)
 
 /* Load `file` into c, whose fields of the file are empty. */
 static int
-load(struct cache *c, const char *file, uint64_t id)
+load_file(struct cache *c, const char *file, uint64_t id)
 {
 	struct stat st;
 	void *m;
@@ -216,12 +299,26 @@ load(struct cache *c, const char *file, uint64_t id)
 	return 0;
 }
 
+/* The same, and the folders' records told to be read, whatever came of
+ * it (a bad page record leaves the folders' records, each of which is
+ * checked against its folder before it is used). */
+static int
+load(struct cache *c, const char *file, uint64_t id)
+{
+	int rc = load_file(c, file, id);
+
+	dirs_done(c);
+	return rc;
+}
+
 /* An empty cache, before it is loaded. */
 static void
 cache_init(struct cache *c)
 {
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->map_lock, NULL);
+	pthread_mutex_init(&c->dir_lock, NULL);
+	pthread_cond_init(&c->dir_cond, NULL);
 }
 
 int
@@ -269,7 +366,10 @@ cache_release(struct cache *c)
 		munmap((void *)c->text, c->len);
 	recs_free(c);
 	map_release(&c->by_src);
+	dirs_free(c);
 	pthread_mutex_destroy(&c->map_lock);
+	pthread_mutex_destroy(&c->dir_lock);
+	pthread_cond_destroy(&c->dir_cond);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -307,6 +407,24 @@ cache_get(struct cache *c, const char *src, size_t hint)
 	make_map(c);
 	i = (uintptr_t)map_get(&c->by_src, src, len);
 	return i != 0 ? &c->v[i - 1] : NULL;
+}
+
+const struct cache_dir *
+cache_get_dir(struct cache *c, const char *path, size_t hint)
+{
+	size_t len = strlen(path), i;
+
+	pthread_mutex_lock(&c->dir_lock);
+	while (!c->dirs_read)
+		pthread_cond_wait(&c->dir_cond, &c->dir_lock);
+	pthread_mutex_unlock(&c->dir_lock);
+	if (hint < c->ndirs && strcmp(c->dirs[hint].path, path) == 0)
+		return &c->dirs[hint];
+	/* A site has tens of folders, not thousands. */
+	for (i = 0; i < c->ndirs; i++)
+		if (strncmp(c->dirs[i].path, path, len + 1) == 0)
+			return &c->dirs[i];
+	return NULL;
 }
 
 /* The linker's build ID of the program (a hash of its bytes), from its
@@ -464,6 +582,22 @@ cache_writer_begin(struct cache_writer *w, int fd, uint64_t id,
 	w->fd = fd;
 	buf_init(&w->b);
 	cache_begin(&w->b, id, start);
+}
+
+void
+cache_writer_dir(struct cache_writer *w, int64_t start, const char *path,
+    const struct cache_stat *st, const char *ents, size_t entslen)
+{
+	int racy = is_racy(st, start);
+
+	buf_putc(&w->b, 'D');
+	cache_put_str(&w->b, path);
+	put_u64(&w->b, st->ino);
+	put_u64(&w->b, st->size);
+	cache_put_num(&w->b, racy ? 0 : st->mtime);
+	cache_put_num(&w->b, racy ? 0 : st->ctime);
+	cache_put_strn(&w->b, ents, entslen);
+	buf_putc(&w->b, '\n');
 }
 
 void

@@ -13,6 +13,9 @@
  * that changes.  A page whose
  * file is as recorded is not read again; one whose key is unchanged, and
  * whose files the manifest lists as written, is not rendered again.
+ * For each folder of the site: its identity and its entries, so that a
+ * rebuild does not read a folder whose entries cannot have changed (a
+ * name added, removed or renamed changes the folder's times).
  *
  * The file is gen's own; anything in it that does not parse, or comes
  * from another version of gen, makes the whole cache unusable and the
@@ -60,6 +63,19 @@ struct cache_rec {
 	size_t		 rawlen;
 };
 
+/* A folder's record: its identity, and its entries as the last build
+ * read them, sorted by name: for each, the type readdir() gave (one
+ * byte, d_type), the name and a NUL.  A walk that finds the folder as
+ * recorded takes its entries from here instead of reading it. */
+struct cache_dir {
+	char		*path;		/* "" or "news/" */
+	struct cache_stat st;
+	char		*ents;		/* copied from the file: kept when a
+					   bad record further on makes the
+					   rest of the cache unusable */
+	size_t		 entslen;
+};
+
 struct cache {
 	char		*file;		/* while cache_load_start() reads it */
 	uint64_t	 id;
@@ -76,11 +92,19 @@ struct cache {
 	pthread_mutex_t	 map_lock;
 	int		 mapped;	/* under map_lock */
 	struct map	 by_src;
+	/* The folders' records, the first of the file: read, and told to
+	 * the walk (cache_get_dir), before the pages' records are. */
+	struct cache_dir *dirs;
+	size_t		 ndirs;
+	pthread_mutex_t	 dir_lock;
+	pthread_cond_t	 dir_cond;
+	int		 dirs_read;	/* under dir_lock */
 };
 
 /* Read `file`, written by the build of gen `id` (cache_id); 0, or -1
- * when there is none (or `file` is NULL) or it cannot be used (the cache is then empty, and
- * usable as such). */
+ * when there is none (or `file` is NULL) or it cannot be used: the cache
+ * then has no page's record, but may have the folders' records (each is
+ * checked against its folder before use), and is released as any other. */
 int	cache_load(struct cache *, const char *file, uint64_t id);
 void	cache_release(struct cache *);
 /* cache_load() on a thread of its own, so that the build goes on with
@@ -92,6 +116,13 @@ void	cache_wait(struct cache *);
  * to have (records are in the order of the last build's pages), looked
  * at before the map. */
 const struct cache_rec *cache_get(struct cache *, const char *src,
+	    size_t hint);
+
+/* The record of folder `path` ("" for the site's, else ending in '/'),
+ * or NULL; waits for the loader to have read the folders' records, not
+ * the rest.  `hint`: the index it is likely to have (records are in the
+ * order of the last build's walk). */
+const struct cache_dir *cache_get_dir(struct cache *, const char *path,
 	    size_t hint);
 
 /* Which build of gen this is: a hash of the running program's build ID
@@ -128,6 +159,12 @@ struct cache_writer {
 
 void	cache_writer_begin(struct cache_writer *, int fd, uint64_t id,
 	    int64_t start);
+/* A folder's record (see struct cache_dir), before any page's; its times
+ * left out, as a page's are, when it changed within two seconds of the
+ * build's start. */
+void	cache_writer_dir(struct cache_writer *, int64_t start,
+	    const char *path, const struct cache_stat *, const char *ents,
+	    size_t entslen);
 /* cache_put() of a page whose record in the last cache is `old`, or
  * NULL. */
 void	cache_writer_put(struct cache_writer *, const struct cache_rec *old,

@@ -830,13 +830,13 @@ page_new(struct site *s)
 }
 
 static void
-set_stat(struct page *p, const struct stat *st)
+to_cache_stat(struct cache_stat *cs, const struct stat *st)
 {
-	p->st.ino = (uint64_t)st->st_ino;
-	p->st.size = (uint64_t)st->st_size;
-	p->st.mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	cs->ino = (uint64_t)st->st_ino;
+	cs->size = (uint64_t)st->st_size;
+	cs->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
 	    st->st_mtim.tv_nsec;
-	p->st.ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+	cs->ctime = (int64_t)st->st_ctim.tv_sec * 1000000000 +
 	    st->st_ctim.tv_nsec;
 }
 
@@ -854,7 +854,7 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 
 	p->dirfd = dirfd;
 	if (st != NULL)
-		set_stat(p, st);
+		to_cache_stat(&p->st, st);
 	else
 		p->need_stat = 1;
 	section = strcmp(name, "_index.md") == 0;
@@ -961,7 +961,7 @@ look_at(struct site *s, struct page *p)
 		    "itself in the site)" : "not a file");
 		return -1;
 	}
-	set_stat(p, &st);
+	to_cache_stat(&p->st, &st);
 	p->need_stat = 0;
 	return 0;
 }
@@ -1105,6 +1105,69 @@ add_asset(struct site *s, const char *rel)
 	a->file = NULL;
 }
 
+/* Record folder `rel` for the next build's cache: with the last cache's
+ * entries `cd`, or those just read (d). */
+static void
+keep_dir(struct site *s, const char *rel, const struct stat *st,
+    const struct cache_dir *cd, const struct fs_dir *d)
+{
+	struct site_dir *sd;
+	struct buf e = BUF_INIT;
+	size_t i;
+
+	if (s->ndirs == s->dirs_cap) {
+		s->dirs_cap = s->dirs_cap ? s->dirs_cap * 2 : 16;
+		s->dirs = xreallocarray(s->dirs, s->dirs_cap,
+		    sizeof(*s->dirs));
+	}
+	sd = &s->dirs[s->ndirs++];
+	sd->path = xstrdup(rel);
+	to_cache_stat(&sd->st, st);
+	if (cd != NULL) {
+		sd->ents = cd->ents;
+		sd->entslen = cd->entslen;
+		sd->own = NULL;
+		return;
+	}
+	for (i = 0; i < d->n; i++) {
+		buf_putc(&e, (char)d->types[i]);
+		buf_add(&e, d->names[i], strlen(d->names[i]) + 1);
+	}
+	sd->ents = sd->own = buf_detach(&e, &sd->entslen);
+}
+
+/*
+ * The entries of folder `rel` (whose identity is st) from the last
+ * build's cache into d, when it has them and the folder is as it was:
+ * 1, and the folder is recorded for the next build.  Its entries, as
+ * fs_dir_read() gives them, point into the cache.
+ */
+static int
+read_dir_cached(struct site *s, const char *rel, const struct stat *st,
+    struct fs_dir *d)
+{
+	const struct cache_dir *cd = cache_get_dir(s->cache, rel, s->ndirs);
+	struct cache_stat now;
+	const char *e, *end;
+	size_t n = 0;
+
+	to_cache_stat(&now, st);
+	if (cd == NULL || !same_stat(&cd->st, &now))
+		return 0;
+	end = cd->ents + cd->entslen;
+	for (e = cd->ents; e < end; e += strlen(e + 1) + 2)
+		n++;
+	memset(d, 0, sizeof(*d));
+	d->names = xcalloc(n + 1, sizeof(*d->names));
+	d->types = xcalloc(n + 1, 1);
+	for (e = cd->ents; e < end; e += strlen(e + 1) + 2) {
+		d->types[d->n] = (unsigned char)e[0];
+		d->names[d->n++] = (char *)e + 1;
+	}
+	keep_dir(s, rel, st, cd, NULL);
+	return 1;
+}
+
 static int
 walk(struct site *s, const char *rel, int depth)
 {
@@ -1112,7 +1175,7 @@ walk(struct site *s, const char *rel, int depth)
 	struct stat st;
 	struct fs_dir d;
 	size_t i;
-	int rc = 0, dfd, pages = 0, keepfd;
+	int rc = 0, dfd, pages = 0, keepfd, rec;
 
 	if (depth > SITE_MAX_DEPTH) {
 		site_error(s, "%s/%s: folders nested deeper than %d", s->dir,
@@ -1128,11 +1191,18 @@ walk(struct site *s, const char *rel, int depth)
 		buf_release(&full);
 		return -1;
 	}
-	if (fs_dir_read(dfd, full.ptr, &d, &s->err) == -1) {
-		s->nerr++;
-		close(dfd);
-		buf_release(&full);
-		return -1;
+	/* The folder as the last build listed it, if it cannot have
+	 * changed since; its identity, for the next build. */
+	rec = s->cache != NULL && fstat(dfd, &st) == 0;
+	if (!rec || !read_dir_cached(s, rel, &st, &d)) {
+		if (fs_dir_read(dfd, full.ptr, &d, &s->err) == -1) {
+			s->nerr++;
+			close(dfd);
+			buf_release(&full);
+			return -1;
+		}
+		if (rec)
+			keep_dir(s, rel, &st, NULL, &d);
 	}
 	/* Kept open for the loading threads to look at its pages in, as
 	 * long as that leaves descriptors enough for the rest. */
@@ -1684,6 +1754,11 @@ site_release(struct site *s)
 		else
 			xunmap(s->slabs[i], SITE_SLAB_BYTES);
 	free(s->slabs);
+	for (i = 0; i < s->ndirs; i++) {
+		free(s->dirs[i].path);
+		free(s->dirs[i].own);
+	}
+	free(s->dirs);
 	for (i = 0; i < s->nassets; i++) {
 		free(s->assets[i].src);
 		free(s->assets[i].out);

@@ -98,6 +98,16 @@ struct page {
 	size_t		 search_len;
 };
 
+/* A folder as the walk found it, for the next build's cache. */
+struct site_dir {
+	char		*path;	/* "" or "news/" */
+	struct cache_stat st;
+	const char	*ents;	/* as struct cache_dir has them: the last
+				   cache's, or `own` */
+	size_t		 entslen;
+	char		*own;
+};
+
 struct asset {
 	char	*src;	/* "about/images/a.svg" */
 	char	*out;	/* the same path in the output */
@@ -147,6 +157,9 @@ struct site {
 	size_t		 pending_cap;
 	int		*walk_fds; /* their folders, open until they are */
 	size_t		 nwalk_fds;
+	struct site_dir	*dirs;	 /* the folders walked (with a cache) */
+	size_t		 ndirs;
+	size_t		 dirs_cap;
 	struct page	*home;
 	struct page	*news;	/* the news section, or NULL */
 	struct asset	*assets;

@@ -1,9 +1,10 @@
 /*
  * fuzz_cache: libFuzzer target for gen/cache.c, the reader of the cache
  * a build leaves in its output for the next one.  Loads the input as a
- * cache file (of gen build id 0), then reads every record's front matter
- * field by field as site.c does: any crash, leak or sanitizer report is
- * a bug.  A damaged cache must only ever be refused.
+ * cache file (of gen build id 0), then reads every folder's entries and
+ * every record's front matter field by field as site.c does: any crash,
+ * leak or sanitizer report is a bug.  A damaged cache must only ever be
+ * refused.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (cache_load(&c, path, 0) == 0) {
+		for (i = 0; i < c.ndirs; i++) {
+			const struct cache_dir *d = &c.dirs[i];
+			const char *e, *end = d->ents + d->entslen;
+
+			/* As the walk reads them: a type byte, a name of
+			 * at least one byte without '/', and its NUL. */
+			for (e = d->ents; e < end; e += strlen(e + 1) + 2)
+				if (e[1] == '\0' || strchr(e + 1, '/') != NULL ||
+				    e + strlen(e + 1) + 2 > end)
+					abort();
+			if (cache_get_dir(&c, d->path, i) != d ||
+			    cache_get_dir(&c, d->path, c.ndirs) == NULL)
+				abort();
+		}
 		for (i = 0; i < c.n; i++) {
 			const struct cache_rec *r = &c.v[i];
 			struct cache_reader rd;
@@ -57,8 +72,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			(void)cache_reader_done(&rd);
 		}
-		cache_release(&c);
 	}
+	/* Loaded or not, a cache is released: a file refused for a bad page
+	 * record keeps its folders' records. */
+	cache_release(&c);
 	close(fd);
 	return 0;
 }

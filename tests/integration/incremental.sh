@@ -161,6 +161,34 @@ build
 sleep 2.2
 build
 check "$label: the page of many tags is not read again" test "$(rendered)" = 0
+# Folders whose entries cannot have changed (their times are as the cache
+# says, and older than two seconds) are not read again: the build goes on
+# with about/ made unreadable.  A name added or removed changes the
+# folder's times, and the next build reads it.
+${CC:-cc} -shared -fPIC -o "$work/faildents.so" tests/lib/faildents.c -ldl
+about_unreadable() {
+	FAIL_GETDENTS_UNDER=$(realpath "$site/about") LD_PRELOAD=$work/faildents.so \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    $GEN build "$site" -o "$out" --theme-dir "$themes" >"$work/log" 2>&1
+}
+printf '\n追記です。\n' >>"$site/about/many-tags.md"
+about_unreadable; rc=$?
+check "$label: a page edited in place: its folder is not read again" test "$rc" = 0
+check "$label: and the page is rendered" test "$(rendered)" = 1
+step "a page edited, its folder's entries from the cache"
+printf -- '---\ntitle: 後から加えたページ\ndescription: 加えたページ。\n---\n\n本文。\n' >"$site/about/later.md"
+about_unreadable; rc=$?
+check "$label: a page added: its folder is read again" test "$rc" -ne 0
+check "$label: (the shim is what stopped it)" grep -q 'about.*cannot read directory' "$work/log"
+step "a page added to a folder the cache lists"
+check "$label: the added page is there" test -f "$out/about/later/index.html"
+sleep 2.2
+build
+rm "$site/about/later.md"
+about_unreadable; rc=$?
+check "$label: a page removed: its folder is read again" test "$rc" -ne 0
+step "a page removed from a folder the cache lists"
+check "$label: the removed page is gone" test ! -e "$out/about/later"
 printf '<!-- 改訂 -->\n' >>"$themes/default/partials/footer.mustache"
 step "a partial changed: pages rendered from the cache's front matter"
 check "$label: its last tag is on it" grep -q 'タグ40' "$out/about/many-tags/index.html"

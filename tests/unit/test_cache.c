@@ -1,13 +1,19 @@
 /*
  * test_cache: the cache's fields as written and read back (gen/cache.c):
  * numbers of every length, eight digits taken at a time or one by one,
- * and what is not a number, or too large for one.
+ * and what is not a number, or too large for one; folders' records
+ * written and read back, their times left out when racy, and malformed
+ * ones refused.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "build.h"
 #include "cache.h"
 #include "test.h"
 
@@ -36,6 +42,137 @@ read_num(const char *text, long long *v)
 
 	cache_reader_init(&r, text, strlen(text));
 	return cache_get_num(&r, v);
+}
+
+/* Load the bytes b as a cache file of gen 0 (a file in memory). */
+static int
+load_bytes(struct cache *c, const char *p, size_t len)
+{
+	char path[64];
+	int fd, rc = -1;
+
+	if ((fd = memfd_create("test-cache", MFD_CLOEXEC)) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (write(fd, p, len) == (ssize_t)len)
+		rc = cache_load(c, path, 0);
+	else
+		memset(c, 0, sizeof(*c));
+	close(fd);
+	return rc;
+}
+
+/* A cache of two folders and no page, written as build.c writes it, to
+ * fd, for a build started at `start`. */
+static void
+write_dirs(int fd, int64_t start, const struct cache_stat *root,
+    const struct cache_stat *news)
+{
+	static const char re[] = "\010_index.md\0\004news\0";
+	static const char ne[] = "\010a.md\0\000odd\0";
+	struct cache_writer w;
+
+	cache_writer_begin(&w, fd, 0, start);
+	cache_writer_dir(&w, start, "", root, re, sizeof(re) - 1);
+	cache_writer_dir(&w, start, "news/", news, ne, sizeof(ne) - 1);
+	(void)cache_writer_end(&w);
+}
+
+static void
+test_dirs(void)
+{
+	const int64_t s = 1796000000000000000LL;	/* the build's start */
+	struct cache_stat old = { 7, 60, s - 5000000000LL, s - 4000000000LL };
+	struct cache_stat racy = { 8, 80, s - 5000000000LL, s - 1000000000LL };
+	struct cache c;
+	const struct cache_dir *d;
+	char *text;
+	size_t len;
+	int fd;
+
+	fd = memfd_create("test-dirs", MFD_CLOEXEC);
+	write_dirs(fd, s, &old, &racy);
+	len = (size_t)lseek(fd, 0, SEEK_END);
+	text = calloc(1, len + 1);
+	test_cond("folders' records written",
+	    pread(fd, text, len, 0) == (ssize_t)len);
+	close(fd);
+
+	test_cond("a cache of folders' records loads",
+	    load_bytes(&c, text, len) == 0 && c.ndirs == 2 && c.n == 0);
+	d = cache_get_dir(&c, "", 0);
+	test_cond("the site's folder: its identity as written",
+	    d != NULL && d->st.ino == 7 && d->st.size == 60 &&
+	    d->st.mtime == old.mtime && d->st.ctime == old.ctime);
+	{
+		static const char want[] = "\010_index.md\0\004news\0";
+
+		test_cond("and its entries, type bytes and names",
+		    d != NULL && d->entslen == sizeof(want) - 1 &&
+		    memcmp(d->ents, want, sizeof(want) - 1) == 0);
+	}
+	d = cache_get_dir(&c, "news/", 0);
+	test_cond("a folder found when the hint misses", d == &c.dirs[1]);
+	test_cond("a type byte of 0 (unknown) is kept",
+	    d != NULL && d->entslen == 11 && d->ents[6] == '\0' &&
+	    strcmp(d->ents + 7, "odd") == 0);
+	test_cond("a folder changed within two seconds: no times",
+	    d != NULL && d->st.ino == 8 && d->st.mtime == 0 &&
+	    d->st.ctime == 0);
+	test_cond("a folder not recorded: NULL",
+	    cache_get_dir(&c, "news", 1) == NULL &&
+	    cache_get_dir(&c, "other/", 5) == NULL);
+	cache_release(&c);
+
+	/* Each malformed in one way. */
+	{
+		/* Lengths by sizeof: the records hold NULs. */
+#define REC(s)	{ s, sizeof(s) - 1 }
+		static const struct { const char *p; size_t n; } bad[] = {
+			/* a path not ending in '/' */
+			REC("D4:news\0001;2;3;4;6:\010a.md\0\0\n"),
+			/* an empty name */
+			REC("D0:\0001;2;3;4;2:\010\0\0\n"),
+			/* a name with '/' */
+			REC("D0:\0001;2;3;4;5:\010a/b\0\0\n"),
+			/* entries not ending with a NUL */
+			REC("D0:\0001;2;3;4;3:\010ab\0\n"),
+			/* no newline */
+			REC("D0:\0001;2;3;4;4:\010ab\0\0"),
+			/* no entries field */
+			REC("D0:\0001;2;3;4;~\n"),
+		};
+#undef REC
+		const char *head = "gen-cache 4 " GEN_VERSION "\nid 0;start 5;";
+		struct buf b = BUF_INIT;
+		size_t i;
+		int refused = 1;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			buf_reset(&b);
+			buf_puts(&b, head);
+			buf_add(&b, bad[i].p, bad[i].n);
+			refused &= load_bytes(&c, b.ptr, b.len) == -1 &&
+			    c.ndirs == 0;
+			cache_release(&c);
+		}
+		/* The same with a good record: loads, so the others were
+		 * refused for what is wrong with them. */
+		buf_reset(&b);
+		buf_puts(&b, head);
+		{
+			static const char good[] =
+			    "D0:\0001;2;3;4;4:\010ab\0\0\n";
+
+			buf_add(&b, good, sizeof(good) - 1);
+		}
+		test_cond("a well-formed folder's record loads",
+		    load_bytes(&c, b.ptr, b.len) == 0 && c.ndirs == 1);
+		cache_release(&c);
+		test_cond("malformed folders' records: refused", refused);
+		buf_release(&b);
+	}
+	free(text);
 }
 
 int
@@ -81,5 +218,6 @@ main(void)
 	    read_num("1234\xb9" "678;", &v) == -1);
 	test_cond("no end mark: refused", read_num("12345678", &v) == -1);
 	test_cond("empty: refused", read_num(";", &v) == -1);
+	test_dirs();
 	return test_done();
 }
