@@ -12,6 +12,10 @@
 #   CC, BENCH_CFLAGS, BENCH_LDFLAGS  how to build tests/bench/*.c (make
 #                passes the project's flags)
 #
+# The floor also runs a second way, each page as long as gen makes it
+# (the floor writing gen's page sizes): the ratio of gen to that is the
+# cost of gen's work, apart from the bytes its theme puts on every page.
+#
 # Prints a table of wall times, peak RSS and ratios, and writes it to
 # build/bench/results.txt; every run's figures go to build/bench/runs.txt
 # and the tools' output to build/bench/log.txt.  The figures are reported,
@@ -106,6 +110,7 @@ run() {
 	hugo)	set -- hugo --quiet --noBuildLock -s "$corpus/hugo" -d "$_out" \
 		    --cacheDir "$corpus/hugo-cache" ;;
 	floor)	set -- "$B/floor" "$corpus/gen" "$_out" ;;
+	floorsz) set -- "$B/floor" "$corpus/gen" "$_out" "$B/sizes.txt" ;;
 	esac
 	echo "== $_tool $_where $_out" >>"$log"
 	"$B/measure" -o "$B/m.txt" -l "$log" -- "$@"
@@ -132,6 +137,10 @@ for tool in gen hugo floor; do
 	fi
 done
 
+# The floor again, each page as long as gen's: what writing gen's bytes
+# costs, apart from gen's work (tests/bench/floor.c).
+find "$shm/warm-gen" -name index.html -printf '%s %P\n' >"$B/sizes.txt"
+
 # gen's one-page rebuild: a full build, then the body of one page changed
 # and gen run again into the same output.  The page is in no menu and on
 # no list of the home page: only its section's list and the search index
@@ -147,7 +156,7 @@ for where in tmpfs disk; do
 	i=1
 	while [ "$i" -le "$RUNS" ]; do
 		echo "bench: $where, run $i of $RUNS"
-		for tool in gen hugo floor; do
+		for tool in gen hugo floor floorsz; do
 			run "$tool" "$where" "$dir/$tool-$i"
 		done
 		i=$((i + 1))
@@ -190,7 +199,7 @@ if [ -n "$(git -C "$top" --no-optional-locks status --porcelain -- gen lib \
 fi
 
 {
-	for t in gen hugo floor; do
+	for t in gen hugo floor floorsz; do
 		for w in tmpfs disk; do
 			echo "wall $t $w $(stat "$t" "$w" 3)"
 			echo "cpu $t $w $(stat "$t" "$w" 4)"
@@ -251,6 +260,14 @@ END {
 	row("peak RSS", sprintf("%.0f MB", mb("gen")),
 	    sprintf("%.0f MB", mb("hugo")), sprintf("%.0f MB", mb("floor")),
 	    ratio(mb("hugo"), mb("gen")), "")
+	printf "\n"
+	printf "| %-28s | %-19s | %-19s |\n", "floor writing gen'"'"'s page sizes", "tmpfs", "disk"
+	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
+	printf "| %-28s | %-19s | %-19s |\n", "wall", secs("wall", "floorsz", "tmpfs"),
+	    secs("wall", "floorsz", "disk")
+	printf "| %-28s | %-19s | %-19s |\n", "gen / it",
+	    ratio(wall("gen", "tmpfs"), wall("floorsz", "tmpfs")),
+	    ratio(wall("gen", "disk"), wall("floorsz", "disk"))
 	printf "\n"
 	printf "| %-28s | %-19s | %-19s |\n", "gen, one page changed", "tmpfs", "disk"
 	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"

@@ -2,7 +2,7 @@
  * floor: the least work any generator must do for the benchmark's site,
  * against which gen is measured.
  *
- *   floor SITE_DIR OUT_DIR
+ *   floor SITE_DIR OUT_DIR [SIZES]
  *
  * In one process with two threads (the machine's cores): read every .md
  * below SITE_DIR, parse its front matter with libyaml into a document,
@@ -11,6 +11,13 @@
  * to OUT_DIR/<folder>/index.html), the tree gen writes.  No templates,
  * menus, lists, link checks or indexes: what is left is reading, parsing,
  * rendering, creating folders and writing files.  OUT_DIR must not exist.
+ *
+ * With SIZES, a file of lines "SIZE PATH" (PATH relative to an output
+ * folder, as `find OUT -name index.html -printf '%s %P\n'` gives them),
+ * each page's HTML is made as long as the file of the same PATH, with
+ * filler after the body: the floor of a generator that writes those
+ * bytes, which tells the cost of a theme's size from the cost of the
+ * generator's work.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +50,17 @@ struct job {
 	char	*src;		/* SITE_DIR/a/b.md */
 	char	*out;		/* OUT_DIR/a/b/index.html */
 	char	*dir;		/* OUT_DIR/a/b, or NULL when it exists */
+	size_t	 size;		/* the length to fill the HTML up to */
 };
+
+/* SIZES, sorted by path. */
+struct size {
+	char	*path;
+	size_t	 size;
+};
+
+static struct size	*sizes;
+static size_t		 nsizes;
 
 static struct job	*jobs;
 static size_t		 njobs, capjobs;
@@ -70,6 +87,58 @@ buf_add(struct buf *b, const char *s, size_t n)
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	return strcmp(((const struct size *)a)->path,
+	    ((const struct size *)b)->path);
+}
+
+static void
+read_sizes(const char *file)
+{
+	char line[PATH_MAX_LEN + 32], *sp, *nl;
+	size_t cap = 0;
+	FILE *f;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "floor: %s: %s\n", file, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		if ((nl = strchr(sp, '\n')) != NULL)
+			*nl = '\0';
+		if (nsizes == cap) {
+			cap = cap ? cap * 2 : 1024;
+			sizes = xrealloc(sizes, cap * sizeof(*sizes));
+		}
+		sizes[nsizes].size = strtoul(line, NULL, 10);
+		sizes[nsizes].path = strdup(sp + 1);
+		if (sizes[nsizes].path == NULL) {
+			perror("floor");
+			exit(1);
+		}
+		nsizes++;
+	}
+	fclose(f);
+	qsort(sizes, nsizes, sizeof(*sizes), cmp_size);
+}
+
+/* The size SIZES gives output `rel` ("a/b/index.html"), or 0. */
+static size_t
+size_of(const char *rel)
+{
+	struct size key, *s;
+
+	if (nsizes == 0)
+		return 0;
+	key.path = (char *)rel;
+	s = bsearch(&key, sizes, nsizes, sizeof(*sizes), cmp_size);
+	return s != NULL ? s->size : 0;
 }
 
 static void
@@ -137,6 +206,15 @@ walk(const char *site, const char *out, const char *rel)
 		} else {
 			j.dir = join(out, "/", sub);
 			j.out = join(j.dir, "/", "index.html");
+		}
+		{
+			/* The output's name as SIZES gives it. */
+			char *o = strcmp(e->d_name, "_index.md") == 0 ?
+			    join(rel, *rel ? "/" : "", "index.html") :
+			    join(sub, "/", "index.html");
+
+			j.size = size_of(o);
+			free(o);
 		}
 		if (njobs == capjobs) {
 			capjobs = capjobs ? capjobs * 2 : 1024;
@@ -237,6 +315,13 @@ worker(void *arg)
 			atomic_store(&failed, 1);
 			continue;
 		}
+		while (html.len < j->size) {
+			static const char fill[64] =
+			    "                                                               \n";
+			size_t k = j->size - html.len;
+
+			buf_add(&html, fill, k < sizeof(fill) ? k : sizeof(fill));
+		}
 		if ((j->dir != NULL && mkdir(j->dir, 0755) == -1) ||
 		    write_file(j->out, &html) == -1) {
 			fprintf(stderr, "floor: %s: %s\n", j->out,
@@ -255,10 +340,12 @@ main(int argc, char *argv[])
 	pthread_t t[NTHREADS];
 	size_t i;
 
-	if (argc != 3) {
-		fputs("usage: floor SITE_DIR OUT_DIR\n", stderr);
+	if (argc != 3 && argc != 4) {
+		fputs("usage: floor SITE_DIR OUT_DIR [SIZES]\n", stderr);
 		return 2;
 	}
+	if (argc == 4)
+		read_sizes(argv[3]);
 	walk(argv[1], argv[2], "");
 	for (i = 0; i < NTHREADS; i++)
 		if (pthread_create(&t[i], NULL, worker, NULL) != 0) {
@@ -273,6 +360,9 @@ main(int argc, char *argv[])
 		free(jobs[i].dir);
 	}
 	free(jobs);
+	for (i = 0; i < nsizes; i++)
+		free(sizes[i].path);
+	free(sizes);
 	if (!failed)
 		fprintf(stderr, "floor: %zu pages\n", njobs);
 	return failed ? 1 : 0;
