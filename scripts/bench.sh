@@ -261,7 +261,7 @@ END {
 	    sprintf("%.0f MB", mb("hugo")), sprintf("%.0f MB", mb("floor")),
 	    ratio(mb("hugo"), mb("gen")), "")
 	printf "\n"
-	printf "| %-28s | %-19s | %-19s |\n", "floor writing gen'"'"'s page sizes", "tmpfs", "disk"
+	printf "| %-28s | %-19s | %-19s |\n", "floor at gen'"'"'s page sizes", "tmpfs", "disk"
 	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
 	printf "| %-28s | %-19s | %-19s |\n", "wall", secs("wall", "floorsz", "tmpfs"),
 	    secs("wall", "floorsz", "disk")
