@@ -55,6 +55,7 @@ struct ctx {
 	struct buf	 html;		/* a page being rendered (kept grown) */
 	uint64_t	 site_key;	/* what every page is made from */
 	struct page	*cur;		/* the page being written */
+	struct search_plan *search;	/* the search index's parts */
 };
 
 /* A string in a hash (the theme's and the pages' keys). */
@@ -1172,7 +1173,7 @@ render_pages(void *arg)
 	struct ctx *c = arg;
 	struct site *s = c->site;
 	struct page *p;
-	size_t i = 0, end = 0, done, kept = 0, n = 0;
+	size_t i = 0, end = 0, done, kept = 0, n = 0, run;
 
 	for (;; i++) {
 		if (i >= end) {
@@ -1209,6 +1210,12 @@ render_pages(void *arg)
 		buf_release(&p->text);
 		buf_release(&p->doc.html);
 		buf_release(&p->doc.text);
+		/* The last page of its part of the search index: the part is
+		 * written now, while the other threads go on. */
+		if (feeds_search_done(c->search, i, &run) &&
+		    feeds_search_write_run(s, c->out, c->search, run,
+		    &c->err) == -1)
+			fail(c);
 		n++;
 	}
 	out_keeps_flush(c->out, &c->keeps);
@@ -1634,12 +1641,13 @@ build_run(const struct build_opts *o)
 	json_object_set_new(sj, "description", str_or_empty(s.description));
 	json_object_set_new(sj, "copyright", str_or_empty(s.copyright));
 	c.site_json = sj;
+	c.search = feeds_search_plan(&s);
 
 	if (render_all(&c, jobs, &kept) == -1)
 		c.failed = 1;
 	write_404(&c);
 	write_app_data(&c);
-	if (feeds_write(&s, o_out, &c.err) == -1)
+	if (feeds_write(&s, o_out, c.search, &c.err) == -1)
 		fail(&c);
 	copy_assets(&c);
 	if (o->live_reload)
@@ -1693,6 +1701,7 @@ out:
 		site_release(&s);
 		cache_release(&cache);
 	}
+	feeds_search_plan_free(c.search);
 	buf_release(&c.err);
 	buf_release(&c.html);
 	buf_release(&out);

@@ -1,3 +1,4 @@
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,13 +598,176 @@ run_kept(struct site *s, struct out *out, size_t i, size_t end,
 	return *n == 0 || out_keep_size(out, name->ptr, at + 3) == 0;
 }
 
-static int
-write_search(struct site *s, struct out *out, struct buf *err)
+/*
+ * The search index as it is written: one part per run of pages under a
+ * top-level folder (search_run), each written as soon as the last of its
+ * pages is done, by whichever rendering thread did it, and the index of
+ * parts at the end.
+ */
+struct search_run {
+	size_t		 i, end;	/* its pages */
+	char		*name;		/* "search-index/f-news.js" */
+	atomic_size_t	 left;		/* its pages not done yet */
+	int		 written;	/* by search_write_run() */
+	char		*part;		/* the name its pages' entries give:
+					   the site's once finished; NULL
+					   when the run has no part */
+};
+
+struct search_plan {
+	struct search_run *runs;
+	size_t		 nruns;
+	size_t		*run_of;	/* page index -> run */
+};
+
+struct search_plan *
+feeds_search_plan(const struct site *s)
 {
-	struct buf b = BUF_INIT, e = BUF_INIT, idx = BUF_INIT,
-	    name = BUF_INIT, u = BUF_INIT;
+	struct search_plan *sp = xcalloc(1, sizeof(*sp));
+	struct buf name = BUF_INIT;
+	size_t i, j, end, nroot = 0;
+
+	sp->run_of = xcalloc(s->npages + 1, sizeof(*sp->run_of));
+	for (i = 0; i < s->npages; i = end) {
+		struct search_run *r;
+
+		end = search_run(s, i, &nroot, &name);
+		sp->runs = xreallocarray(sp->runs, sp->nruns + 1,
+		    sizeof(*sp->runs));
+		r = &sp->runs[sp->nruns];
+		memset(r, 0, sizeof(*r));
+		r->i = i;
+		r->end = end;
+		r->name = xstrdup(name.ptr);
+		atomic_init(&r->left, end - i);
+		for (j = i; j < end; j++)
+			sp->run_of[j] = sp->nruns;
+		sp->nruns++;
+	}
+	buf_release(&name);
+	return sp;
+}
+
+int
+feeds_search_done(struct search_plan *sp, size_t i, size_t *run)
+{
+	size_t k;
+
+	if (sp == NULL || sp->nruns == 0)
+		return 0;
+	k = sp->run_of[i];
+	/* The last page of the run: the others' entries, made on other
+	 * threads, are seen from here on (acquire), this one's by them
+	 * (release). */
+	if (atomic_fetch_sub_explicit(&sp->runs[k].left, 1,
+	    memory_order_acq_rel) != 1)
+		return 0;
+	*run = k;
+	return 1;
+}
+
+int
+feeds_search_write_run(struct site *s, struct out *out,
+    struct search_plan *sp, size_t k, struct buf *err)
+{
+	struct search_run *run = &sp->runs[k];
+	struct buf b = BUF_INIT, e = BUF_INIT, u = BUF_INIT, name = BUF_INIT;
 	struct map old = MAP_INIT;
-	size_t i, j, end, nroot = 0, nparts = 0, n, hdr, k;
+	size_t j, n, hdr, nent = 0;
+	int rc = 0, same;
+
+	run->written = 1;
+	buf_puts(&name, run->name);
+	url_encode_path(&u, name.ptr, name.len);
+	BUF_PUTSL(&b, "(window.KAKEHASHI_SEARCH_PARTS || "
+	    "(window.KAKEHASHI_SEARCH_PARTS = {}))[");
+	js_string(&b, u.ptr, u.len);
+	BUF_PUTSL(&b, "] = [");
+	hdr = b.len;
+	same = run_kept(s, out, run->i, run->end, &name, hdr, &n);
+	if (same && n == 0)
+		goto done;
+	run->part = xstrdup(name.ptr);
+	for (j = run->i; j < run->end; j++) {
+		struct page *p = s->pages[j];
+		const struct cache_rec *r = p->rec;
+		const char *entry = NULL;
+		size_t len = 0;
+
+		if (same) {
+			/* Where the last build put it. */
+			if (r->slen == 0)
+				continue;
+			p->search_part = run->part;
+			p->search_off = r->soff;
+			p->search_len = r->slen;
+			continue;
+		}
+		if (!p->kept) {
+			entry = p->search.ptr;
+			len = p->search.len;
+			if (len == 0) {
+				/* Not rendered: made here. */
+				buf_reset(&e);
+				feeds_search_entry(p, &e);
+				entry = e.ptr;
+				len = e.len;
+			}
+		} else if (r->slen > 0 &&
+		    (entry = old_entry(out, &old, r)) != NULL)
+			len = r->slen;
+		else if (r->slen > 0) {
+			buf_reset(&e);
+			if (fresh_entry(s, p, &e, err) == -1)
+				rc = -1;
+			entry = e.ptr;
+			len = e.len;
+		}
+		if (len == 0)
+			continue;
+		if (nent++ > 0)
+			buf_putc(&b, ',');
+		p->search_part = run->part;
+		p->search_off = b.len;
+		p->search_len = len;
+		buf_add(&b, entry, len);
+	}
+	if (!same) {
+		if (nent == 0) {
+			/* Nothing public after all. */
+			free(run->part);
+			run->part = NULL;
+			goto done;
+		}
+		BUF_PUTSL(&b, "];\n");
+		if (put(out, name.ptr, &b, err) == -1)
+			rc = -1;
+	}
+done:
+	/* The entries are in the part now. */
+	for (j = run->i; j < run->end; j++)
+		buf_release(&s->pages[j]->search);
+	for (j = 0; j < old.cap; j++)
+		if (old.slots[j].key != NULL) {
+			buf_release(old.slots[j].val);
+			free(old.slots[j].val);
+		}
+	map_release(&old);
+	buf_release(&b);
+	buf_release(&e);
+	buf_release(&u);
+	buf_release(&name);
+	return rc;
+}
+
+/* The index of the parts, once they are all written (any run not
+ * written yet is written here); the parts' names go to the site. */
+static int
+write_search(struct site *s, struct out *out, struct search_plan *sp,
+    struct buf *err)
+{
+	struct buf idx = BUF_INIT, u = BUF_INIT;
+	size_t k, nparts = 0;
 	int rc = 0;
 
 	BUF_PUTSL(&idx, "/* Kakehashi search index: public pages only "
@@ -611,80 +775,20 @@ write_search(struct site *s, struct out *out, struct buf *err)
 	    "window.KAKEHASHI_SEARCH = {\"version\":2,"
 	    "\"fields\":[\"title\",\"url\",\"description\",\"date\",\"text\"],"
 	    "\"parts\":[");
-	for (i = 0; i < s->npages; i = end) {
-		const char *part;
-		int same;
+	for (k = 0; k < sp->nruns; k++) {
+		struct search_run *run = &sp->runs[k];
 
-		end = search_run(s, i, &nroot, &name);
-		buf_reset(&u);
-		url_encode_path(&u, name.ptr, name.len);
-		buf_reset(&b);
-		BUF_PUTSL(&b, "(window.KAKEHASHI_SEARCH_PARTS || "
-		    "(window.KAKEHASHI_SEARCH_PARTS = {}))[");
-		js_string(&b, u.ptr, u.len);
-		BUF_PUTSL(&b, "] = [");
-		hdr = b.len;
-		same = run_kept(s, out, i, end, &name, hdr, &n);
-		if (same && n == 0)
+		if (!run->written &&
+		    feeds_search_write_run(s, out, sp, k, err) == -1)
+			rc = -1;
+		if (run->part == NULL)
 			continue;
 		s->search_parts = xreallocarray(s->search_parts,
 		    s->nsearch_parts + 1, sizeof(*s->search_parts));
-		part = s->search_parts[s->nsearch_parts++] =
-		    xstrdup(name.ptr);
-		for (j = i, k = 0; j < end; j++) {
-			struct page *p = s->pages[j];
-			const struct cache_rec *r = p->rec;
-			const char *entry = NULL;
-			size_t len = 0;
-
-			if (same) {
-				/* Where the last build put it. */
-				if (r->slen == 0)
-					continue;
-				p->search_part = part;
-				p->search_off = r->soff;
-				p->search_len = r->slen;
-				continue;
-			}
-			if (!p->kept) {
-				entry = p->search.ptr;
-				len = p->search.len;
-				if (len == 0) {
-					/* Not rendered: made here. */
-					buf_reset(&e);
-					feeds_search_entry(p, &e);
-					entry = e.ptr;
-					len = e.len;
-				}
-			} else if (r->slen > 0 &&
-			    (entry = old_entry(out, &old, r)) != NULL)
-				len = r->slen;
-			else if (r->slen > 0) {
-				buf_reset(&e);
-				if (fresh_entry(s, p, &e, err) == -1)
-					rc = -1;
-				entry = e.ptr;
-				len = e.len;
-			}
-			if (len == 0)
-				continue;
-			if (k++ > 0)
-				buf_putc(&b, ',');
-			p->search_part = part;
-			p->search_off = b.len;
-			p->search_len = len;
-			buf_add(&b, entry, len);
-		}
-		if (!same) {
-			if (k == 0) {
-				/* Nothing public after all. */
-				free(s->search_parts[--s->nsearch_parts]);
-				continue;
-			}
-			BUF_PUTSL(&b, "];\n");
-			if (put(out, name.ptr, &b, err) == -1)
-				rc = -1;
-		}
+		s->search_parts[s->nsearch_parts++] = run->part;
+		run->part = NULL;
+		buf_reset(&u);
+		url_encode_path(&u, run->name, strlen(run->name));
 		if (nparts++ > 0)
 			buf_putc(&idx, ',');
 		BUF_PUTSL(&idx, "\n");
@@ -693,18 +797,25 @@ write_search(struct site *s, struct out *out, struct buf *err)
 	BUF_PUTSL(&idx, "]};\n");
 	if (put(out, "search-index.js", &idx, err) == -1)
 		rc = -1;
-	for (i = 0; i < old.cap; i++)
-		if (old.slots[i].key != NULL) {
-			buf_release(old.slots[i].val);
-			free(old.slots[i].val);
-		}
-	map_release(&old);
-	buf_release(&b);
-	buf_release(&e);
 	buf_release(&idx);
-	buf_release(&name);
 	buf_release(&u);
 	return rc;
+}
+
+void
+feeds_search_plan_free(struct search_plan *sp)
+{
+	size_t k;
+
+	if (sp == NULL)
+		return;
+	for (k = 0; k < sp->nruns; k++) {
+		free(sp->runs[k].name);
+		free(sp->runs[k].part);
+	}
+	free(sp->runs);
+	free(sp->run_of);
+	free(sp);
 }
 
 static int
@@ -755,7 +866,8 @@ write_data(struct site *s, struct out *out, struct buf *err)
 }
 
 int
-feeds_write(struct site *s, struct out *out, struct buf *err)
+feeds_write(struct site *s, struct out *out, struct search_plan *sp,
+    struct buf *err)
 {
 	int rc = 0;
 
@@ -765,7 +877,7 @@ feeds_write(struct site *s, struct out *out, struct buf *err)
 		rc = -1;
 	if (write_robots(s, out, err) == -1)
 		rc = -1;
-	if (write_search(s, out, err) == -1)
+	if (write_search(s, out, sp, err) == -1)
 		rc = -1;
 	if (write_data(s, out, err) == -1)
 		rc = -1;

@@ -21,9 +21,26 @@ void	feeds_register_data(struct site *);
  * once the pages are loaded. */
 void	feeds_register_search(struct site *);
 
+/*
+ * The search index's parts, each written as soon as its pages are done:
+ * feeds_search_plan() once the pages are loaded; feeds_search_done()
+ * for each page index as its page is rendered or kept (thread-safe),
+ * which is 1, with *run set, for the last page of a part, whose thread
+ * then writes the part with feeds_search_write_run() (a page's entry is
+ * then released).  feeds_write() writes any part not written yet and
+ * the index of parts.
+ */
+struct search_plan;
+struct search_plan *feeds_search_plan(const struct site *);
+int	feeds_search_done(struct search_plan *, size_t page, size_t *run);
+int	feeds_search_write_run(struct site *, struct out *,
+	    struct search_plan *, size_t run, struct buf *err);
+void	feeds_search_plan_free(struct search_plan *);
+
 /* Write all of the above into the output.  0, or -1 with messages in
  * err. */
-int	feeds_write(struct site *, struct out *, struct buf *err);
+int	feeds_write(struct site *, struct out *, struct search_plan *,
+	    struct buf *err);
 
 /* A page's entry of the search index ("[title, url, ...]" after a
  * newline), appended to b; nothing for a page that is not public.

@@ -90,7 +90,8 @@ struct page {
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
 	struct md_doc	 doc;	 /* rendered body */
-	struct buf	 search; /* its search-index entry, once rendered */
+	struct buf	 search; /* its search-index entry, from rendering to
+				    the writing of its part (feeds.c) */
 	/* Where this build's index has that entry (feeds.c), for the next
 	 * build: the part's name (the site's), offset and length. */
 	const char	*search_part;
