@@ -412,7 +412,7 @@ cache_get(struct cache *c, const char *src, size_t hint)
 const struct cache_dir *
 cache_get_dir(struct cache *c, const char *path, size_t hint)
 {
-	size_t len = strlen(path), i;
+	size_t i;
 
 	pthread_mutex_lock(&c->dir_lock);
 	while (!c->dirs_read)
@@ -422,7 +422,7 @@ cache_get_dir(struct cache *c, const char *path, size_t hint)
 		return &c->dirs[hint];
 	/* A site has tens of folders, not thousands. */
 	for (i = 0; i < c->ndirs; i++)
-		if (strncmp(c->dirs[i].path, path, len + 1) == 0)
+		if (strcmp(c->dirs[i].path, path) == 0)
 			return &c->dirs[i];
 	return NULL;
 }
