@@ -1214,7 +1214,7 @@ render_pages(void *arg)
 		 * written now, while the other threads go on. */
 		if (feeds_search_done(c->search, i, &run) &&
 		    feeds_search_write_run(s, c->out, c->search, run,
-		    &c->err) == -1)
+		    c->page_err, &c->err) == -1)
 			fail(c);
 		n++;
 	}

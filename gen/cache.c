@@ -148,17 +148,20 @@ dirs_free(struct cache *c)
 }
 
 /* Entries as cache_dir has them: each a type byte, a name of at least
- * one byte without '/', and a NUL. */
+ * one byte without '/', and a NUL; the names in strcmp() order, none
+ * twice, as fs_dir_read() gives them. */
 static int
 valid_ents(const char *e, size_t len)
 {
-	const char *end = e + len, *nul;
+	const char *end = e + len, *nul, *prev = NULL;
 
 	while (e < end) {
 		if (end - e < 3 || (nul = memchr(e + 1, '\0',
 		    (size_t)(end - e - 1))) == NULL || nul == e + 1 ||
-		    memchr(e + 1, '/', (size_t)(nul - e - 1)) != NULL)
+		    memchr(e + 1, '/', (size_t)(nul - e - 1)) != NULL ||
+		    (prev != NULL && strcmp(prev, e + 1) >= 0))
 			return 0;
+		prev = e + 1;
 		e = nul + 1;
 	}
 	return 1;

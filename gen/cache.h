@@ -18,8 +18,10 @@
  * name added, removed or renamed changes the folder's times).
  *
  * The file is gen's own; anything in it that does not parse, or comes
- * from another version of gen, makes the whole cache unusable and the
- * build starts from the sources (never a wrong page).
+ * from another version of gen, makes the pages' records unusable and the
+ * build starts from the sources (never a wrong page).  The folders'
+ * records, which come first, are kept when a page's record is bad: each
+ * is used only if its folder is as it says.
  */
 #ifndef GEN_CACHE_H
 #define GEN_CACHE_H

@@ -668,7 +668,7 @@ feeds_search_done(struct search_plan *sp, size_t i, size_t *run)
 
 int
 feeds_search_write_run(struct site *s, struct out *out,
-    struct search_plan *sp, size_t k, struct buf *err)
+    struct search_plan *sp, size_t k, struct buf *page_err, struct buf *err)
 {
 	struct search_run *run = &sp->runs[k];
 	struct buf b = BUF_INIT, e = BUF_INIT, u = BUF_INIT, name = BUF_INIT;
@@ -718,7 +718,8 @@ feeds_search_write_run(struct site *s, struct out *out,
 			len = r->slen;
 		else if (r->slen > 0) {
 			buf_reset(&e);
-			if (fresh_entry(s, p, &e, err) == -1)
+			if (fresh_entry(s, p, &e, page_err != NULL ?
+			    &page_err[j] : err) == -1)
 				rc = -1;
 			entry = e.ptr;
 			len = e.len;
@@ -779,7 +780,7 @@ write_search(struct site *s, struct out *out, struct search_plan *sp,
 		struct search_run *run = &sp->runs[k];
 
 		if (!run->written &&
-		    feeds_search_write_run(s, out, sp, k, err) == -1)
+		    feeds_search_write_run(s, out, sp, k, NULL, err) == -1)
 			rc = -1;
 		if (run->part == NULL)
 			continue;

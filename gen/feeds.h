@@ -27,14 +27,16 @@ void	feeds_register_search(struct site *);
  * for each page index as its page is rendered or kept (thread-safe),
  * which is 1, with *run set, for the last page of a part, whose thread
  * then writes the part with feeds_search_write_run() (a page's entry is
- * then released).  feeds_write() writes any part not written yet and
- * the index of parts.
+ * then released; the messages of a page that has to be read again for
+ * its entry go to page_err[its index], others to err).  feeds_write()
+ * writes any part not written yet and the index of parts.
  */
 struct search_plan;
 struct search_plan *feeds_search_plan(const struct site *);
 int	feeds_search_done(struct search_plan *, size_t page, size_t *run);
 int	feeds_search_write_run(struct site *, struct out *,
-	    struct search_plan *, size_t run, struct buf *err);
+	    struct search_plan *, size_t run, struct buf *page_err,
+	    struct buf *err);
 void	feeds_search_plan_free(struct search_plan *);
 
 /* Write all of the above into the output.  0, or -1 with messages in

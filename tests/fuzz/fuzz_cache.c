@@ -40,12 +40,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct cache_dir *d = &c.dirs[i];
 			const char *e, *end = d->ents + d->entslen;
 
+			const char *prev = NULL;
+
 			/* As the walk reads them: a type byte, a name of
-			 * at least one byte without '/', and its NUL. */
-			for (e = d->ents; e < end; e += strlen(e + 1) + 2)
+			 * at least one byte without '/', and its NUL; in
+			 * order, none twice. */
+			for (e = d->ents; e < end; e += strlen(e + 1) + 2) {
 				if (e[1] == '\0' || strchr(e + 1, '/') != NULL ||
-				    e + strlen(e + 1) + 2 > end)
+				    e + strlen(e + 1) + 2 > end ||
+				    (prev != NULL && strcmp(prev, e + 1) >= 0))
 					abort();
+				prev = e + 1;
+			}
 			if (cache_get_dir(&c, d->path, i) != d ||
 			    cache_get_dir(&c, d->path, c.ndirs) == NULL)
 				abort();

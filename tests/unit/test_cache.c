@@ -141,6 +141,10 @@ test_dirs(void)
 			REC("D0:\0001;2;3;4;4:\010ab\0\0"),
 			/* no entries field */
 			REC("D0:\0001;2;3;4;~\n"),
+			/* names out of order */
+			REC("D0:\0001;2;3;4;6:\010b\0\010a\0\0\n"),
+			/* a name twice */
+			REC("D0:\0001;2;3;4;6:\010a\0\004a\0\0\n"),
 		};
 #undef REC
 		const char *head = "gen-cache 4 " GEN_VERSION "\nid 0;start 5;";
