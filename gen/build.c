@@ -1550,7 +1550,7 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 
 	if ((fd = out_private(o, CACHE_FILE)) == -1)
 		return;
-	cache_writer_begin(&w, fd, id, start);
+	cache_writer_begin(&w, fd, id, start, s->npages);
 	for (i = 0; i < s->ndirs; i++)
 		cache_writer_dir(&w, start, s->dirs[i].path, &s->dirs[i].st,
 		    s->dirs[i].ents, s->dirs[i].entslen);

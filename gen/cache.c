@@ -18,7 +18,8 @@
 /*
  * The file: a first line naming the format and gen's version, then
  * "id NNN;" (which build of gen wrote it: a cache is only read by the
- * same program), "start NNN;", one record per folder, each "D" and its
+ * same program), "start NNN;", "pages NNN;" (how many "R" records
+ * follow the folders'), one record per folder, each "D" and its
  * fields, then a newline, and one record per page, each "R" and its
  * fields, then a newline.  A string field is "LEN:BYTES" and a NUL ("~"
  * for none), so that the mapped file's strings are C strings where they
@@ -27,7 +28,12 @@
  *	D path ino size mtime ctime ents
  *	R src ino size mtime ctime srchash key fm outs part soff slen
  */
-#define CACHE_HEAD	"gen-cache 4 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 5 " GEN_VERSION "\n"
+
+/* No page's record is shorter than this: the shortest ("R1:x", a NUL,
+ * eight one-digit numbers, two empty strings, none and a newline) takes
+ * 29 bytes. */
+#define CACHE_REC_MIN	16
 
 /* Within this many nanoseconds of the build's start, a file's times do
  * not vouch for its bytes. */
@@ -203,10 +209,8 @@ parse_dirs(struct cache *c, struct cache_reader *r)
 static int
 parse(struct cache *c, uint64_t id)
 {
-	uint64_t fid;
+	uint64_t fid, cap;
 	struct cache_reader r;
-	const char *p;
-	size_t cap = 0, nl;
 	long long start;
 
 	if (c->len < strlen(CACHE_HEAD) ||
@@ -224,20 +228,22 @@ parse(struct cache *c, uint64_t id)
 	r.p += 6;
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
+	if (r.end - r.p < 6 || memcmp(r.p, "pages ", 6) != 0)
+		return -1;
+	r.p += 6;
+	/* Room for the records at once (no pass over the file to count
+	 * them); a count the rest of the file cannot hold is refused
+	 * before anything is allocated for it. */
+	if (get_u64(&r, &cap) == -1 ||
+	    cap > (uint64_t)(r.end - r.p) / CACHE_REC_MIN)
+		return -1;
 	/* The folders first: the walk of the site waits for them. */
 	if (parse_dirs(c, &r) == -1) {
 		dirs_free(c);
 		return -1;
 	}
 	dirs_done(c);
-	/* A record a line, or fewer: room for them all at once. */
-	for (p = r.p, nl = 0;
-	    (p = memchr(p, '\n', (size_t)(r.end - p))) != NULL; p++)
-		nl++;
-	/* Each record ends with a newline: never more records than
-	 * that. */
-	cap = nl + 1;
-	recs_alloc(c, cap);
+	recs_alloc(c, (size_t)cap + 1);
 	while (r.p < r.end) {
 		struct cache_rec *e;
 
@@ -267,7 +273,8 @@ parse(struct cache *c, uint64_t id)
 			return -1;
 		c->n++;
 	}
-	return 0;
+	/* As many as the file said. */
+	return c->n == cap ? 0 : -1;
 }
 
 /* Load `file` into c, whose fields of the file are empty. */
@@ -493,13 +500,15 @@ cache_id(void)
 }
 
 void
-cache_begin(struct buf *b, uint64_t id, int64_t start)
+cache_begin(struct buf *b, uint64_t id, int64_t start, size_t npages)
 {
 	buf_puts(b, CACHE_HEAD);
 	buf_puts(b, "id ");
 	put_u64(b, id);
 	buf_puts(b, "start ");
 	cache_put_num(b, start);
+	buf_puts(b, "pages ");
+	put_u64(b, npages);
 }
 
 /* Bytes equal, where a and b (NULL for none) may be the same. */
@@ -579,12 +588,12 @@ writer_flush(struct cache_writer *w)
 
 void
 cache_writer_begin(struct cache_writer *w, int fd, uint64_t id,
-    int64_t start)
+    int64_t start, size_t npages)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
 	buf_init(&w->b);
-	cache_begin(&w->b, id, start);
+	cache_begin(&w->b, id, start, npages);
 }
 
 void

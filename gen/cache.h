@@ -134,8 +134,9 @@ const struct cache_dir *cache_get_dir(struct cache *, const char *path,
 uint64_t cache_id(void);
 
 /* Start a new cache file in b, for a build that started at `start`
- * (nanoseconds since 1970). */
-void	cache_begin(struct buf *b, uint64_t id, int64_t start);
+ * (nanoseconds since 1970), of `npages` pages' records. */
+void	cache_begin(struct buf *b, uint64_t id, int64_t start,
+	    size_t npages);
 /* Append one page's record.  A file modified within two seconds of the
  * build's start is recorded without its times, so that the next build
  * reads it again: it may have changed again within the same tick of the
@@ -160,7 +161,7 @@ struct cache_writer {
 };
 
 void	cache_writer_begin(struct cache_writer *, int fd, uint64_t id,
-	    int64_t start);
+	    int64_t start, size_t npages);
 /* A folder's record (see struct cache_dir), before any page's; its times
  * left out, as a page's are, when it changed within two seconds of the
  * build's start. */

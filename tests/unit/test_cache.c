@@ -72,7 +72,7 @@ write_dirs(int fd, int64_t start, const struct cache_stat *root,
 	static const char ne[] = "\010a.md\0\000odd\0";
 	struct cache_writer w;
 
-	cache_writer_begin(&w, fd, 0, start);
+	cache_writer_begin(&w, fd, 0, start, 0);
 	cache_writer_dir(&w, start, "", root, re, sizeof(re) - 1);
 	cache_writer_dir(&w, start, "news/", news, ne, sizeof(ne) - 1);
 	(void)cache_writer_end(&w);
@@ -147,7 +147,8 @@ test_dirs(void)
 			REC("D0:\0001;2;3;4;6:\010a\0\004a\0\0\n"),
 		};
 #undef REC
-		const char *head = "gen-cache 4 " GEN_VERSION "\nid 0;start 5;";
+		const char *head = "gen-cache 5 " GEN_VERSION
+		    "\nid 0;start 5;pages 0;";
 		struct buf b = BUF_INIT;
 		size_t i;
 		int refused = 1;
