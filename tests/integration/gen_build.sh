@@ -246,4 +246,29 @@ check "mailto kept" grep -q 'href="mailto:a@example.go.jp"' "$h"
 check "heading id kept for Japanese" grep -q '<h2 id="見出し">' "$work/fxout/about/index.html"
 check "home link from a section names the file" grep -q 'href="../index.html"' "$work/fxout/about/index.html"
 
+# --- a section's list: weighted pages first (lower first), then by title
+# byte for byte, then by file name; titles alike in their first sixteen
+# bytes and titles that begin others among them.
+mkfix
+mkdir -p "$fx/order"
+printf -- '---\ntitle: 並び順\ndescription: 並び順\n---\n\n本文。\n' >"$fx/order/_index.md"
+page() { printf -- '---\ntitle: %s\ndescription: 説明\n%s---\n\n本文。\n' "$2" "$3" >"$fx/order/$1.md"; }
+page w1 重み五 'weight: 5\n'
+page w2 重み負 'weight: -1\n'
+page w3 重み零 'weight: 0\n'
+page t1 あ ''
+page t2 あい ''
+page t3 ああああああ ''
+page t4 あああああああ ''
+page t5 ああああああい ''
+page t6 同じ題 ''
+page t7 同じ題 ''
+page t8 A ''
+page t9 a ''
+sed -i 's/\\n---/\n---/' "$fx"/order/*.md
+check "fixture with a list to order builds" build_fx
+order=$(grep -o 'href="[tw][0-9]/index.html"' "$work/fxout/order/index.html" | sed 's/href="\(..\)\/index.html"/\1/' | tr '\n' ' ')
+check "the section lists its pages in order (got: $order)" \
+	test "$order" = "w2 w3 w1 t8 t9 t1 t3 t4 t5 t2 t6 t7 "
+
 done_testing
