@@ -513,10 +513,11 @@ listed(const struct page *p, const struct page *on)
 	return !p->expired && (!p->members || on->members);
 }
 
-/* The data for one output file of page p, written in folder `dir`. */
+/* The data for one output file of page p, written in folder `dir`, with
+ * the HTML `content` (`len` bytes) as its body. */
 static json_t *
 page_json(struct ctx *c, const struct page *p, const char *dir,
-    const char *content)
+    const char *content, size_t len)
 {
 	struct site *s = c->site;
 	json_t *d = json_object(), *pg, *tags, *crumbs;
@@ -546,7 +547,7 @@ page_json(struct ctx *c, const struct page *p, const char *dir,
 	json_object_set_new_nocheck(pg, "date_ja", date_ja(p->date));
 	/* The source was checked to be UTF-8 already. */
 	json_object_set_new_nocheck(pg, "content", json_stringn_nocheck(content,
-	    strlen(content)));
+	    len));
 	/* A table of contents helps from two headings on. */
 	if (p->doc.nheadings >= 2)
 		json_object_set(pg, "toc", p->doc.toc);
@@ -834,7 +835,8 @@ write_section(struct ctx *c, struct page *p)
 		buf_printf(&out, "%sindex.html", dir.ptr);
 		/* Only the first page shows the section's own text: its
 		 * links were made relative to that page. */
-		d = page_json(c, p, dir.ptr, k == 1 ? p->doc.html.ptr : "");
+		d = page_json(c, p, dir.ptr, k == 1 ? p->doc.html.ptr : "",
+		    k == 1 ? p->doc.html.len : 0);
 		for (i = (k - 1) * per; i < n && i < k * per; i++)
 			json_array_append_new(list, item_json(items[i], dir.ptr));
 		json_object_set_new(d, "has_list", json_boolean(json_array_size(list) > 0));
@@ -905,6 +907,11 @@ register_pages(struct site *s)
 	}
 }
 
+/* The body of the not-found page gen writes when the site has no 404.md. */
+#define NOT_FOUND_HTML	"<p>お探しのページは移動または削除されたか、" \
+	"アドレスが間違っている可能性があります。</p>\n" \
+	"<p>メニューから目的のページをお探しください。</p>\n"
+
 static void
 write_404(struct ctx *c)
 {
@@ -924,9 +931,7 @@ write_404(struct ctx *c)
 	p.src = "404.md";
 	p.kind = PAGE_REGULAR;
 	p.notfound = 1;
-	d = page_json(c, &p, "", "<p>お探しのページは移動または削除されたか、"
-	    "アドレスが間違っている可能性があります。</p>\n"
-	    "<p>メニューから目的のページをお探しください。</p>\n");
+	d = page_json(c, &p, "", NOT_FOUND_HTML, sizeof(NOT_FOUND_HTML) - 1);
 	render_to(c, "404", d, "404.html", "404.html");
 	json_decref(d);
 	md_doc_release(&p.doc);
@@ -953,7 +958,7 @@ write_app_data(struct ctx *c)
 	p.outdir = (char *)dir;
 	p.src = "";
 	p.kind = PAGE_REGULAR;
-	d = page_json(c, &p, dir, "");
+	d = page_json(c, &p, dir, "", 0);
 	json_object_del(d, "page");
 	json_object_del(d, "breadcrumbs");
 	json_object_set_new(d, "home_title", json_string(c->site->home !=
@@ -1126,7 +1131,8 @@ write_page(struct ctx *c, struct page *p)
 	if (p->kind != PAGE_REGULAR)
 		write_section(c, p);
 	else {
-		json_t *d = page_json(c, p, p->outdir, p->doc.html.ptr);
+		json_t *d = page_json(c, p, p->outdir, p->doc.html.ptr,
+		    p->doc.html.len);
 
 		render_to(c, layout_of(p), d, p->out, p->file);
 		json_decref(d);
