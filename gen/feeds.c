@@ -608,7 +608,7 @@ struct search_run {
 	size_t		 i, end;	/* its pages */
 	char		*name;		/* "search-index/f-news.js" */
 	atomic_size_t	 left;		/* its pages not done yet */
-	int		 written;	/* by search_write_run() */
+	int		 written;	/* by feeds_search_write_run() */
 	char		*part;		/* the name its pages' entries give:
 					   the site's once finished; NULL
 					   when the run has no part */
