@@ -1214,8 +1214,10 @@ render_pages(void *arg)
 		}
 		c->cur = NULL;
 		buf_release(&p->text);
-		buf_release(&p->doc.html);
-		buf_release(&p->doc.text);
+		/* Its body, text, table of contents and heading ids: a build
+		 * reads them only while writing the page (gen check keeps
+		 * them, for links to anchors). */
+		md_doc_release(&p->doc);
 		/* The last page of its part of the search index: the part is
 		 * written now, while the other threads go on. */
 		if (feeds_search_done(c->search, i, &run) &&
