@@ -792,13 +792,23 @@ page_free(struct page *p)
 }
 
 /*
- * Pages are allocated 2 MiB at a time (thousands of them), mapped with
- * their memory filled in at once, in a huge page where the kernel gives
- * one, and go with the site: a site of ten thousand pages otherwise takes
- * a page fault for every few of them as the walk finds them.
+ * Pages are allocated a slab at a time, mapped with their memory filled
+ * in at once, and go with the site: a site of ten thousand pages
+ * otherwise takes a page fault for every few of them as the walk finds
+ * them.  The slabs grow from 64 KiB (a hundred pages: a small site's
+ * build does not zero megabytes it never uses) to 2 MiB, in a huge page
+ * where the kernel gives one.
  */
-#define SITE_SLAB_BYTES	((size_t)2 << 20)
-#define SITE_PAGE_SLAB	(SITE_SLAB_BYTES / sizeof(struct page))
+#define SITE_SLAB_FIRST	((size_t)64 << 10)
+#define SITE_SLAB_MAX	((size_t)2 << 20)
+
+/* The size of slab i: 64, 128, 256 and 512 KiB, then 2 MiB (xmap()
+ * gives a whole huge page from 1 MiB up). */
+static size_t
+slab_bytes(size_t i)
+{
+	return i < 4 ? SITE_SLAB_FIRST << i : SITE_SLAB_MAX;
+}
 
 static struct page *
 page_new(struct site *s)
@@ -812,13 +822,12 @@ page_new(struct site *s)
 			v = xcalloc(1, sizeof(*v));
 			s->slab_left = 1;
 		} else {
-			/* A huge page where the kernel gives one (xmap). */
-			if ((v = xmap(SITE_SLAB_BYTES)) == NULL) {
+			if ((v = xmap(slab_bytes(s->nslabs))) == NULL) {
 				/* As xmalloc() does. */
 				fputs("fatal: out of memory\n", stderr);
 				abort();
 			}
-			s->slab_left = SITE_PAGE_SLAB;
+			s->slab_left = slab_bytes(s->nslabs) / sizeof(*v);
 		}
 		s->slabs = xreallocarray(s->slabs, s->nslabs + 1,
 		    sizeof(*s->slabs));
@@ -1752,7 +1761,7 @@ site_release(struct site *s)
 		if (KK_SANITIZED)
 			free(s->slabs[i]);
 		else
-			xunmap(s->slabs[i], SITE_SLAB_BYTES);
+			xunmap(s->slabs[i], slab_bytes(i));
 	free(s->slabs);
 	for (i = 0; i < s->ndirs; i++) {
 		free(s->dirs[i].path);
