@@ -527,6 +527,19 @@ is_racy(const struct cache_stat *st, int64_t start)
 	    st->ctime >= start - CACHE_RACY_NS;
 }
 
+/* A file's or folder's identity as get_stat() reads it, its times left
+ * out (0) when it changed within two seconds of the build's start. */
+static void
+put_stat(struct buf *b, const struct cache_stat *st, int64_t start)
+{
+	int racy = is_racy(st, start);
+
+	put_u64(b, st->ino);
+	put_u64(b, st->size);
+	cache_put_num(b, racy ? 0 : st->mtime);
+	cache_put_num(b, racy ? 0 : st->ctime);
+}
+
 /* The record cache_put() would write is `old`, byte for byte. */
 static int
 same_record(const struct cache_rec *old, int64_t start, const char *src,
@@ -554,14 +567,9 @@ cache_put(struct buf *b, int64_t start, const char *src,
     const char *fm, size_t fmlen, const char *outs, size_t outslen,
     const char *part, uint64_t soff, uint64_t slen)
 {
-	int racy = is_racy(st, start);
-
 	buf_putc(b, 'R');
 	cache_put_str(b, src);
-	put_u64(b, st->ino);
-	put_u64(b, st->size);
-	cache_put_num(b, racy ? 0 : st->mtime);
-	cache_put_num(b, racy ? 0 : st->ctime);
+	put_stat(b, st, start);
 	put_u64(b, srchash);
 	put_u64(b, key);
 	cache_put_strn(b, fm, fmlen);
@@ -600,14 +608,9 @@ void
 cache_writer_dir(struct cache_writer *w, int64_t start, const char *path,
     const struct cache_stat *st, const char *ents, size_t entslen)
 {
-	int racy = is_racy(st, start);
-
 	buf_putc(&w->b, 'D');
 	cache_put_str(&w->b, path);
-	put_u64(&w->b, st->ino);
-	put_u64(&w->b, st->size);
-	cache_put_num(&w->b, racy ? 0 : st->mtime);
-	cache_put_num(&w->b, racy ? 0 : st->ctime);
+	put_stat(&w->b, st, start);
 	cache_put_strn(&w->b, ents, entslen);
 	buf_putc(&w->b, '\n');
 }
