@@ -233,8 +233,10 @@ write_robots(struct site *s, struct out *out, struct buf *err)
  *	"search-index/r1.js","search-index/f-guidelines.js",…]};
  *
  * Each part, also a classic script, holds the public pages of one run of
- * pages in site order under one top-level folder ("f-" and its name) or
- * at the root ("r" and the run's number among those at the root):
+ * pages in site order under one top-level folder ("f-" and its name, or
+ * "fN-" for the run's Nth part when the folder has more than
+ * SEARCH_PART_PAGES pages) or at the root ("r" and the run's number
+ * among those at the root):
  *
  *	(window.KAKEHASHI_SEARCH_PARTS || (window.KAKEHASHI_SEARCH_PARTS =
  *	{}))["search-index/f-guidelines.js"] = [
@@ -242,7 +244,10 @@ write_robots(struct site *s, struct out *out, struct buf *err)
  *	…];
  *
  * The parts keep a one-page rebuild from writing the index of the whole
- * site (15 MB of 10,000 pages): only the part with the page changes.  The
+ * site (15 MB of 10,000 pages): only the part with the page changes, at
+ * most SEARCH_PART_PAGES entries (about 180 KB of the benchmark's
+ * pages); and the entries after the page's in its part are all that
+ * move, so only their cache records change.  The
  * cache says where in which part each page's entry is, not the entry:
  * a part whose pages were all kept, their entries where they were, is
  * kept as it is; another is made from the entries of the pages rendered
@@ -474,22 +479,58 @@ feeds_search_entry(const struct page *p, struct buf *b)
 }
 
 /*
- * The run of pages from s->pages[i] under one top-level folder (or at the
- * root): its part's name into `name` (reset), and the index past its end.
- * `nroot` counts the runs at the root so far.
+ * Pages in one part of the search index at most: the part a one-page
+ * rebuild rewrites, and the cache records whose offsets it moves, are
+ * those of its run, not of its whole folder.  A browser loads all the
+ * parts at once on the first search: 89 for the benchmark's 10,000
+ * pages in 11 folders, most of them 175 KB.
+ */
+#define SEARCH_PART_PAGES	128
+
+/* Where the walk of the runs is: the runs at the root so far, and the
+ * folder of the last run and how many runs it has had. */
+struct run_walk {
+	size_t		 nroot;
+	const char	*folder;	/* in the last run's first page's src */
+	size_t		 folderlen;
+	size_t		 nth;
+};
+
+/*
+ * The run of at most SEARCH_PART_PAGES pages from s->pages[i] under one
+ * top-level folder (or at the root): its part's name into `name` (reset),
+ * and the index past its end.  Names are unique: "f-NAME.js" for a
+ * folder's first run, "fN-NAME.js" for its Nth, "rN.js" at the root.
  */
 static size_t
-search_run(const struct site *s, size_t i, size_t *nroot, struct buf *name)
+search_run(const struct site *s, size_t i, struct run_walk *w,
+    struct buf *name)
 {
 	const char *src = s->pages[i]->src, *slash = strchr(src, '/');
-	size_t len = slash != NULL ? (size_t)(slash - src) : 0;
+	size_t len = slash != NULL ? (size_t)(slash - src) : 0, end;
 
 	buf_reset(name);
-	if (slash != NULL)
-		buf_printf(name, "search-index/f-%.*s.js", (int)len, src);
-	else
-		buf_printf(name, "search-index/r%zu.js", ++*nroot);
-	for (i++; i < s->npages; i++) {
+	if (slash == NULL) {
+		w->folder = NULL;
+		buf_printf(name, "search-index/r%zu.js", ++w->nroot);
+	} else {
+		if (w->folder != NULL && w->folderlen == len &&
+		    memcmp(w->folder, src, len) == 0)
+			w->nth++;
+		else
+			w->nth = 1;
+		w->folder = src;
+		w->folderlen = len;
+		if (w->nth == 1)
+			buf_printf(name, "search-index/f-%.*s.js", (int)len,
+			    src);
+		else
+			buf_printf(name, "search-index/f%zu-%.*s.js", w->nth,
+			    (int)len, src);
+	}
+	end = s->npages - i > SEARCH_PART_PAGES ? i + SEARCH_PART_PAGES :
+	    s->npages;
+	for (i++; i < end; i++) {
 		const char *o = s->pages[i]->src, *os = strchr(o, '/');
 
 		if ((os == NULL) != (slash == NULL) || (os != NULL &&
@@ -503,11 +544,12 @@ void
 feeds_register_search(struct site *s)
 {
 	struct buf name = BUF_INIT;
-	size_t i, j, end, nroot = 0;
+	struct run_walk w = { 0 };
+	size_t i, j, end;
 
 	site_add_output(s, "search-index.js");
 	for (i = 0; i < s->npages; i = end) {
-		end = search_run(s, i, &nroot, &name);
+		end = search_run(s, i, &w, &name);
 		for (j = i; j < end && !public_page(s->pages[j]); j++)
 			;
 		if (j < end)
@@ -625,13 +667,14 @@ feeds_search_plan(const struct site *s)
 {
 	struct search_plan *sp = xcalloc(1, sizeof(*sp));
 	struct buf name = BUF_INIT;
-	size_t i, j, end, nroot = 0;
+	struct run_walk w = { 0 };
+	size_t i, j, end;
 
 	sp->run_of = xcalloc(s->npages + 1, sizeof(*sp->run_of));
 	for (i = 0; i < s->npages; i = end) {
 		struct search_run *r;
 
-		end = search_run(s, i, &nroot, &name);
+		end = search_run(s, i, &w, &name);
 		sp->runs = xreallocarray(sp->runs, sp->nruns + 1,
 		    sizeof(*sp->runs));
 		r = &sp->runs[sp->nruns];
