@@ -86,6 +86,7 @@ if [ -d build/check/center ]; then
 	suite "browser/search" bash tests/browser/search.sh build/check/center
 fi
 suite "browser/reload" bash tests/browser/reload.sh
+suite "browser/search_parts" bash tests/browser/search_parts.sh
 # The programs' pages on the whole stack (nginx with HTTPS, the FastCGI
 # programs, the mailer, an SMTP server): the Nu checker on every page in
 # each state, then Chromium through the forms.
