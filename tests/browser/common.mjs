@@ -165,3 +165,17 @@ export function deadline(seconds, tap) {
 	}, seconds * 1000);
 	t.unref();
 }
+
+// Types q into the theme's search field (focused with a click), presses
+// Enter, and waits up to `wait` ms for the status line to speak of this
+// query (found or not found).  Throws when it does not.
+export async function typeSearch(page, q, wait) {
+	const box = page.getByRole('searchbox', { name: 'サイト内検索' });
+	await box.click();
+	await box.fill('');
+	await page.keyboard.type(q);
+	await page.keyboard.press('Enter');
+	await page.waitForFunction(q => [...document.querySelectorAll('[role="status"]')]
+		.some(s => s.textContent.includes(`「${q}」`) &&
+			/見つかりました|見つかりませんでした/.test(s.textContent)), q, { timeout: wait });
+}

@@ -31,7 +31,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { launch, htmlFiles, pageURL, Tap, args, deadline, axeCheck } from './common.mjs';
+import { launch, htmlFiles, pageURL, Tap, args, deadline, axeCheck, typeSearch } from './common.mjs';
 
 const [base, siteArg, ...moreBases] = args(2, 'search.mjs BASE_URL SITE_DIR [BASE_URL ...]');
 const siteDir = path.resolve(siteArg);
@@ -111,15 +111,8 @@ function shown() {
 // view: a click), presses Enter, and waits for the status line to speak
 // of this query.  Returns shown(), or an error.
 async function search(page, q) {
-	const box = page.getByRole('searchbox', { name: 'サイト内検索' });
 	try {
-		await box.click();
-		await box.fill('');
-		await page.keyboard.type(q);
-		await page.keyboard.press('Enter');
-		await page.waitForFunction(q => [...document.querySelectorAll('[role="status"]')]
-			.some(s => s.textContent.includes(`「${q}」`) &&
-				/見つかりました|見つかりませんでした/.test(s.textContent)), q, { timeout: WAIT });
+		await typeSearch(page, q, WAIT);
 	} catch (e) {
 		const r = await page.evaluate(shown).catch(() => ({ status: '?', hits: [], more: '' }));
 		return { more: '', ...r, error: e.message.split('\n')[0] };

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, htmlFiles, Tap, args, deadline } from './common.mjs';
+import { launch, htmlFiles, Tap, args, deadline, typeSearch } from './common.mjs';
 
 const [siteArg] = args(1, 'search_parts.mjs SITE_DIR');
 const siteDir = path.resolve(siteArg);
@@ -34,15 +34,9 @@ const notices = fs.readdirSync(path.join(siteDir, 'notices'))
 	.filter(f => /^n\d+$/.test(f)).sort();
 const picks = [notices[0], notices[200], notices[notices.length - 1]];
 
+// The results' links after a search for q.
 async function search(page, q) {
-	const box = page.getByRole('searchbox', { name: 'サイト内検索' });
-	await box.click();
-	await box.fill('');
-	await page.keyboard.type(q);
-	await page.keyboard.press('Enter');
-	await page.waitForFunction(q => [...document.querySelectorAll('[role="status"]')]
-		.some(s => s.textContent.includes(`「${q}」`) &&
-			/見つかりました|見つかりませんでした/.test(s.textContent)), q, { timeout: WAIT });
+	await typeSearch(page, q, WAIT);
 	return page.evaluate(() => {
 		const list = document.querySelector('ol[aria-label="検索結果"]');
 		return list ? [...list.querySelectorAll('li a[href]')].map(a => ({
