@@ -796,14 +796,12 @@ page_free(struct page *p)
  * in at once, and go with the site: a site of ten thousand pages
  * otherwise takes a page fault for every few of them as the walk finds
  * them.  The slabs grow from 64 KiB (a hundred pages: a small site's
- * build does not zero megabytes it never uses) to 2 MiB, in a huge page
- * where the kernel gives one.
+ * build does not zero megabytes it never uses) to 2 MiB.
  */
 #define SITE_SLAB_FIRST	((size_t)64 << 10)
 #define SITE_SLAB_MAX	((size_t)2 << 20)
 
-/* The size of slab i: 64, 128, 256 and 512 KiB, then 2 MiB (xmap()
- * gives a whole huge page from 1 MiB up). */
+/* The size of slab i: 64, 128, 256 and 512 KiB, then 2 MiB. */
 static size_t
 slab_bytes(size_t i)
 {

@@ -96,10 +96,8 @@ char	*xstrndup(const char *, size_t);
  * Zeroed memory for a large table or block of structs, mapped and filled
  * in at once, so that using it takes no page fault: a rebuild of a large
  * site would otherwise fault thousands of times, a microsecond each.
- * From 1 MiB, in huge pages where the kernel gives them (transparent
- * huge pages, "madvise" or "always"), which cost a tenth as much to fill
- * in.  NULL when the system has no memory to map; free with xunmap()
- * and the same size.
+ * NULL when the system has no memory to map; free with xunmap() and the
+ * same size.
  */
 void	*xmap(size_t);
 void	 xunmap(void *, size_t);
