@@ -245,7 +245,7 @@ write_robots(struct site *s, struct out *out, struct buf *err)
  *
  * The parts keep a one-page rebuild from writing the index of the whole
  * site (15 MB of 10,000 pages): only the part with the page changes, at
- * most SEARCH_PART_PAGES entries (about 180 KB of the benchmark's
+ * most SEARCH_PART_PAGES entries (about 175 KB of the benchmark's
  * pages); and the entries after the page's in its part are all that
  * move, so only their cache records change.  The
  * cache says where in which part each page's entry is, not the entry:

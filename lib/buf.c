@@ -295,12 +295,12 @@ map_size(size_t n)
 }
 
 /*
- * In 4 KiB pages, not huge ones.  On this project's VMs (whose free
- * memory the host takes back) a huge page is often new to the host, and
- * filling one in then costs ten times what it costs when it is not: a
- * one-page rebuild of 10,000 pages took 7 to 10 ms longer after other
- * programs had used and freed memory (and no less when none had), and a
- * full build the same either way.
+ * In 4 KiB pages, not huge ones.  On this project's machines (VMs whose
+ * free memory the host takes back) a huge page is often new to the host,
+ * and filling one in then costs ten times what it costs when it is not:
+ * with huge pages, a one-page rebuild of 10,000 pages took 6 to 10 ms
+ * more CPU after other programs had used and freed memory, and 2 ms less
+ * when none had; a full build took about the same either way.
  */
 void *
 xmap(size_t n)
