@@ -487,12 +487,22 @@ feeds_search_entry(const struct page *p, struct buf *b)
  */
 #define SEARCH_PART_PAGES	128
 
-/* Where the walk of the runs is: the runs at the root so far, and the
- * folder of the last run and how many runs it has had. */
+/* Whether sources a and b are under the same top-level folder, or both
+ * at the root. */
+static int
+same_top(const char *a, const char *b)
+{
+	const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+
+	if (sa == NULL || sb == NULL)
+		return sa == sb;
+	return sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+}
+
+/* Where the walk of the runs is: the runs at the root so far, and how
+ * many runs the current folder has had. */
 struct run_walk {
 	size_t		 nroot;
-	const char	*folder;	/* in the last run's first page's src */
-	size_t		 folderlen;
 	size_t		 nth;
 };
 
@@ -507,36 +517,27 @@ search_run(const struct site *s, size_t i, struct run_walk *w,
     struct buf *name)
 {
 	const char *src = s->pages[i]->src, *slash = strchr(src, '/');
-	size_t len = slash != NULL ? (size_t)(slash - src) : 0, end;
+	size_t end;
+	int len = slash != NULL ? (int)(slash - src) : 0;
 
 	buf_reset(name);
-	if (slash == NULL) {
-		w->folder = NULL;
+	if (slash == NULL)
 		buf_printf(name, "search-index/r%zu.js", ++w->nroot);
-	} else {
-		if (w->folder != NULL && w->folderlen == len &&
-		    memcmp(w->folder, src, len) == 0)
-			w->nth++;
-		else
-			w->nth = 1;
-		w->folder = src;
-		w->folderlen = len;
+	else {
+		/* A folder's pages are in a row: its run before this one
+		 * ends just before it. */
+		w->nth = i > 0 && same_top(s->pages[i - 1]->src, src) ?
+		    w->nth + 1 : 1;
 		if (w->nth == 1)
-			buf_printf(name, "search-index/f-%.*s.js", (int)len,
-			    src);
+			buf_printf(name, "search-index/f-%.*s.js", len, src);
 		else
 			buf_printf(name, "search-index/f%zu-%.*s.js", w->nth,
-			    (int)len, src);
+			    len, src);
 	}
 	end = s->npages - i > SEARCH_PART_PAGES ? i + SEARCH_PART_PAGES :
 	    s->npages;
-	for (i++; i < end; i++) {
-		const char *o = s->pages[i]->src, *os = strchr(o, '/');
-
-		if ((os == NULL) != (slash == NULL) || (os != NULL &&
-		    ((size_t)(os - o) != len || memcmp(o, src, len) != 0)))
-			break;
-	}
+	for (i++; i < end && same_top(s->pages[i]->src, src); i++)
+		;
 	return i;
 }
 
