@@ -20,6 +20,7 @@
 #include "path.h"
 #include "site.h"
 #include "tmpl.h"
+#include "tval.h"
 
 #ifndef GEN_DATADIR
 #define GEN_DATADIR "/usr/local/share/kakehashi"
@@ -39,7 +40,7 @@ struct ctx {
 	struct site	*site;
 	struct theme	*theme;
 	struct out	*out;
-	json_t		*site_json;	/* shared by every page */
+	const struct tval *site_data;	/* shared by every page */
 	struct buf	 err;
 	int		 failed;
 	size_t		*next;		/* the next page to take */
@@ -53,6 +54,9 @@ struct ctx {
 	struct map	*menus;		/* this thread's common menus */
 	struct tmpl_memo *memo;		/* this thread's partials, or NULL */
 	struct buf	 html;		/* a page being rendered (kept grown) */
+	struct buf	 tmp;		/* a URL being made (kept grown) */
+	struct tarena	 page;		/* the data of the file being written */
+	struct tarena	 keep;		/* the menus its neighbours share */
 	uint64_t	 site_key;	/* what every page is made from */
 	struct page	*cur;		/* the page being written */
 	struct search_plan *search;	/* the search index's parts */
@@ -278,57 +282,34 @@ build_today(char out[11])
 	return 0;
 }
 
-/*
- * A JSON string of text the build has checked already: every source is
- * valid UTF-8 before it is parsed, and what the build makes of it (paths,
- * URLs, dates) stays so.  Pages are made of thousands of these.
- */
-static json_t *
-str(const char *s)
-{
-	return json_stringn_nocheck(s, strlen(s));
-}
-
-/* "2026-04-01" as "2026年4月1日". */
-static json_t *
-date_ja(const char *d)
+/* "2026-04-01" as "2026年4月1日" (the date was checked when read). */
+static struct tval
+date_ja(struct tarena *a, const char *d)
 {
 	char b[64];
+	int n;
 
 	if (d == NULL)
-		return str("");
-	snprintf(b, sizeof(b), "%.4s年%d月%d日", d, atoi(d + 5), atoi(d + 8));
-	return json_string(b);
+		return tv_strn("", 0);
+	n = snprintf(b, sizeof(b), "%.4s年%d月%d日", d, atoi(d + 5), atoi(d + 8));
+	return tv_strcopy(a, b, n > 0 && (size_t)n < sizeof(b) ? (size_t)n : 0);
 }
 
-static json_t *
-rel(const char *from_dir, const char *to)
+/* The URL of `to` from folder `from_dir`, in arena a. */
+static struct tval
+rel(struct ctx *c, struct tarena *a, const char *from_dir, const char *to)
 {
-	struct buf b = BUF_INIT;
-	json_t *j;
-
-	path_relative_url(&b, from_dir, to);
-	j = json_stringn_nocheck(b.ptr, b.len);
-	buf_release(&b);
-	return j;
+	buf_reset(&c->tmp);
+	path_relative_url(&c->tmp, from_dir, to);
+	return tv_strcopy(a, c->tmp.ptr, c->tmp.len);
 }
 
-static json_t *
-root_prefix(const char *dir)
+static struct tval
+root_prefix(struct ctx *c, struct tarena *a, const char *dir)
 {
-	struct buf b = BUF_INIT;
-	json_t *j;
-
-	path_to_root(&b, dir);
-	j = json_stringn_nocheck(b.ptr, b.len);
-	buf_release(&b);
-	return j;
-}
-
-static json_t *
-str_or_empty(const char *s)
-{
-	return str(s != NULL ? s : "");
+	buf_reset(&c->tmp);
+	path_to_root(&c->tmp, dir);
+	return tv_strcopy(a, c->tmp.ptr, c->tmp.len);
 }
 
 static int
@@ -341,27 +322,27 @@ is_within(const struct page *p, const struct page *sec)
 }
 
 /* One menu entry and its children, for a page in folder `dir`. */
-static json_t *
-entry_json(const struct menu_entry *e, const char *dir, const struct page *cur)
+static struct tval
+entry_data(struct ctx *c, struct tarena *a, const struct menu_entry *e,
+    const char *dir, const struct page *cur)
 {
-	json_t *o = json_object(), *kids = json_array();
+	struct tval o = tv_obj(a, 7), kids = tv_arr(a, e->nkids);
 	char ids[32];
+	int n;
 	size_t i;
 
-	snprintf(ids, sizeof(ids), "menu-%u", e->id);
-	json_object_set_new_nocheck(o, "id", str(ids));
-	json_object_set_new_nocheck(o, "title", str(e->title));
-	json_object_set_new_nocheck(o, "url", e->page != NULL ?
-	    rel(dir, e->page->out) : str(e->url));
-	json_object_set_new_nocheck(o, "current", json_boolean(e->page !=
-	    NULL && e->page == cur));
-	json_object_set_new_nocheck(o, "active", json_boolean(e->page !=
-	    NULL && is_within(cur, e->page) && e->page->kind != PAGE_HOME));
-	json_object_set_new_nocheck(o, "has_children",
-	    json_boolean(e->nkids > 0));
+	n = snprintf(ids, sizeof(ids), "menu-%u", e->id);
+	tv_add(a, &o, "id", tv_strcopy(a, ids, (size_t)n));
+	tv_add(a, &o, "title", tv_str(e->title));
+	tv_add(a, &o, "url", e->page != NULL ? rel(c, a, dir, e->page->out) :
+	    tv_str(e->url));
+	tv_add(a, &o, "current", tv_bool(e->page != NULL && e->page == cur));
+	tv_add(a, &o, "active", tv_bool(e->page != NULL &&
+	    is_within(cur, e->page) && e->page->kind != PAGE_HOME));
+	tv_add(a, &o, "has_children", tv_bool(e->nkids > 0));
 	for (i = 0; i < e->nkids; i++)
-		json_array_append_new(kids, entry_json(&e->kids[i], dir, cur));
-	json_object_set_new_nocheck(o, "children", kids);
+		tv_push(a, &kids, entry_data(c, a, &e->kids[i], dir, cur));
+	tv_add(a, &o, "children", kids);
 	return o;
 }
 
@@ -428,23 +409,24 @@ entry_sig(const struct menu_entry *e, const char *dir, size_t dlen,
  * takes them but for the entries it touches, which it makes afresh.
  * The menu a page ends with is kept too, under the way its touched
  * entries read (entry_sig), so that its neighbours that read the same
- * share it; both are pinned in the thread's memo, so the menu partial
- * knows them by address.
+ * share it; both are made in the thread's lasting arena and pinned in
+ * its memo, so the menu partial knows them by address.  Anything else
+ * is made in arena a.
  */
-static json_t *
-menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
-    const char *dir, const struct page *cur)
+static struct tval
+menu_data(struct ctx *c, struct tarena *a, const struct menu_entry *v,
+    size_t n, const char *dir, const struct page *cur)
 {
 	struct buf key = BUF_INIT, fake = BUF_INIT, mine = BUF_INIT;
-	json_t *a, *common;
+	struct tval m, *common, *kept;
 	size_t i, dlen = strlen(dir);
 	int shared = 1;
 
 	if (*dir == '\0' || c->menus == NULL) {
-		a = json_array();
+		m = tv_arr(a, n);
 		for (i = 0; i < n; i++)
-			json_array_append_new(a, entry_json(&v[i], dir, cur));
-		return a;
+			tv_push(a, &m, entry_data(c, a, &v[i], dir, cur));
+		return m;
 	}
 	/* "sec/p1/" -> "sec/": its neighbours' common parent. */
 	buf_puts(&key, dir);
@@ -455,12 +437,13 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 		 * neighbours share. */
 		buf_add(&fake, key.ptr, key.len - 1);
 		BUF_PUTSL(&fake, "\001/");
-		common = json_array();
+		common = tarena_alloc(&c->keep, sizeof(*common));
+		*common = tv_arr(&c->keep, n);
 		for (i = 0; i < n; i++)
-			json_array_append_new(common, entry_json(&v[i],
-			    fake.ptr, NULL));
+			tv_push(&c->keep, common, entry_data(c, &c->keep,
+			    &v[i], fake.ptr, NULL));
 		map_put(c->menus, key.ptr, key.len, common);
-		tmpl_memo_pin(c->memo, common);
+		tmpl_memo_pin_tv(c->memo, common);
 	}
 	buf_addbuf(&mine, &key);
 	buf_putc(&mine, '\002');
@@ -469,39 +452,43 @@ menu_json(struct ctx *c, const struct menu_entry *v, size_t n,
 			put_index(&mine, i);
 			shared = entry_sig(&v[i], dir, dlen, cur, &mine) == 0;
 		}
-	if (shared && (a = map_get(c->menus, mine.ptr, mine.len)) != NULL) {
-		json_incref(a);
+	if (shared && (kept = map_get(c->menus, mine.ptr, mine.len)) != NULL) {
+		m = *kept;
 		goto out;
 	}
-	a = json_array();
+	if (shared)
+		a = &c->keep;
+	m = tv_arr(a, n);
 	for (i = 0; i < n; i++) {
 		if (entry_touches(&v[i], dir, cur))
-			json_array_append_new(a, entry_json(&v[i], dir, cur));
+			tv_push(a, &m, entry_data(c, a, &v[i], dir, cur));
 		else
-			json_array_append(a, json_array_get(common, i));
+			tv_push(a, &m, common->u.a[i]);
 	}
 	if (shared) {
-		map_put(c->menus, mine.ptr, mine.len, json_incref(a));
-		tmpl_memo_pin(c->memo, a);
+		kept = tarena_alloc(&c->keep, sizeof(*kept));
+		*kept = m;
+		map_put(c->menus, mine.ptr, mine.len, kept);
+		tmpl_memo_pin_tv(c->memo, kept);
 	}
 out:
 	buf_release(&key);
 	buf_release(&fake);
 	buf_release(&mine);
-	return a;
+	return m;
 }
 
-static json_t *
-item_json(const struct page *p, const char *dir)
+static struct tval
+item_data(struct ctx *c, struct tarena *a, const struct page *p,
+    const char *dir)
 {
-	json_t *o = json_object();
+	struct tval o = tv_obj(a, 5);
 
-	json_object_set_new_nocheck(o, "title", str(p->title));
-	json_object_set_new_nocheck(o, "url", rel(dir, p->out));
-	json_object_set_new_nocheck(o, "date", str_or_empty(p->date));
-	json_object_set_new_nocheck(o, "date_ja", date_ja(p->date));
-	json_object_set_new_nocheck(o, "description",
-	    str_or_empty(p->description));
+	tv_add(a, &o, "title", tv_str(p->title));
+	tv_add(a, &o, "url", rel(c, a, dir, p->out));
+	tv_add(a, &o, "date", tv_str(p->date));
+	tv_add(a, &o, "date_ja", date_ja(a, p->date));
+	tv_add(a, &o, "description", tv_str(p->description));
 	return o;
 }
 
@@ -513,102 +500,138 @@ listed(const struct page *p, const struct page *on)
 	return !p->expired && (!p->members || on->members);
 }
 
-/* The data for one output file of page p, written in folder `dir`, with
- * the HTML `content` (`len` bytes) as its body. */
-static json_t *
-page_json(struct ctx *c, const struct page *p, const char *dir,
-    const char *content, size_t len)
+/* One entry of a table of contents: a heading's id and text. */
+static struct tval
+toc_entry(struct tarena *a, const struct md_doc *doc,
+    const struct md_heading *h)
 {
-	struct site *s = c->site;
-	json_t *d = json_object(), *pg, *tags, *crumbs;
-	const struct page *a;
+	struct tval e = tv_obj(a, 4);
+
+	tv_add(a, &e, "id", tv_strn(doc->htext.ptr + h->id, h->idlen));
+	tv_add(a, &e, "text", tv_strn(doc->htext.ptr + h->text, h->textlen));
+	return e;
+}
+
+/* The table of contents: the h2s, each with the h3s after it; an h3
+ * before the first h2 stands alone. */
+static struct tval
+toc_data(struct tarena *a, const struct md_doc *doc)
+{
+	struct tval toc = tv_arr(a, doc->nheadings), h2 = tv_null(), kids;
+	const struct md_heading *h;
 	size_t i;
 
-	/* Threads must not share reference counts (jansson reads them
-	 * unguarded): a rendering thread has a copy of its own, pinned in
-	 * its memo; anything else takes a copy. */
-	if (c->memo != NULL)
-		json_object_set(d, "site", c->site_json);
-	else
-		json_object_set_new_nocheck(d, "site",
-		    json_deep_copy(c->site_json));
-	json_object_set_new_nocheck(d, "root", root_prefix(dir));
-	json_object_set_new_nocheck(d, "home_url", rel(dir, "index.html"));
-	json_object_set_new_nocheck(d, "feed_url", s->news != NULL ?
-	    rel(dir, "feed.xml") : str(""));
-	json_object_set_new_nocheck(d, "news_url", s->news != NULL ?
-	    rel(dir, s->news->out) : str(""));
-
-	pg = json_object();
-	json_object_set_new_nocheck(pg, "title", str(p->title));
-	json_object_set_new_nocheck(pg, "description",
-	    str_or_empty(p->description));
-	json_object_set_new_nocheck(pg, "date", str_or_empty(p->date));
-	json_object_set_new_nocheck(pg, "date_ja", date_ja(p->date));
-	/* The source was checked to be UTF-8 already. */
-	json_object_set_new_nocheck(pg, "content", json_stringn_nocheck(content,
-	    len));
-	/* A table of contents helps from two headings on. */
-	if (p->doc.nheadings >= 2)
-		json_object_set(pg, "toc", p->doc.toc);
-	else
-		json_object_set_new_nocheck(pg, "toc", json_array());
-	json_object_set_new_nocheck(pg, "has_toc",
-	    json_boolean(p->doc.nheadings >= 2));
-	tags = json_array();
-	for (i = 0; i < p->ntags; i++) {
-		json_t *t = json_object();
-
-		json_object_set_new_nocheck(t, "name", str(p->tags[i]));
-		json_array_append_new(tags, t);
+	kids = tv_null();
+	for (i = 0; i <= doc->nheadings; i++) {
+		h = i < doc->nheadings ? &doc->headings[i] : NULL;
+		if (h != NULL && h->level == 3 && h2.kind == TV_OBJ) {
+			tv_push(a, &kids, toc_entry(a, doc, h));
+			continue;
+		}
+		if (h2.kind == TV_OBJ) {
+			tv_add(a, &h2, "children", kids);
+			tv_add(a, &h2, "has_children", tv_bool(kids.n > 0));
+			tv_push(a, &toc, h2);
+			h2 = tv_null();
+		}
+		if (h == NULL)
+			break;
+		if (h->level == 2) {
+			h2 = toc_entry(a, doc, h);
+			kids = tv_arr(a, 0);
+			continue;
+		}
+		kids = toc_entry(a, doc, h);
+		tv_add(a, &kids, "children", tv_arr(a, 0));
+		tv_add(a, &kids, "has_children", tv_bool(0));
+		tv_push(a, &toc, kids);
 	}
-	json_object_set_new_nocheck(pg, "tags", tags);
-	json_object_set_new_nocheck(pg, "has_tags", json_boolean(p->ntags > 0));
-	json_object_set_new_nocheck(pg, "kind", json_string(p->notfound ? "404" :
+	return toc;
+}
+
+/* The data for one output file of page p, written in folder `dir`, with
+ * the HTML `content` (`len` bytes) as its body, in arena a; `content`
+ * and the page must outlive it. */
+static struct tval
+page_data(struct ctx *c, struct tarena *a, const struct page *p,
+    const char *dir, const char *content, size_t len)
+{
+	struct site *s = c->site;
+	struct tval d = tv_obj(a, 16), pg = tv_obj(a, 16), tags, crumbs;
+	const struct page *q;
+	size_t i, k, depth;
+
+	tv_add(a, &d, "site", *c->site_data);
+	tv_add(a, &d, "root", root_prefix(c, a, dir));
+	tv_add(a, &d, "home_url", rel(c, a, dir, "index.html"));
+	tv_add(a, &d, "feed_url", s->news != NULL ?
+	    rel(c, a, dir, "feed.xml") : tv_strn("", 0));
+	tv_add(a, &d, "news_url", s->news != NULL ?
+	    rel(c, a, dir, s->news->out) : tv_strn("", 0));
+
+	tv_add(a, &pg, "title", tv_str(p->title));
+	tv_add(a, &pg, "description", tv_str(p->description));
+	tv_add(a, &pg, "date", tv_str(p->date));
+	tv_add(a, &pg, "date_ja", date_ja(a, p->date));
+	tv_add(a, &pg, "content", tv_strn(content, len));
+	/* A table of contents helps from two headings on. */
+	tv_add(a, &pg, "toc", p->doc.nheadings >= 2 ? toc_data(a, &p->doc) :
+	    tv_arr(a, 0));
+	tv_add(a, &pg, "has_toc", tv_bool(p->doc.nheadings >= 2));
+	tags = tv_arr(a, p->ntags);
+	for (i = 0; i < p->ntags; i++) {
+		struct tval t = tv_obj(a, 1);
+
+		tv_add(a, &t, "name", tv_str(p->tags[i]));
+		tv_push(a, &tags, t);
+	}
+	tv_add(a, &pg, "tags", tags);
+	tv_add(a, &pg, "has_tags", tv_bool(p->ntags > 0));
+	tv_add(a, &pg, "kind", tv_str(p->notfound ? "404" :
 	    p->kind == PAGE_HOME ? "home" : p->kind == PAGE_SECTION ?
 	    "section" : "page"));
-	json_object_set_new_nocheck(pg, "is_home",
-	    json_boolean(p->kind == PAGE_HOME));
-	json_object_set_new_nocheck(pg, "is_section",
-	    json_boolean(p->kind == PAGE_SECTION));
-	json_object_set_new_nocheck(pg, "is_members", json_boolean(p->members));
-	json_object_set_new_nocheck(pg, "url", rel(dir, p->out));
-	json_object_set_new_nocheck(d, "page", pg);
+	tv_add(a, &pg, "is_home", tv_bool(p->kind == PAGE_HOME));
+	tv_add(a, &pg, "is_section", tv_bool(p->kind == PAGE_SECTION));
+	tv_add(a, &pg, "is_members", tv_bool(p->members));
+	tv_add(a, &pg, "url", rel(c, a, dir, p->out));
+	tv_add(a, &d, "page", pg);
 
-	json_object_set_new_nocheck(d, "menu",
-	    menu_json(c, s->menu, s->nmenu, dir, p));
-	json_object_set_new_nocheck(d, "footer_menu", menu_json(c, s->footer,
-	    s->nfooter, dir, p));
-	json_object_set_new_nocheck(d, "has_menu", json_boolean(s->nmenu > 0));
-	json_object_set_new_nocheck(d, "has_footer_menu",
-	    json_boolean(s->nfooter > 0));
+	tv_add(a, &d, "menu", menu_data(c, a, s->menu, s->nmenu, dir, p));
+	tv_add(a, &d, "footer_menu", menu_data(c, a, s->footer, s->nfooter,
+	    dir, p));
+	tv_add(a, &d, "has_menu", tv_bool(s->nmenu > 0));
+	tv_add(a, &d, "has_footer_menu", tv_bool(s->nfooter > 0));
 
 	/* Breadcrumbs from the home page down. */
-	crumbs = json_array();
-	for (a = p; a != NULL; a = a->parent) {
-		json_t *o = json_object();
+	for (depth = 0, q = p; q != NULL; q = q->parent)
+		depth++;
+	crumbs = tv_arr(a, depth);
+	for (k = depth; k > 0; k--) {
+		struct tval o = tv_obj(a, 3);
 
-		json_object_set_new_nocheck(o, "title", str(a->title));
-		json_object_set_new_nocheck(o, "url", rel(dir, a->out));
-		json_object_set_new_nocheck(o, "current", json_boolean(a == p));
-		json_array_insert_new(crumbs, 0, o);
+		for (i = 1, q = p; i < k; i++)
+			q = q->parent;
+		tv_add(a, &o, "title", tv_str(q->title));
+		tv_add(a, &o, "url", rel(c, a, dir, q->out));
+		tv_add(a, &o, "current", tv_bool(q == p));
+		tv_push(a, &crumbs, o);
 	}
-	json_object_set_new_nocheck(d, "breadcrumbs", crumbs);
+	tv_add(a, &d, "breadcrumbs", crumbs);
 
 	if (p == s->home && s->news != NULL) {
-		json_t *news = json_array();
+		struct tval news = tv_arr(a, 5);
 		size_t n = 0;
 
 		for (i = 0; i < s->news->nkids && n < 5; i++) {
 			if (!s->news->kids[i]->news ||
 			    !listed(s->news->kids[i], p))
 				continue;
-			json_array_append_new(news, item_json(s->news->kids[i],
+			tv_push(a, &news, item_data(c, a, s->news->kids[i],
 			    dir));
 			n++;
 		}
-		json_object_set_new_nocheck(d, "has_news", json_boolean(n > 0));
-		json_object_set_new_nocheck(d, "news", news);
+		tv_add(a, &d, "has_news", tv_bool(n > 0));
+		tv_add(a, &d, "news", news);
 	}
 	return d;
 }
@@ -771,8 +794,8 @@ add_live_reload(struct buf *html, const char *out)
 }
 
 static void
-render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
-    const char *who)
+render_to(struct ctx *c, const char *layout, const struct tval *data,
+    const char *out, const char *who)
 {
 	struct buf *html = &c->html;
 	const struct tmpl *t;
@@ -783,7 +806,7 @@ render_to(struct ctx *c, const char *layout, json_t *data, const char *out,
 			buf_printf(&c->err, "%s: layout '%s' not found in %s/"
 			    "layouts\n", who, layout, c->theme->dir);
 		fail(c);
-	} else if (tmpl_render_memo(t, c->theme->set, data, c->memo, html,
+	} else if (tmpl_render_tv(t, c->theme->set, data, c->memo, html,
 	    &c->err) == -1)
 		fail(c);
 	else {
@@ -815,6 +838,7 @@ static void
 write_section(struct ctx *c, struct page *p)
 {
 	struct site *s = c->site;
+	struct tarena *a = &c->page;
 	struct page **items = NULL;
 	size_t n = 0, i, per, npages, k;
 
@@ -826,7 +850,7 @@ write_section(struct ctx *c, struct page *p)
 	npages = n ? (n + per - 1) / per : 1;
 	for (k = 1; k <= npages; k++) {
 		struct buf dir = BUF_INIT, out = BUF_INIT;
-		json_t *d, *list = json_array();
+		struct tval d, list = tv_arr(a, per);
 
 		if (k == 1)
 			buf_puts(&dir, p->outdir);
@@ -835,53 +859,52 @@ write_section(struct ctx *c, struct page *p)
 		buf_printf(&out, "%sindex.html", dir.ptr);
 		/* Only the first page shows the section's own text: its
 		 * links were made relative to that page. */
-		d = page_json(c, p, dir.ptr, k == 1 ? p->doc.html.ptr : "",
+		d = page_data(c, a, p, dir.ptr, k == 1 ? p->doc.html.ptr : "",
 		    k == 1 ? p->doc.html.len : 0);
 		for (i = (k - 1) * per; i < n && i < k * per; i++)
-			json_array_append_new(list, item_json(items[i], dir.ptr));
-		json_object_set_new(d, "has_list", json_boolean(json_array_size(list) > 0));
-		json_object_set_new(d, "list", list);
+			tv_push(a, &list, item_data(c, a, items[i], dir.ptr));
+		tv_add(a, &d, "has_list", tv_bool(list.n > 0));
+		tv_add(a, &d, "list", list);
 		if (npages > 1) {
-			json_t *pg = json_object(), *pages = json_array();
+			struct tval pg = tv_obj(a, 5), pages = tv_arr(a, npages);
 			size_t j;
 
 			for (j = 1; j <= npages; j++) {
 				struct buf t = BUF_INIT;
+				struct tval o = tv_obj(a, 3), url;
 
 				if (j == 1)
 					buf_puts(&t, p->out);
 				else
 					buf_printf(&t, "%spage/%zu/index.html",
 					    p->outdir, j);
-				json_array_append_new(pages, json_pack(
-				    "{s:I, s:o, s:b}", "num", (json_int_t)j,
-				    "url", rel(dir.ptr, t.ptr), "current", j == k));
+				url = rel(c, a, dir.ptr, t.ptr);
+				tv_add(a, &o, "num", tv_int((long long)j));
+				tv_add(a, &o, "url", url);
+				tv_add(a, &o, "current", tv_bool(j == k));
+				tv_push(a, &pages, o);
 				if (j == k - 1)
-					json_object_set_new(pg, "prev_url",
-					    rel(dir.ptr, t.ptr));
+					tv_add(a, &pg, "prev_url", url);
 				if (j == k + 1)
-					json_object_set_new(pg, "next_url",
-					    rel(dir.ptr, t.ptr));
+					tv_add(a, &pg, "next_url", url);
 				buf_release(&t);
 			}
-			json_object_set_new(pg, "current", json_integer((json_int_t)k));
-			json_object_set_new(pg, "total",
-			    json_integer((json_int_t)npages));
-			json_object_set_new(pg, "pages", pages);
-			json_object_set_new(d, "pagination", pg);
+			tv_add(a, &pg, "current", tv_int((long long)k));
+			tv_add(a, &pg, "total", tv_int((long long)npages));
+			tv_add(a, &pg, "pages", pages);
+			tv_add(a, &d, "pagination", pg);
 			if (k > 1) {
 				/* "お知らせ（2ページ目）" in the title. */
-				json_t *jp = json_object_get(d, "page");
 				struct buf t = BUF_INIT;
 
 				buf_printf(&t, "%s（%zuページ目）", p->title, k);
-				json_object_set_new(jp, "title",
-				    json_stringn(t.ptr, t.len));
+				tv_set(a, tv_at(&d, "page"), "title",
+				    tv_strcopy(a, t.ptr, t.len));
 				buf_release(&t);
 			}
 		}
-		render_to(c, layout_of(p), d, out.ptr, p->file);
-		json_decref(d);
+		render_to(c, layout_of(p), &d, out.ptr, p->file);
+		tarena_reset(a);
 		buf_release(&dir);
 		buf_release(&out);
 	}
@@ -917,7 +940,7 @@ write_404(struct ctx *c)
 {
 	struct site *s = c->site;
 	struct page p;
-	json_t *d;
+	struct tval d;
 
 	if (site_page(s, "404.md") != NULL)
 		return;		/* the editors wrote one */
@@ -931,9 +954,10 @@ write_404(struct ctx *c)
 	p.src = "404.md";
 	p.kind = PAGE_REGULAR;
 	p.notfound = 1;
-	d = page_json(c, &p, "", NOT_FOUND_HTML, sizeof(NOT_FOUND_HTML) - 1);
-	render_to(c, "404", d, "404.html", "404.html");
-	json_decref(d);
+	d = page_data(c, &c->page, &p, "", NOT_FOUND_HTML,
+	    sizeof(NOT_FOUND_HTML) - 1);
+	render_to(c, "404", &d, "404.html", "404.html");
+	tarena_reset(&c->page);
 	md_doc_release(&p.doc);
 }
 
@@ -946,8 +970,10 @@ static void
 write_app_data(struct ctx *c)
 {
 	static const char dir[] = "app/_/";
+	struct tarena *a = &c->page;
 	struct page p;
-	json_t *d;
+	struct tval d;
+	json_t *j;
 	char *text;
 
 	memset(&p, 0, sizeof(p));
@@ -958,17 +984,19 @@ write_app_data(struct ctx *c)
 	p.outdir = (char *)dir;
 	p.src = "";
 	p.kind = PAGE_REGULAR;
-	d = page_json(c, &p, dir, "", 0);
-	json_object_del(d, "page");
-	json_object_del(d, "breadcrumbs");
-	json_object_set_new(d, "home_title", json_string(c->site->home !=
-	    NULL ? c->site->home->title : "ホーム"));
-	json_object_set_new(d, "members_url", rel(dir, "members/index.html"));
-	if ((text = json_dumps(d, JSON_INDENT(1))) != NULL) {
+	d = page_data(c, a, &p, dir, "", 0);
+	tv_del(&d, "page");
+	tv_del(&d, "breadcrumbs");
+	tv_add(a, &d, "home_title", tv_str(c->site->home != NULL ?
+	    c->site->home->title : "ホーム"));
+	tv_add(a, &d, "members_url", rel(c, a, dir, "members/index.html"));
+	j = tv_to_json(&d);
+	if ((text = json_dumps(j, JSON_INDENT(1))) != NULL) {
 		write_out(c, APP_DATA, text, strlen(text));
 		free(text);
 	}
-	json_decref(d);
+	json_decref(j);
+	tarena_reset(a);
 	md_doc_release(&p.doc);
 }
 
@@ -1131,11 +1159,11 @@ write_page(struct ctx *c, struct page *p)
 	if (p->kind != PAGE_REGULAR)
 		write_section(c, p);
 	else {
-		json_t *d = page_json(c, p, p->outdir, p->doc.html.ptr,
-		    p->doc.html.len);
+		struct tval d = page_data(c, &c->page, p, p->outdir,
+		    p->doc.html.ptr, p->doc.html.len);
 
-		render_to(c, layout_of(p), d, p->out, p->file);
-		json_decref(d);
+		render_to(c, layout_of(p), &d, p->out, p->file);
+		tarena_reset(&c->page);
 	}
 	for (j = 0; j < p->naliases; j++) {
 		buf_reset(&b);
@@ -1234,12 +1262,7 @@ render_pages(void *arg)
 static void
 menus_free(struct map *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		if (m->slots[i].key != NULL)
-			json_decref(m->slots[i].val);
-	map_release(m);
+	map_release(m);	/* the menus are in the thread's arena */
 	free(m);
 }
 
@@ -1263,8 +1286,10 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		 * above all), up to 16 MiB of them per thread. */
 		w[i].memo = tmpl_memo_new(16 << 20);
 		buf_init(&w[i].html);
-		w[i].site_json = json_deep_copy(proto->site_json);
-		tmpl_memo_pin(w[i].memo, w[i].site_json);
+		buf_init(&w[i].tmp);
+		tarena_init(&w[i].page);
+		tarena_init(&w[i].keep);
+		tmpl_memo_pin_tv(w[i].memo, w[i].site_data);
 		buf_init(&w[i].err);
 		w[i].next = &next;
 		w[i].done = &done;
@@ -1295,7 +1320,9 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		menus_free(w[i].menus);
 		tmpl_memo_free(w[i].memo);
 		buf_release(&w[i].html);
-		json_decref(w[i].site_json);
+		buf_release(&w[i].tmp);
+		tarena_release(&w[i].page);
+		tarena_release(&w[i].keep);
 	}
 	free(w);
 	free(tid);
@@ -1593,7 +1620,8 @@ build_run(const struct build_opts *o)
 	uint64_t id = cache_id();
 	size_t i, kept = 0;
 	int rc = 1, have_theme = 0, partial = 0, committed;
-	json_t *sj;
+	struct tarena site_arena = TARENA_INIT;
+	struct tval sj;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	clock_gettime(CLOCK_REALTIME, &start);
@@ -1605,6 +1633,8 @@ build_run(const struct build_opts *o)
 	memset(&c, 0, sizeof(c));
 	buf_init(&c.err);
 	buf_init(&c.html);
+	buf_init(&c.tmp);
+	tarena_init(&c.page);
 	/* The output folder first: the last build's cache is there. */
 	if (o->out_dir != NULL)
 		buf_puts(&out, o->out_dir);
@@ -1640,15 +1670,15 @@ build_run(const struct build_opts *o)
 	c.progress = !o->quiet && isatty(STDERR_FILENO);
 	c.live_reload = o->live_reload;
 	c.site_key = site_key(&c, o);
-	sj = json_object();
-	json_object_set_new(sj, "title", json_string(s.title));
-	json_object_set_new(sj, "language", json_string(s.language));
-	json_object_set_new(sj, "pattern", json_string(s.pattern));
-	json_object_set_new(sj, "pattern_side",
-	    json_boolean(strcmp(s.pattern, "side") == 0));
-	json_object_set_new(sj, "description", str_or_empty(s.description));
-	json_object_set_new(sj, "copyright", str_or_empty(s.copyright));
-	c.site_json = sj;
+	sj = tv_obj(&site_arena, 6);
+	tv_add(&site_arena, &sj, "title", tv_str(s.title));
+	tv_add(&site_arena, &sj, "language", tv_str(s.language));
+	tv_add(&site_arena, &sj, "pattern", tv_str(s.pattern));
+	tv_add(&site_arena, &sj, "pattern_side",
+	    tv_bool(strcmp(s.pattern, "side") == 0));
+	tv_add(&site_arena, &sj, "description", tv_str(s.description));
+	tv_add(&site_arena, &sj, "copyright", tv_str(s.copyright));
+	c.site_data = &sj;
 	c.search = feeds_search_plan(&s);
 
 	if (render_all(&c, jobs, &kept) == -1)
@@ -1661,7 +1691,6 @@ build_run(const struct build_opts *o)
 	if (o->live_reload)
 		write_live_reload(&c);
 	take_thread_errors(&c);
-	json_decref(sj);
 	if (c.failed) {
 		out_abort(o_out);
 		o_out = NULL;
@@ -1712,6 +1741,9 @@ out:
 	feeds_search_plan_free(c.search);
 	buf_release(&c.err);
 	buf_release(&c.html);
+	buf_release(&c.tmp);
+	tarena_release(&c.page);
+	tarena_release(&site_arena);
 	buf_release(&out);
 	buf_release(&b);
 	return rc;

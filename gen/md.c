@@ -96,7 +96,6 @@ struct rend {
 	size_t		 nlines;
 	size_t		 lines_cap;
 	unsigned	 ntables;
-	json_t		*toc_h2;	/* the h2 entry that h3s go under */
 	struct lint	 lt;		/* gen check's, when doc->lint is set */
 };
 
@@ -454,31 +453,28 @@ heading_end(struct rend *r)
 	BUF_PUTSL(r->out, ">\n");
 
 	if (level == 2 || level == 3) {
-		json_t *e = json_object();
+		struct md_doc *d = r->doc;
+		struct md_heading *h;
 
+		if (d->nheadings == d->headings_cap) {
+			d->headings_cap = d->headings_cap ? d->headings_cap * 2 :
+			    8;
+			d->headings = xreallocarray(d->headings,
+			    d->headings_cap, sizeof(*d->headings));
+		}
 		/* UTF-8 already: the source was checked before parsing, md4c
 		 * cuts text only at ASCII marks, and entities decode to
 		 * valid characters or U+FFFD. */
-		json_object_set_new_nocheck(e, "id",
-		    json_stringn_nocheck(id.ptr, id.len));
-		json_object_set_new_nocheck(e, "text",
-		    json_stringn_nocheck(r->htext.ptr, r->htext.len));
-		if (r->doc->toc == NULL)
-			r->doc->toc = json_array();
-		if (level == 2 || r->toc_h2 == NULL) {
-			json_object_set_new_nocheck(e, "children",
-			    json_array());
-			json_object_set_new_nocheck(e, "has_children",
-			    json_false());
-			json_array_append_new(r->doc->toc, e);
-			r->toc_h2 = level == 2 ? e : NULL;
-		} else {
-			json_array_append_new(json_object_get(r->toc_h2,
-			    "children"), e);
-			json_object_set_new_nocheck(r->toc_h2, "has_children",
-			    json_true());
-		}
-		r->doc->nheadings++;
+		h = &d->headings[d->nheadings++];
+		h->level = level;
+		h->id = d->htext.len;
+		h->idlen = id.len;
+		buf_addbuf(&d->htext, &id);
+		buf_putc(&d->htext, '\0');
+		h->text = d->htext.len;
+		h->textlen = r->htext.len;
+		buf_addbuf(&d->htext, &r->htext);
+		buf_putc(&d->htext, '\0');
 	}
 	/* Heading text is searchable too. */
 	buf_addbuf(&r->doc->text, &r->htext);
@@ -1701,8 +1697,9 @@ md_doc_init(struct md_doc *d)
 {
 	buf_init(&d->html);
 	buf_init(&d->text);
-	d->toc = NULL;	/* made with the first heading */
-	d->nheadings = 0;
+	buf_init(&d->htext);
+	d->headings = NULL;
+	d->nheadings = d->headings_cap = 0;
 	d->lint = NULL;
 	d->lint_arg = NULL;
 	d->reserved = NULL;
@@ -1715,8 +1712,10 @@ md_doc_release(struct md_doc *d)
 {
 	buf_release(&d->html);
 	buf_release(&d->text);
-	json_decref(d->toc);
-	d->toc = NULL;
+	buf_release(&d->htext);
+	free(d->headings);
+	d->headings = NULL;
+	d->nheadings = d->headings_cap = 0;
 	map_release(&d->ids);
 	map_release(&d->idnext);
 }

@@ -75,12 +75,20 @@ struct md_lint_item {
  * strings live only for the call. */
 typedef void (*md_linter)(void *arg, const struct md_lint_item *);
 
+/* An h2 or h3, for the table of contents: its id and text are at those
+ * offsets in the document's htext. */
+struct md_heading {
+	unsigned	 level;
+	size_t		 id, idlen;
+	size_t		 text, textlen;
+};
+
 struct md_doc {
 	struct buf	 html;	/* the rendered body */
 	struct buf	 text;	/* plain text, for the search index */
-	json_t		*toc;	/* [{id, text, children: [{id, text}]}], or
-				   NULL before the first h2 or h3 */
-	size_t		 nheadings; /* h2 and h3 in toc */
+	struct md_heading *headings; /* the h2 and h3, in order */
+	size_t		 nheadings, headings_cap;
+	struct buf	 htext;	/* their ids and texts, each ending in NUL */
 	struct map	 ids;	/* ids used on the page */
 	struct map	 idnext; /* heading text -> last suffix given */
 	const struct map *reserved; /* ids shared by every page, or NULL */

@@ -29,6 +29,7 @@
 #include "escape.h"
 #include "hash.h"
 #include "tmpl.h"
+#include "tval.h"
 
 enum kind {
 	K_TEXT,		/* literal text */
@@ -1038,7 +1039,7 @@ tmpl_set_get(struct tmpl_set *set, const char *name, struct buf *err)
 
 /* The context stack, innermost first, on the C stack. */
 struct ctx {
-	json_t			*v;
+	const struct tval	*v;
 	const struct ctx	*up;
 };
 
@@ -1066,11 +1067,11 @@ static int render_nodes(struct render *, const struct tmpl *,
 
 /* Look a name up: the first key in the innermost context that has it,
  * the rest of a dotted name inside that value only. */
-static json_t *
+static const struct tval *
 lookup(const struct ctx *c, const char *name)
 {
+	const struct tval *v = NULL;
 	const char *dot;
-	json_t *v = NULL;
 	size_t n;
 
 	if (name[0] == '.' && name[1] == '\0')
@@ -1078,28 +1079,32 @@ lookup(const struct ctx *c, const char *name)
 	dot = strchr(name, '.');
 	n = dot != NULL ? (size_t)(dot - name) : strlen(name);
 	for (; c != NULL; c = c->up)
-		if (json_is_object(c->v) &&
-		    (v = json_object_getn(c->v, name, n)) != NULL)
+		if ((v = tv_get(c->v, name, n)) != NULL)
 			break;
 	while (v != NULL && dot != NULL) {
 		name = dot + 1;
 		dot = strchr(name, '.');
 		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
-		v = json_is_object(v) ? json_object_getn(v, name, n) : NULL;
+		v = tv_get(v, name, n);
 	}
 	return v;
 }
 
 static int
-truthy(const json_t *v)
+truthy(const struct tval *v)
 {
-	if (v == NULL || json_is_false(v) || json_is_null(v))
+	if (v == NULL)
 		return 0;
-	if (json_is_array(v))
-		return json_array_size(v) > 0;
-	if (json_is_string(v))
-		return json_string_length(v) > 0;
-	return 1;
+	switch (v->kind) {
+	case TV_NULL:
+	case TV_FALSE:
+		return 0;
+	case TV_ARR:
+	case TV_STR:
+		return v->n > 0;
+	default:
+		return 1;
+	}
 }
 
 /*
@@ -1129,28 +1134,25 @@ put_real(struct buf *out, double d)
 }
 
 static void
-put_value(struct buf *out, const json_t *v, int escape)
+put_value(struct buf *out, const struct tval *v, int escape)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING:
+	switch (v->kind) {
+	case TV_STR:
 		if (escape)
-			esc_html(out, json_string_value(v),
-			    json_string_length(v));
+			esc_html(out, v->u.s, v->n);
 		else
-			buf_add(out, json_string_value(v),
-			    json_string_length(v));
+			buf_add(out, v->u.s, v->n);
 		break;
-	case JSON_INTEGER:
-		buf_printf(out, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
+	case TV_INT:
+		buf_printf(out, "%lld", v->u.i);
 		break;
-	case JSON_REAL:
-		put_real(out, json_real_value(v));
+	case TV_REAL:
+		put_real(out, v->u.r);
 		break;
-	case JSON_TRUE:
+	case TV_TRUE:
 		BUF_PUTSL(out, "true");
 		break;
-	case JSON_FALSE:
+	case TV_FALSE:
 		BUF_PUTSL(out, "false");
 		break;
 	default:
@@ -1201,9 +1203,20 @@ struct mres {
 	size_t		 checked;
 };
 
+/*
+ * A pinned value, known by the address of its items (which its copies
+ * share), with its digest; or a JSON value pinned through
+ * tmpl_memo_pin(), known by its own address, with what it was made into.
+ */
 struct mpin {
-	const json_t	*v;		/* NULL: empty slot */
+	const void	*k;		/* NULL: empty slot */
 	struct h128	 h;
+	const struct tval *tv;		/* JSON pins: the value made of it */
+};
+
+struct ptab {
+	struct mpin	*v;
+	size_t		 n, cap;
 };
 
 struct tmpl_memo {
@@ -1211,8 +1224,9 @@ struct tmpl_memo {
 	size_t		 ninfo;
 	struct mres	*res;		/* open addressing, power of two */
 	size_t		 nres, capres;
-	struct mpin	*pins;
-	size_t		 npins, cappins;
+	struct ptab	 pins;		/* by their items' address */
+	struct ptab	 jpins;		/* JSON pins, by theirs */
+	struct tarena	 arena;		/* what JSON pins were made into */
 	struct buf	 ser;		/* scratch for keys */
 	size_t		 bytes, max_bytes;
 };
@@ -1231,26 +1245,68 @@ digest(const struct buf *b)
 }
 
 static size_t
-ptr_slot(const json_t *v, size_t cap)
+ptr_slot(const void *k, size_t cap)
 {
-	uint64_t x = (uint64_t)(uintptr_t)v;
+	uint64_t x = (uint64_t)(uintptr_t)k;
 
 	return (size_t)(hash64(&x, sizeof(x), 0) & (cap - 1));
 }
 
-static const struct h128 *
-pin_find(const struct tmpl_memo *m, const json_t *v)
+static const struct mpin *
+ptab_find(const struct ptab *t, const void *k)
 {
 	size_t i;
 
-	if (m->cappins == 0)
+	if (t->cap == 0 || k == NULL)
 		return NULL;
-	for (i = ptr_slot(v, m->cappins);; i = (i + 1) & (m->cappins - 1)) {
-		if (m->pins[i].v == v)
-			return &m->pins[i].h;
-		if (m->pins[i].v == NULL)
+	for (i = ptr_slot(k, t->cap);; i = (i + 1) & (t->cap - 1)) {
+		if (t->v[i].k == k)
+			return &t->v[i];
+		if (t->v[i].k == NULL)
 			return NULL;
 	}
+}
+
+static void
+ptab_insert(struct ptab *t, const struct mpin *p)
+{
+	struct mpin *old = t->v;
+	size_t i, ocap = t->cap;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		t->cap = ocap ? ocap * 2 : 64;
+		t->v = xcalloc(t->cap, sizeof(*t->v));
+		t->n = 0;	/* counted again as they go back in */
+		for (i = 0; i < ocap; i++)
+			if (old[i].k != NULL)
+				ptab_insert(t, &old[i]);
+		free(old);
+	}
+	for (i = ptr_slot(p->k, t->cap); t->v[i].k != NULL;
+	    i = (i + 1) & (t->cap - 1))
+		if (t->v[i].k == p->k)
+			return;
+	t->v[i] = *p;
+	t->n++;
+}
+
+/* What a pinned array or object is known by: its items. */
+static const void *
+pin_key(const struct tval *v)
+{
+	if (v->kind == TV_ARR)
+		return v->u.a;
+	if (v->kind == TV_OBJ)
+		return v->u.o;
+	return NULL;
+}
+
+static const struct h128 *
+pin_find(const struct tmpl_memo *m, const struct tval *v)
+{
+	const struct mpin *p = ptab_find(&m->pins, pin_key(v));
+
+	return p != NULL ? &p->h : NULL;
 }
 
 static void
@@ -1266,61 +1322,53 @@ put_size(struct buf *b, size_t n)
  * to nothing.
  */
 static void
-ser_value(const struct tmpl_memo *m, struct buf *b, const json_t *v)
+ser_value(const struct tmpl_memo *m, struct buf *b, const struct tval *v)
 {
 	const struct h128 *pin;
-	const char *key;
-	json_t *x;
-	json_int_t iv;
-	double d;
 	size_t i;
 
 	if (v == NULL) {
 		buf_putc(b, 'N');
 		return;
 	}
-	if ((json_is_array(v) || json_is_object(v)) &&
-	    (pin = pin_find(m, v)) != NULL) {
+	if ((pin = pin_find(m, v)) != NULL) {
 		buf_putc(b, 'P');
 		buf_add(b, (const char *)pin, sizeof(*pin));
 		return;
 	}
-	switch (json_typeof(v)) {
-	case JSON_STRING:
+	switch (v->kind) {
+	case TV_STR:
 		buf_putc(b, 's');
-		put_size(b, json_string_length(v));
-		buf_add(b, json_string_value(v), json_string_length(v));
+		put_size(b, v->n);
+		buf_add(b, v->u.s, v->n);
 		break;
-	case JSON_INTEGER:
-		iv = json_integer_value(v);
+	case TV_INT:
 		buf_putc(b, 'i');
-		buf_add(b, (const char *)&iv, sizeof(iv));
+		buf_add(b, (const char *)&v->u.i, sizeof(v->u.i));
 		break;
-	case JSON_REAL:
-		d = json_real_value(v);
+	case TV_REAL:
 		buf_putc(b, 'r');
-		buf_add(b, (const char *)&d, sizeof(d));
+		buf_add(b, (const char *)&v->u.r, sizeof(v->u.r));
 		break;
-	case JSON_TRUE:
+	case TV_TRUE:
 		buf_putc(b, 't');
 		break;
-	case JSON_FALSE:
+	case TV_FALSE:
 		buf_putc(b, 'f');
 		break;
-	case JSON_ARRAY:
+	case TV_ARR:
 		buf_putc(b, 'a');
-		put_size(b, json_array_size(v));
-		json_array_foreach(v, i, x)
-			ser_value(m, b, x);
+		put_size(b, v->n);
+		for (i = 0; i < v->n; i++)
+			ser_value(m, b, &v->u.a[i]);
 		break;
-	case JSON_OBJECT:
+	case TV_OBJ:
 		buf_putc(b, 'o');
-		put_size(b, json_object_size(v));
-		json_object_foreach((json_t *)v, key, x) {
-			i = strlen(key);
-			put_size(b, i);
-			buf_add(b, key, i);
-			ser_value(m, b, x);
+		put_size(b, v->n);
+		for (i = 0; i < v->n; i++) {
+			put_size(b, v->u.o[i].klen);
+			buf_add(b, v->u.o[i].key, v->u.o[i].klen);
+			ser_value(m, b, &v->u.o[i].v);
 		}
 		break;
 	default:
@@ -1335,6 +1383,7 @@ tmpl_memo_new(size_t max_bytes)
 	struct tmpl_memo *m = xcalloc(1, sizeof(*m));
 
 	m->max_bytes = max_bytes;
+	tarena_init(&m->arena);
 	buf_init(&m->ser);
 	return m;
 }
@@ -1356,66 +1405,122 @@ tmpl_memo_free(struct tmpl_memo *m)
 	for (i = 0; i < m->capres; i++)
 		free(m->res[i].out);
 	free(m->res);
-	for (i = 0; i < m->cappins; i++)
-		if (m->pins[i].v != NULL)
-			json_decref((json_t *)m->pins[i].v);
-	free(m->pins);
+	free(m->pins.v);
+	for (i = 0; i < m->jpins.cap; i++)
+		if (m->jpins.v[i].k != NULL)
+			json_decref((json_t *)m->jpins.v[i].k);
+	free(m->jpins.v);
+	tarena_release(&m->arena);
 	buf_release(&m->ser);
 	free(m);
 }
 
+/* Pin v and every array or object inside it, innermost first.  An
+ * empty one is not pinned: it has no items to be known by. */
 static void
-pin_insert(struct tmpl_memo *m, const json_t *v, struct h128 h)
+pin_tree(struct tmpl_memo *m, const struct tval *v)
 {
-	struct mpin *old = m->pins;
-	size_t i, ocap = m->cappins;
+	struct mpin p;
+	size_t i;
 
-	if ((m->npins + 1) * 2 > m->cappins) {
-		m->cappins = ocap ? ocap * 2 : 64;
-		m->pins = xcalloc(m->cappins, sizeof(*m->pins));
-		m->npins = 0;	/* counted again as they go back in */
-		for (i = 0; i < ocap; i++)
-			if (old[i].v != NULL)
-				pin_insert(m, old[i].v, old[i].h);
-		free(old);
-	}
-	for (i = ptr_slot(v, m->cappins); m->pins[i].v != NULL;
-	    i = (i + 1) & (m->cappins - 1))
-		if (m->pins[i].v == v)
-			return;
-	m->pins[i].v = v;
-	m->pins[i].h = h;
-	m->npins++;
+	if ((p.k = pin_key(v)) == NULL || ptab_find(&m->pins, p.k) != NULL)
+		return;
+	if (v->kind == TV_ARR)
+		for (i = 0; i < v->n; i++)
+			pin_tree(m, &v->u.a[i]);
+	else
+		for (i = 0; i < v->n; i++)
+			pin_tree(m, &v->u.o[i].v);
+	buf_reset(&m->ser);
+	ser_value(m, &m->ser, v);
+	p.h = digest(&m->ser);
+	p.tv = NULL;
+	ptab_insert(&m->pins, &p);
 }
 
-/* Pin v and every array or object inside it, innermost first. */
-static void
-pin_tree(struct tmpl_memo *m, json_t *v)
+void
+tmpl_memo_pin_tv(struct tmpl_memo *m, const struct tval *v)
 {
+	if (m != NULL && v != NULL)
+		pin_tree(m, v);
+}
+
+/*
+ * JSON data as values, in arena a: a JSON array or object pinned in memo
+ * m (which may be NULL) as the value it was made into then, so that the
+ * memo knows it.
+ */
+static struct tval
+from_json(struct tarena *a, const struct tmpl_memo *m, const json_t *j)
+{
+	const struct mpin *pin;
+	struct tval v;
 	const char *key;
 	json_t *x;
 	size_t i;
 
-	if (!json_is_object(v) && !json_is_array(v))
+	if (m != NULL && (pin = ptab_find(&m->jpins, j)) != NULL)
+		return *pin->tv;
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		return tv_strn(json_string_value(j), json_string_length(j));
+	case JSON_INTEGER:
+		return tv_int((long long)json_integer_value(j));
+	case JSON_REAL:
+		return tv_real(json_real_value(j));
+	case JSON_TRUE:
+		return tv_bool(1);
+	case JSON_FALSE:
+		return tv_bool(0);
+	case JSON_ARRAY:
+		v = tv_arr(a, json_array_size(j));
+		json_array_foreach(j, i, x)
+			tv_push(a, &v, from_json(a, m, x));
+		return v;
+	case JSON_OBJECT:
+		v = tv_obj(a, json_object_size(j));
+		json_object_foreach((json_t *)j, key, x)
+			tv_add(a, &v, key, from_json(a, m, x));
+		return v;
+	default:
+		return tv_null();
+	}
+}
+
+/* A JSON value and every array or object in it, pinned as the values
+ * they are made into, which the memo keeps. */
+static void
+pin_json(struct tmpl_memo *m, json_t *j)
+{
+	struct tval *tv;
+	struct mpin p;
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if ((!json_is_array(j) && !json_is_object(j)) ||
+	    ptab_find(&m->jpins, j) != NULL)
 		return;
-	if (pin_find(m, v) != NULL)
-		return;
-	if (json_is_array(v))
-		json_array_foreach(v, i, x)
-			pin_tree(m, x);
+	if (json_is_array(j))
+		json_array_foreach(j, i, x)
+			pin_json(m, x);
 	else
-		json_object_foreach(v, key, x)
-			pin_tree(m, x);
-	buf_reset(&m->ser);
-	ser_value(m, &m->ser, v);
-	pin_insert(m, json_incref(v), digest(&m->ser));
+		json_object_foreach(j, key, x)
+			pin_json(m, x);
+	tv = tarena_alloc(&m->arena, sizeof(*tv));
+	*tv = from_json(&m->arena, m, j);
+	pin_tree(m, tv);
+	p.k = json_incref(j);
+	p.tv = tv;
+	memset(&p.h, 0, sizeof(p.h));
+	ptab_insert(&m->jpins, &p);
 }
 
 void
 tmpl_memo_pin(struct tmpl_memo *m, json_t *v)
 {
-	if (m != NULL)
-		pin_tree(m, v);
+	if (m != NULL && v != NULL)
+		pin_json(m, v);
 }
 
 size_t
@@ -1733,9 +1838,9 @@ render_nodes(struct render *r, const struct tmpl *t, const struct node *v,
     size_t n, const struct ctx *c, const struct frame *f, const char *ind,
     size_t indlen)
 {
+	const struct tval *val;
 	const struct node *k;
 	struct ctx nc;
-	json_t *val;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
@@ -1764,15 +1869,15 @@ render_nodes(struct render *r, const struct tmpl *t, const struct node *v,
 			if (!truthy(val))
 				break;
 			nc.up = c;
-			if (!json_is_array(val)) {
+			if (val->kind != TV_ARR) {
 				nc.v = val;
 				if (render_nodes(r, t, k->kids, k->nkids, &nc,
 				    f, ind, indlen) == -1)
 					return -1;
 				break;
 			}
-			for (j = 0; j < json_array_size(val); j++) {
-				nc.v = json_array_get(val, j);
+			for (j = 0; j < val->n; j++) {
+				nc.v = &val->u.a[j];
 				if (render_nodes(r, t, k->kids, k->nkids, &nc,
 				    f, ind, indlen) == -1)
 					return -1;
@@ -1811,6 +1916,23 @@ int
 tmpl_render_memo(const struct tmpl *t, struct tmpl_set *set, json_t *data,
     struct tmpl_memo *memo, struct buf *out, struct buf *err)
 {
+	struct tarena a = TARENA_INIT;
+	struct tval v = tv_null();
+	int rc;
+
+	if (data != NULL)
+		v = from_json(&a, memo, data);
+	rc = tmpl_render_tv(t, set, &v, memo, out, err);
+	tarena_release(&a);
+	return rc;
+}
+
+int
+tmpl_render_tv(const struct tmpl *t, struct tmpl_set *set,
+    const struct tval *data, struct tmpl_memo *memo, struct buf *out,
+    struct buf *err)
+{
+	static const struct tval null = { TV_NULL, 0, 0, { NULL } };
 	struct render r;
 	struct ctx top;
 
@@ -1822,7 +1944,7 @@ tmpl_render_memo(const struct tmpl *t, struct tmpl_set *set, json_t *data,
 	r.steps = 0;
 	r.checked = out->len;
 	r.depth = 0;
-	top.v = data != NULL ? data : json_null();
+	top.v = data != NULL ? data : &null;
 	top.up = NULL;
 	if (render_nodes(&r, t, t->kids, t->nkids, &top, NULL, "", 0) == -1) {
 		buf_truncate(out, r.mark);

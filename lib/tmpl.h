@@ -7,7 +7,9 @@
  * indentation, set delimiters, and the inheritance module ({{<parent}},
  * {{$block}}).  Lambdas and dynamic names are not supported.
  *
- * Data is a jansson json_t tree.  Falsey values for sections are false,
+ * Data is a tree of values (lib/tval.h), made in an arena by the caller
+ * (tmpl_render_tv), or a jansson json_t tree, which is read into such
+ * values first (tmpl_render).  Falsey values for sections are false,
  * null, an empty array and an empty string; everything else is truthy.
  * Numbers interpolate in their shortest form (85, 1.21).
  *
@@ -36,8 +38,11 @@
 
 #include <jansson.h>
 
+#include "tval.h"
+
 struct buf;
 struct tmpl;
+struct tmpl_memo;
 struct tmpl_set;
 
 /*
@@ -106,6 +111,10 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *, const char *name,
  */
 int	tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,
 	    struct buf *out, struct buf *err);
+/* The same from values; `data` NULL reads as null. */
+int	tmpl_render_tv(const struct tmpl *t, struct tmpl_set *set,
+	    const struct tval *data, struct tmpl_memo *memo, struct buf *out,
+	    struct buf *err);
 
 /*
  * A memo: partials rendered once for each distinct data they read and
@@ -117,16 +126,21 @@ int	tmpl_render(const struct tmpl *t, struct tmpl_set *set, json_t *data,
  * rendered, and so is one whose outputs rarely repeat (after a few
  * dozen tries).  Outputs are kept up to max_bytes in all.
  *
- * tmpl_memo_pin() lets the memo know a value (and every array and
- * object inside it) by its address: it takes a reference and digests
- * it once.  A pinned value must not change while the memo lives.  A
- * memo is not thread-safe and must not outlive the set it renders with.
+ * tmpl_memo_pin_tv() lets the memo know a value (and every array and
+ * object inside it) by the address of its items, which its copies
+ * share, and digests it once; the value must not change, nor its items
+ * be freed, while the memo lives.  tmpl_memo_pin() does the same for
+ * JSON data given to tmpl_render_memo(): it takes a reference and keeps
+ * the value it made of it, which renders use wherever that JSON value
+ * appears.  A memo is not thread-safe and must not outlive the set it
+ * renders with.
  */
 struct tmpl_memo;
 
 struct tmpl_memo *tmpl_memo_new(size_t max_bytes);
 void		 tmpl_memo_free(struct tmpl_memo *);
 void		 tmpl_memo_pin(struct tmpl_memo *, json_t *);
+void		 tmpl_memo_pin_tv(struct tmpl_memo *, const struct tval *);
 /* How many partials the memo has copied instead of rendering. */
 size_t		 tmpl_memo_hits(const struct tmpl_memo *);
 /* tmpl_render() with a memo (which may be NULL). */

@@ -72,10 +72,16 @@ main(void)
 	test_cond("heading id from Japanese", has("<h2 id=\"概要\">概要</h2>"));
 	test_cond("repeated heading gets -2", has("<h2 id=\"概要-2\">"));
 	test_cond("h3 id", has("<h3 id=\"sub-part\">"));
-	test_cond("toc has two h2", json_array_size(doc.toc) == 2);
-	test_cond("h3 nests under the h2 before it",
-	    json_array_size(json_object_get(json_array_get(doc.toc, 1),
-	    "children")) == 1);
+	test_cond("two h2 and an h3 for the table of contents",
+	    doc.nheadings == 3 && doc.headings[0].level == 2 &&
+	    doc.headings[1].level == 2 && doc.headings[2].level == 3);
+	test_streq("... the h3's id", doc.htext.ptr + doc.headings[2].id,
+	    "sub-part");
+	test_streq("... and its text", doc.htext.ptr + doc.headings[2].text,
+	    "Sub Part");
+	test_cond("... the second h2's id", doc.headings[1].idlen ==
+	    strlen("概要-2") && memcmp(doc.htext.ptr + doc.headings[1].id,
+	    "概要-2", doc.headings[1].idlen) == 0);
 
 	md_doc_release(&doc);
 	md_doc_init(&doc);
