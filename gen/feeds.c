@@ -8,6 +8,7 @@
 #include <mbedtls/sha256.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "cache.h"
 #include "escape.h"
 #include "feeds.h"
@@ -383,6 +384,14 @@ sfield_put_chars(struct sfield *f, const char *str, size_t n)
 	}
 }
 
+/* Whether one of the eight bytes in w ends a run of sfield_put(). */
+static uint64_t
+plain8(uint64_t w)
+{
+	return bytes_below(w, 0x21) | bytes_has(w, '"') | bytes_has(w, '\\') |
+	    bytes_has(w, 0xe2);
+}
+
 /*
  * The same, when all of s[0..n) fits (white space never takes more room
  * than it had): no character needs counting, and the bytes that need
@@ -400,7 +409,9 @@ sfield_put(struct sfield *f, const char *str, size_t n)
 		return;
 	}
 	while (i < n) {
-		for (j = i; j < n && s[j] > 0x20 && s[j] != '"' &&
+		for (j = i; j + 8 <= n && !plain8(bytes_load(s + j)); j += 8)
+			;
+		for (; j < n && s[j] > 0x20 && s[j] != '"' &&
 		    s[j] != '\\' && s[j] != 0xe2; j++)
 			;
 		if (j == i && is_ws(s[i])) {

@@ -1,6 +1,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "jtext.h"
 #include "utf8.h"
 
@@ -115,10 +116,19 @@ jtext_fold_span(const char *s, size_t n, unsigned flags)
 	 * search index folds with JTEXT_HALFKANA alone, which leaves ASCII
 	 * be: a loop of its own. */
 	if (flags == JTEXT_HALFKANA) {
-		for (; i < n; i++)
-			if ((s[i] == '\xe3' || s[i] == '\xef') &&
-			    halfkana_changes(s + i, n - i))
-				return i;
+		while (i < n) {
+			uint64_t w;
+			size_t end;
+
+			/* Eight bytes at a time past ASCII and kanji. */
+			while (i + 8 <= n && ((w = bytes_load(s + i)),
+			    !(bytes_has(w, 0xe3) | bytes_has(w, 0xef))))
+				i += 8;
+			for (end = i + 8 < n ? i + 8 : n; i < end; i++)
+				if ((s[i] == '\xe3' || s[i] == '\xef') &&
+				    halfkana_changes(s + i, n - i))
+					return i;
+		}
 		return n;
 	}
 	for (; i < n; i++) {

@@ -1067,24 +1067,32 @@ static int render_nodes(struct render *, const struct tmpl *,
 
 /* Look a name up: the first key in the innermost context that has it,
  * the rest of a dotted name inside that value only. */
+/* The length of the first part of a dotted name (names are short). */
+static size_t
+name_part(const char *name)
+{
+	size_t n;
+
+	for (n = 0; name[n] != '\0' && name[n] != '.'; n++)
+		;
+	return n;
+}
+
 static const struct tval *
 lookup(const struct ctx *c, const char *name)
 {
 	const struct tval *v = NULL;
-	const char *dot;
 	size_t n;
 
 	if (name[0] == '.' && name[1] == '\0')
 		return c->v;
-	dot = strchr(name, '.');
-	n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+	n = name_part(name);
 	for (; c != NULL; c = c->up)
 		if ((v = tv_get(c->v, name, n)) != NULL)
 			break;
-	while (v != NULL && dot != NULL) {
-		name = dot + 1;
-		dot = strchr(name, '.');
-		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+	while (v != NULL && name[n] == '.') {
+		name += n + 1;
+		n = name_part(name);
 		v = tv_get(v, name, n);
 	}
 	return v;

@@ -219,9 +219,11 @@ find(const struct tval *o, const char *key, size_t klen)
 
 	if (o == NULL || o->kind != TV_OBJ)
 		return NULL;
+	/* The first byte tells most keys apart without a call. */
 	for (i = 0; i < o->n; i++)
-		if (o->u.o[i].klen == klen &&
-		    memcmp(o->u.o[i].key, key, klen) == 0)
+		if (o->u.o[i].klen == klen && (klen == 0 ||
+		    (o->u.o[i].key[0] == key[0] &&
+		    memcmp(o->u.o[i].key, key, klen) == 0)))
 			return &o->u.o[i];
 	return NULL;
 }
