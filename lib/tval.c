@@ -1,6 +1,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,17 @@ tarena_release(struct tarena *a)
 	a->head = NULL;
 }
 
+/* No request comes near this but by a count gone wrong: out of memory,
+ * as xmalloc() says of what malloc() refuses. */
+#define TOO_BIG	(SIZE_MAX / 4)
+
+static void
+too_big(void)
+{
+	fputs("fatal: out of memory\n", stderr);
+	abort();
+}
+
 void *
 tarena_alloc(struct tarena *a, size_t n)
 {
@@ -55,6 +67,8 @@ tarena_alloc(struct tarena *a, size_t n)
 	size_t size;
 	void *p;
 
+	if (n > TOO_BIG)
+		too_big();
 	n = (n + ALIGN - 1) & ~(ALIGN - 1);
 	if (n == 0)
 		n = ALIGN;
@@ -141,28 +155,40 @@ tv_strcopy(struct tarena *a, const char *s, size_t n)
 	return tv_strn(d, n);
 }
 
+/* Room for cap items of `size` bytes, or NULL for none. */
+static void *
+items_alloc(struct tarena *a, size_t cap, size_t size)
+{
+	if (cap == 0)
+		return NULL;
+	if (cap > TOO_BIG / size)
+		too_big();
+	return tarena_alloc(a, cap * size);
+}
+
+/* An empty array or object with room for cap items. */
+static struct tval
+container(struct tarena *a, enum tv_kind kind, size_t cap)
+{
+	struct tval v = { kind, 0, cap, { NULL } };
+
+	if (kind == TV_ARR)
+		v.u.a = items_alloc(a, cap, sizeof(*v.u.a));
+	else
+		v.u.o = items_alloc(a, cap, sizeof(*v.u.o));
+	return v;
+}
+
 struct tval
 tv_arr(struct tarena *a, size_t cap)
 {
-	struct tval v = { TV_ARR, 0, 0, { NULL } };
-
-	if (cap > 0) {
-		v.u.a = tarena_alloc(a, cap * sizeof(*v.u.a));
-		v.cap = cap;
-	}
-	return v;
+	return container(a, TV_ARR, cap);
 }
 
 struct tval
 tv_obj(struct tarena *a, size_t cap)
 {
-	struct tval v = { TV_OBJ, 0, 0, { NULL } };
-
-	if (cap > 0) {
-		v.u.o = tarena_alloc(a, cap * sizeof(*v.u.o));
-		v.cap = cap;
-	}
-	return v;
+	return container(a, TV_OBJ, cap);
 }
 
 /* Room for one more item of `size` bytes in the items at *items. */
@@ -175,7 +201,7 @@ make_room(struct tarena *a, struct tval *v, void **items, size_t size)
 	if (v->n < v->cap)
 		return;
 	cap = v->cap > 0 ? v->cap * 2 : 4;
-	n = tarena_alloc(a, cap * size);
+	n = items_alloc(a, cap, size);
 	if (v->n > 0)
 		memcpy(n, *items, v->n * size);
 	*items = n;
