@@ -1065,8 +1065,6 @@ static int render_nodes(struct render *, const struct tmpl *,
     const struct node *, size_t, const struct ctx *, const struct frame *,
     const char *, size_t);
 
-/* Look a name up: the first key in the innermost context that has it,
- * the rest of a dotted name inside that value only. */
 /* The length of the first part of a dotted name (names are short). */
 static size_t
 name_part(const char *name)
@@ -1078,6 +1076,8 @@ name_part(const char *name)
 	return n;
 }
 
+/* Look a name up: the first key in the innermost context that has it,
+ * the rest of a dotted name inside that value only. */
 static const struct tval *
 lookup(const struct ctx *c, const char *name)
 {
