@@ -403,14 +403,18 @@ sfield_put(struct sfield *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, j;
+	uint64_t m;
 
 	if (f->len + 1 + n > f->max) {
 		sfield_put_chars(f, str, n);
 		return;
 	}
 	while (i < n) {
-		for (j = i; j + 8 <= n && !plain8(bytes_load(s + j)); j += 8)
-			;
+		for (j = i; j + 8 <= n; j += 8)
+			if ((m = plain8(bytes_load(s + j))) != 0) {
+				j += bytes_skip(m);
+				break;
+			}
 		for (; j < n && s[j] > 0x20 && s[j] != '"' &&
 		    s[j] != '\\' && s[j] != 0xe2; j++)
 			;

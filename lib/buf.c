@@ -146,14 +146,11 @@ buf_detach(struct buf *b, size_t *lenp)
 }
 
 void
-buf_add(struct buf *b, const void *p, size_t n)
+buf_add_grow(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	/* Room for n bytes and the NUL (cap - len cannot wrap: len < cap,
-	 * or both are 0), else buf_grow() with its overflow check. */
-	if (n >= b->cap - b->len)
-		buf_grow(b, n);
+	buf_grow(b, n);
 	memcpy(b->ptr + b->len, p, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';

@@ -20,6 +20,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * KK_SANITIZED is 1 under AddressSanitizer: code that would rather map
@@ -60,7 +61,7 @@ void	 buf_reset(struct buf *);
  * left empty.  `*lenp` receives the length when not NULL. */
 char	*buf_detach(struct buf *, size_t *lenp);
 
-void	 buf_add(struct buf *, const void *, size_t);
+static inline void buf_add(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 static inline void buf_putc(struct buf *, int);
 void	 buf_addbuf(struct buf *, const struct buf *);
@@ -101,6 +102,27 @@ char	*xstrndup(const char *, size_t);
  */
 void	*xmap(size_t);
 void	 xunmap(void *, size_t);
+
+/* The out-of-line part of buf_add(): growing first. */
+void	 buf_add_grow(struct buf *, const void *, size_t);
+
+/* Bytes: inline, as markup is written a few bytes at a time and a
+ * literal's length is then known to the compiler. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	/* Room for n bytes and the NUL (cap - len cannot wrap: len < cap,
+	 * or both are 0, when an empty n goes the slow way too). */
+	if (n >= b->cap - b->len) {
+		buf_add_grow(b, p, n);
+		return;
+	}
+	if (n == 0)
+		return;
+	memcpy(b->ptr + b->len, p, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
 
 /* One byte: inline, as markup is written a byte at a time. */
 static inline void

@@ -31,15 +31,19 @@ void
 esc_html(struct buf *b, const char *s, size_t n)
 {
 	size_t i = 0, end, start = 0;
+	uint64_t m;
 	const char *e;
 
 	buf_grow(b, n);
 	while (i < n) {
 		/* Most text needs nothing: eight bytes at a time past it,
 		 * then byte by byte through the eight that need something
-		 * (or the last few). */
-		while (i + 8 <= n && !html_special8(bytes_load(s + i)))
-			i += 8;
+		 * (or the last few), from the first that may. */
+		for (; i + 8 <= n; i += 8)
+			if ((m = html_special8(bytes_load(s + i))) != 0) {
+				i += bytes_skip(m);
+				break;
+			}
 		for (end = i + 8 < n ? i + 8 : n; i < end; i++) {
 			if ((e = html_esc[(unsigned char)s[i]]) == NULL)
 				continue;

@@ -105,6 +105,50 @@ halfkana_changes(const char *p, size_t n)
 	return starts_mark(s + 3, n - 3);
 }
 
+/* The first i at which halfkana_changes(s + i, n - i), from i = from. */
+static size_t
+halfkana_scan(const char *s, size_t from, size_t to, size_t n)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if ((s[i] == '\xe3' || s[i] == '\xef') &&
+		    halfkana_changes(s + i, n - i))
+			return i;
+	return to;
+}
+
+/*
+ * jtext_fold_span() for JTEXT_HALFKANA.  What it changes starts with an
+ * EF byte (a half-width katakana), or is a character followed by a sound
+ * mark, whose own bytes hold the pair 82 99 or 82 9A (E3 82 99, U+3099,
+ * and E3 82 9A), or an EF.  Eight bytes at a time, with the next eight
+ * from one byte on for the pair's second byte, are tested for these.  A
+ * word with one is gone over byte by byte, from 4 bytes before it, where
+ * a character before a mark whose 82 is the word's first byte starts.
+ */
+static size_t
+halfkana_span(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 9 <= n; i += 8) {
+		uint64_t w = bytes_load(s + i), next = bytes_load(s + i + 1);
+
+		if ((bytes_eq(w, 0xef) | (bytes_eq(w, 0x82) &
+		    (bytes_eq(next, 0x99) | bytes_eq(next, 0x9a)))) == 0)
+			continue;
+		if ((k = halfkana_scan(s, i < 4 ? 0 : i - 4, i + 8, n)) <
+		    i + 8)
+			return k;
+	}
+	/* Before the tail, the 4 bytes a mark in it may take in. */
+	i = i < 4 ? 0 : i - 4;
+#endif
+	return halfkana_scan(s, i, n, n);
+}
+
 size_t
 jtext_fold_span(const char *s, size_t n, unsigned flags)
 {
@@ -114,23 +158,9 @@ jtext_fold_span(const char *s, size_t n, unsigned flags)
 	 * E3 (U+3000 to U+3FFF) or EF (U+F000 to U+FFFF), neither of which
 	 * continues a sequence: any other byte stays, valid or not.  The
 	 * search index folds with JTEXT_HALFKANA alone, which leaves ASCII
-	 * be: a loop of its own. */
-	if (flags == JTEXT_HALFKANA) {
-		while (i < n) {
-			uint64_t w;
-			size_t end;
-
-			/* Eight bytes at a time past ASCII and kanji. */
-			while (i + 8 <= n && ((w = bytes_load(s + i)),
-			    !(bytes_has(w, 0xe3) | bytes_has(w, 0xef))))
-				i += 8;
-			for (end = i + 8 < n ? i + 8 : n; i < end; i++)
-				if ((s[i] == '\xe3' || s[i] == '\xef') &&
-				    halfkana_changes(s + i, n - i))
-					return i;
-		}
-		return n;
-	}
+	 * and most kana be: a loop of its own. */
+	if (flags == JTEXT_HALFKANA)
+		return halfkana_span(s, n);
 	for (; i < n; i++) {
 		unsigned char b = (unsigned char)s[i];
 

@@ -3,6 +3,7 @@
  * (half-width katakana with composition, full-width ASCII), katakana to
  * hiragana, ASCII case, each alone and together, and what is left alone.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -175,6 +176,59 @@ test_edges(void)
 	}
 }
 
+/*
+ * JTEXT_HALFKANA against folding one character at a time at every byte
+ * E3 and EF: random text of kana, sound marks (combining and
+ * half-width), half-width katakana, kanji, ASCII of every length and
+ * stray bytes, so that what changes falls at every place of the 8-byte
+ * words jtext_fold_span() tests and across their edges.
+ */
+static void
+test_halfkana_words(void)
+{
+	static const char *const piece[] = {
+		"か", "は", "う", "ワ", "ヽ", "\xe3\x82\x99", "\xe3\x82\x9a",
+		"ﾞ", "ﾟ", "ｶ", "ﾊ", "｡", "漢", "字", "ア", "！", "a", " ",
+		"abc", "abcdefg", "\xe3", "\xef", "\x82", "\x99", "\x82\x9a",
+		"\xe3\x82", "\xef\xbe", "\xef\xbd\xa1", "\xe2\x80\xa8",
+	};
+	struct buf s = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t round, i, k, len, bad = 0;
+	char u[4];
+
+	for (round = 0; round < 20000; round++) {
+		buf_reset(&s);
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		for (i = x % 24; i > 0; i--) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf_puts(&s, piece[x % (sizeof(piece) /
+			    sizeof(piece[0]))]);
+		}
+		buf_reset(&got);
+		jtext_fold(&got, s.ptr, s.len, JTEXT_HALFKANA);
+		buf_reset(&want);
+		for (i = 0; i < s.len; i += k) {
+			if (s.ptr[i] != '\xe3' && s.ptr[i] != '\xef') {
+				buf_putc(&want, s.ptr[i]);
+				k = 1;
+				continue;
+			}
+			k = jtext_fold1(s.ptr + i, s.len - i, JTEXT_HALFKANA,
+			    u, &len);
+			buf_add(&want, u, len);
+		}
+		if (got.len != want.len ||
+		    memcmp(got.ptr, want.ptr, got.len) != 0)
+			bad++;
+	}
+	test_cond("halfkana: 20,000 random texts fold as one character at "
+	    "a time", bad == 0);
+	buf_release(&s);
+	buf_release(&got);
+	buf_release(&want);
+}
+
 int
 main(void)
 {
@@ -183,6 +237,7 @@ main(void)
 	test_case();
 	test_search();
 	test_edges();
+	test_halfkana_words();
 	buf_release(&folded);
 	return test_done();
 }
