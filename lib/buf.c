@@ -90,7 +90,7 @@ buf_release(struct buf *b)
 }
 
 void
-buf_grow(struct buf *b, size_t extra)
+buf_grow_more(struct buf *b, size_t extra)
 {
 	size_t need, ncap;
 

@@ -53,7 +53,7 @@ extern char buf_empty[];
 void	 buf_init(struct buf *);
 void	 buf_release(struct buf *);
 /* Make room for at least `extra` more bytes (plus the NUL). */
-void	 buf_grow(struct buf *, size_t extra);
+static inline void buf_grow(struct buf *, size_t extra);
 /* Set the length to `len` (<= current len) keeping the NUL invariant. */
 void	 buf_truncate(struct buf *, size_t len);
 void	 buf_reset(struct buf *);
@@ -103,8 +103,17 @@ char	*xstrndup(const char *, size_t);
 void	*xmap(size_t);
 void	 xunmap(void *, size_t);
 
-/* The out-of-line part of buf_add(): growing first. */
+/* The out-of-line parts of buf_grow() and buf_add(), which grow. */
+void	 buf_grow_more(struct buf *, size_t extra);
 void	 buf_add_grow(struct buf *, const void *, size_t);
+
+static inline void
+buf_grow(struct buf *b, size_t extra)
+{
+	/* len + extra + 1 <= cap, without the sum. */
+	if (extra >= b->cap - b->len)
+		buf_grow_more(b, extra);
+}
 
 /* Bytes: inline, as markup is written a few bytes at a time and a
  * literal's length is then known to the compiler. */

@@ -51,12 +51,14 @@ struct posmap {
 	struct pos		 last;	/* marks mostly move forward */
 };
 
-/* Step over the code point at p->bi (which is valid UTF-8). */
+/* Step over the code point at p->bi, which is valid UTF-8: its length
+ * is told by its first byte. */
 static void
 pos_step(const struct posmap *pm, struct pos *p)
 {
 	const unsigned char *s = pm->s;
-	size_t k = utf8_char_len((const char *)s + p->bi, pm->n - p->bi);
+	unsigned char b = s[p->bi];
+	size_t k = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
 
 	if (s[p->bi] == '\n' ||
 	    (s[p->bi] == '\r' && (p->bi + 1 == pm->n || s[p->bi + 1] != '\n'))) {
