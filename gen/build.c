@@ -350,16 +350,16 @@ entry_data(struct ctx *c, struct tarena *a, const struct menu_entry *e,
  * its neighbours: it is the page or holds it, or it leads into the
  * page's own folder (where the relative URL differs). */
 static int
-entry_touches(const struct menu_entry *e, const char *dir,
+entry_touches(const struct menu_entry *e, const char *dir, size_t dlen,
     const struct page *cur)
 {
 	size_t i;
 
 	if (e->page != NULL && (e->page == cur || is_within(cur, e->page) ||
-	    strncmp(e->page->out, dir, strlen(dir)) == 0))
+	    strncmp(e->page->out, dir, dlen) == 0))
 		return 1;
 	for (i = 0; i < e->nkids; i++)
-		if (entry_touches(&e->kids[i], dir, cur))
+		if (entry_touches(&e->kids[i], dir, dlen, cur))
 			return 1;
 	return 0;
 }
@@ -448,7 +448,7 @@ menu_data(struct ctx *c, struct tarena *a, const struct menu_entry *v,
 	buf_addbuf(&mine, &key);
 	buf_putc(&mine, '\002');
 	for (i = 0; i < n && shared; i++)
-		if (entry_touches(&v[i], dir, cur)) {
+		if (entry_touches(&v[i], dir, dlen, cur)) {
 			put_index(&mine, i);
 			shared = entry_sig(&v[i], dir, dlen, cur, &mine) == 0;
 		}
@@ -460,7 +460,7 @@ menu_data(struct ctx *c, struct tarena *a, const struct menu_entry *v,
 		a = &c->keep;
 	m = tv_arr(a, n);
 	for (i = 0; i < n; i++) {
-		if (entry_touches(&v[i], dir, cur))
+		if (entry_touches(&v[i], dir, dlen, cur))
 			tv_push(a, &m, entry_data(c, a, &v[i], dir, cur));
 		else
 			tv_push(a, &m, common->u.a[i]);

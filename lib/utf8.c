@@ -94,7 +94,21 @@ utf8_valid(const char *str, size_t n, size_t *bad)
 		/* So are runs of Japanese text: three bytes whose lead (E1
 		 * to EC, EE, EF) allows any two continuation bytes (E0 and ED
 		 * restrict the second, against overlong forms and
-		 * surrogates). */
+		 * surrogates).  Two such characters at a time from one word
+		 * (little-endian: byte k of the text is byte k of the word):
+		 * leads 1110xxxx at bytes 0 and 3 whose low four bits are not
+		 * 0 nor D, 10xxxxxx at the other four. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		while (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x0000c0c0f0c0c0f0ULL) !=
+			    0x00008080e08080e0ULL ||
+			    !((0xdffeu >> (w & 0xf)) & (0xdffeu >>
+			    ((w >> 24) & 0xf)) & 1))
+				break;
+			i += 6;
+		}
+#endif
 		while (i + 3 <= n && s[i] - 0xe1u <= 0xeu && s[i] != 0xed &&
 		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80)
 			i += 3;
