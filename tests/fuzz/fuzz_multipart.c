@@ -97,7 +97,11 @@ check(const struct pairs *p)
 	}
 }
 
-/* The lowest free descriptor: it moves up when one leaks. */
+/*
+ * The lowest free descriptor: it moves up when one leaks.  It is taken
+ * afresh for each input, since libFuzzer itself opens descriptors between
+ * inputs (the pipes to llvm-symbolizer when it first names a new function).
+ */
 static int
 lowest_fd(void)
 {
@@ -117,7 +121,7 @@ static const struct field_spec table[] = {
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int base = -1;
+	int base = lowest_fd();
 	const char *s = (const char *)data, *nl;
 	struct multipart_limits lim;
 	struct pairs p = PAIRS_INIT, q = PAIRS_INIT;
@@ -130,8 +134,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t seed = 2166136261u;
 	size_t i;
 
-	if (base == -1)
-		base = lowest_fd();
 	nl = memchr(s, '\n', size);
 	hlen = nl != NULL ? (size_t)(nl - s) : 0;
 	if (multipart_boundary(s, hlen, &bnd) == -1) {

@@ -15,7 +15,13 @@ if "$f" -seed=1 -runs="${FUZZ_SMOKE_RUNS:-20000}" \
 	echo "ok 1 - $name: $(grep -o 'Done [0-9]* runs' "$work.log" | tail -n 1)"
 else
 	echo "not ok 1 - $name found a crash"
-	sed 's/^/# /' "$work.log" | tail -n 40
+	# The report from its first line (where the stack trace is), else
+	# the end of the log.
+	if grep -qE '^==[0-9]+==|runtime error:' "$work.log"; then
+		sed -n '/^==[0-9]*==\|runtime error:/,$p' "$work.log" | head -n 40
+	else
+		tail -n 40 "$work.log"
+	fi | sed 's/^/# /'
 	rm -f "$work.log"
 	exit 1
 fi
