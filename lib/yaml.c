@@ -1,5 +1,6 @@
 /*
- * yaml.c: a ynode tree from libyaml's event parser.
+ * yaml.c: a ynode tree from libyaml's event parser, or for the simplest
+ * documents (most front matter) read directly, with the same result.
  *
  * The tree is built in one pass over the events with an explicit stack of
  * open collections (at most YAML_MAX_DEPTH), so no input can make this
@@ -729,9 +730,305 @@ libyaml_error(struct ctx *c, const yaml_parser_t *yp)
 		BUF_PUTSL(c->err, "; a tab cannot indent YAML, use spaces");
 }
 
-struct ynode *
-yaml_load(const char *src, size_t len, const char *file, size_t first_line,
-    struct buf *err)
+/* ------------------------------------------------------------------ */
+/* The common case, read directly                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Nearly every document gen reads is front matter of a few lines: a
+ * mapping of plain keys at the left margin to one-line values, each a
+ * plain scalar, a quoted one without escapes, or a flow sequence of
+ * those.  libyaml takes tens of thousands of instructions over such a
+ * document; this reads it in one pass and gives the very tree the events
+ * give, positions included.  At the first thing outside that shape (a
+ * tab, an indented line, a comment after a value, an escape, a key twice,
+ * any character YAML treats specially) it gives up, and the document goes
+ * through libyaml, which also words any error.  The unit tests and
+ * fuzz_yaml check that both ways give the same tree.
+ */
+#define FAST_MAX_KEYS	32
+#define FAST_MAX_KEY	256	/* bytes; libyaml's simple keys stop at 1024 */
+#define FAST_MAX_ITEMS	64	/* in a sequence */
+
+struct fast {
+	const unsigned char	*s;
+	size_t			 n;
+	size_t			 i;	/* the next byte */
+	size_t			 line;	/* file line of byte i */
+	size_t			 lstart; /* where that line starts */
+};
+
+/*
+ * 1 when every character is one the reader takes as it is: printable
+ * ASCII, LF, or a character from U+00A0 up other than those YAML gives a
+ * meaning (the line and paragraph separators, the byte-order mark) or
+ * refuses (U+FFFE, U+FFFF).  The input is valid UTF-8.
+ */
+static int
+fast_chars_ok(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = s[i];
+
+		if (b >= 0x20 && b < 0x7f)
+			continue;
+		if (b == '\n')
+			continue;
+		if (b < 0x80)
+			return 0;	/* a control character, tab or CR */
+		if (b == 0xc2 && s[i + 1] < 0xa0)
+			return 0;	/* C1 controls, U+0085 among them */
+		if (b == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+			return 0;
+		if (b == 0xef && ((s[i + 1] == 0xbb && s[i + 2] == 0xbf) ||
+		    (s[i + 1] == 0xbf && s[i + 2] >= 0xbe)))
+			return 0;
+		i += b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
+	}
+	return 1;
+}
+
+static struct ynode *
+fast_node(struct fast *f, enum ynode_kind kind, size_t at)
+{
+	struct ynode *y = xcalloc(1, sizeof(*y));
+
+	y->kind = kind;
+	y->line = f->line;
+	y->col = at - f->lstart + 1;
+	return y;
+}
+
+static struct ynode *
+fast_scalar(struct fast *f, size_t at, size_t from, size_t to, int plain)
+{
+	struct ynode *y = fast_node(f, YNODE_SCALAR, at);
+
+	y->len = to - from;
+	y->str = xstrndup((const char *)f->s + from, y->len);
+	y->plain = plain;
+	return y;
+}
+
+static void
+fast_spaces(struct fast *f)
+{
+	while (f->i < f->n && f->s[f->i] == ' ')
+		f->i++;
+}
+
+/* At the end of a line (or of the input) after spaces; steps past it. */
+static int
+fast_eol(struct fast *f)
+{
+	fast_spaces(f);
+	if (f->i == f->n)
+		return 1;
+	if (f->s[f->i] != '\n')
+		return 0;
+	f->i++;
+	f->line++;
+	f->lstart = f->i;
+	return 1;
+}
+
+/* A character that may not start a plain scalar (YAML's indicators). */
+static int
+fast_indicator(unsigned char c)
+{
+	return c == ' ' || strchr("-?:,[]{}#&*!|>'\"%@`", c) != NULL;
+}
+
+/* A quoted scalar on one line, with no escape: NULL if it is not. */
+static struct ynode *
+fast_quoted(struct fast *f)
+{
+	unsigned char q = f->s[f->i];
+	size_t at = f->i, j;
+
+	for (j = at + 1; j < f->n && f->s[j] != q; j++)
+		if (f->s[j] == '\n' || f->s[j] == '\\')
+			return NULL;
+	/* Unclosed, or '' (a single quote, in single quotes). */
+	if (j == f->n || (j + 1 < f->n && f->s[j + 1] == q))
+		return NULL;
+	f->i = j + 1;
+	return fast_scalar(f, at, at + 1, j, 0);
+}
+
+/*
+ * A plain scalar running to the end of the line, or in a flow sequence
+ * to the next ',' or ']'.  Anything that would end it early or mean
+ * something (": ", " #", a flow indicator in a sequence) is a refusal.
+ */
+static struct ynode *
+fast_plain(struct fast *f, int flow)
+{
+	size_t at = f->i, j, end;
+	unsigned char c;
+
+	if (at == f->n || f->s[at] == '\n' || fast_indicator(f->s[at]))
+		return NULL;
+	for (j = at; j < f->n && f->s[j] != '\n'; j++) {
+		c = f->s[j];
+		if (flow && (c == ',' || c == ']'))
+			break;
+		if (c == '#' && f->s[j - 1] == ' ')
+			return NULL;
+		if (c == ':' && (j + 1 == f->n || f->s[j + 1] == ' ' ||
+		    f->s[j + 1] == '\n'))
+			return NULL;
+		if (flow && strchr("[]{}:#'\"", c) != NULL)
+			return NULL;
+	}
+	for (end = j; f->s[end - 1] == ' '; end--)
+		;
+	f->i = j;
+	return fast_scalar(f, at, at, end, 1);
+}
+
+/* A flow sequence on one line: "[a, b]" or "[]". */
+static struct ynode *
+fast_seq(struct fast *f)
+{
+	struct ynode *seq = fast_node(f, YNODE_SEQ, f->i), *y;
+	struct ynode *v[FAST_MAX_ITEMS];
+	size_t n = 0, k;
+
+	f->i++;
+	fast_spaces(f);
+	if (f->i < f->n && f->s[f->i] == ']') {
+		f->i++;
+		return seq;
+	}
+	for (;;) {
+		if (f->i == f->n || n == FAST_MAX_ITEMS)
+			goto fail;
+		y = f->s[f->i] == '"' || f->s[f->i] == '\'' ? fast_quoted(f) :
+		    fast_plain(f, 1);
+		if (y == NULL)
+			goto fail;
+		v[n++] = y;
+		fast_spaces(f);
+		if (f->i < f->n && f->s[f->i] == ']')
+			break;
+		if (f->i == f->n || f->s[f->i] != ',')
+			goto fail;
+		f->i++;
+		fast_spaces(f);
+	}
+	f->i++;
+	seq->n = n;
+	seq->items = xreallocarray(NULL, n, sizeof(seq->items[0]));
+	memcpy(seq->items, v, n * sizeof(v[0]));
+	return seq;
+fail:
+	for (k = 0; k < n; k++)
+		ynode_free(v[k]);
+	ynode_free(seq);
+	return NULL;
+}
+
+/* The value after "key:", the spaces after the colon skipped. */
+static struct ynode *
+fast_value(struct fast *f, size_t colon)
+{
+	unsigned char c;
+
+	if (f->i == f->n || f->s[f->i] == '\n')
+		return fast_scalar(f, colon + 1, 0, 0, 1);	/* empty */
+	c = f->s[f->i];
+	if (c == '"' || c == '\'')
+		return fast_quoted(f);
+	if (c == '[')
+		return fast_seq(f);
+	return fast_plain(f, 0);
+}
+
+static int
+fast_key_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/* The tree of a document of the simple shape, or NULL. */
+static struct ynode *
+fast_load(const char *src, size_t len, size_t first_line)
+{
+	struct fast f = { (const unsigned char *)src, len, 0, first_line, 0 };
+	struct ynode *keys[FAST_MAX_KEYS], *vals[FAST_MAX_KEYS];
+	struct ynode *map = NULL, *k, *v;
+	size_t n = 0, i, at, colon;
+
+	if (len == 0 || !utf8_valid(src, len, NULL) ||
+	    !fast_chars_ok(f.s, len))
+		return NULL;
+	while (f.i < f.n) {
+		/* Blank lines, and comments from the margin. */
+		if (f.s[f.i] == '#')
+			while (f.i < f.n && f.s[f.i] != '\n')
+				f.i++;
+		if (f.i == f.n)
+			break;
+		if (f.s[f.i] == ' ' || f.s[f.i] == '\n') {
+			if (!fast_eol(&f))
+				goto fail;
+			continue;
+		}
+		at = f.i;
+		if (f.s[at] == '-' || n == FAST_MAX_KEYS)
+			goto fail;
+		while (f.i < f.n && f.i - at <= FAST_MAX_KEY &&
+		    fast_key_char(f.s[f.i]))
+			f.i++;
+		colon = f.i;
+		if (colon == at || colon - at > FAST_MAX_KEY || colon == f.n ||
+		    f.s[colon] != ':' || (colon + 1 < f.n &&
+		    f.s[colon + 1] != ' ' && f.s[colon + 1] != '\n'))
+			goto fail;
+		for (i = 0; i < n; i++)
+			if (keys[i]->len == colon - at &&
+			    memcmp(keys[i]->str, f.s + at, colon - at) == 0)
+				goto fail;	/* libyaml words it */
+		if (map == NULL)
+			map = fast_node(&f, YNODE_MAP, at);
+		k = fast_scalar(&f, at, at, colon, 1);
+		f.i = colon + 1;
+		fast_spaces(&f);
+		if ((v = fast_value(&f, colon)) == NULL) {
+			ynode_free(k);
+			goto fail;
+		}
+		keys[n] = k;
+		vals[n++] = v;
+		if (!fast_eol(&f))
+			goto fail;
+	}
+	if (map == NULL)
+		return NULL;
+	map->n = n;
+	map->keys = xreallocarray(NULL, n, sizeof(map->keys[0]));
+	map->items = xreallocarray(NULL, n, sizeof(map->items[0]));
+	memcpy(map->keys, keys, n * sizeof(keys[0]));
+	memcpy(map->items, vals, n * sizeof(vals[0]));
+	return map;
+fail:
+	for (i = 0; i < n; i++) {
+		ynode_free(keys[i]);
+		ynode_free(vals[i]);
+	}
+	ynode_free(map);
+	return NULL;
+}
+
+/* yaml_load(), directly when `direct` and the document allows. */
+static struct ynode *
+load(const char *src, size_t len, const char *file, size_t first_line,
+    struct buf *err, int direct)
 {
 	struct ctx c;
 	yaml_parser_t yp;
@@ -753,6 +1050,8 @@ yaml_load(const char *src, size_t len, const char *file, size_t first_line,
 		src += 3;
 		len -= 3;
 	}
+	if (direct && (root = fast_load(src, len, c.first_line)) != NULL)
+		return root;
 	if (posmap_init(&c.pm, src, len, &p) == -1) {
 		errat(&c, pos_line(&c, p), pos_col(p),
 		    "invalid UTF-8 (byte 0x%02X); the file must be UTF-8",
@@ -845,6 +1144,39 @@ out:
 	if (rc == -1 && err != NULL && err->len > errlen)
 		buf_putc(err, '\n');
 	return rc == 0 ? root : NULL;
+}
+
+struct ynode *
+yaml_load(const char *src, size_t len, const char *file, size_t first_line,
+    struct buf *err)
+{
+	return load(src, len, file, first_line, err, 1);
+}
+
+struct ynode *
+yaml_load_libyaml(const char *src, size_t len, const char *file,
+    size_t first_line, struct buf *err)
+{
+	return load(src, len, file, first_line, err, 0);
+}
+
+int
+ynode_equal(const struct ynode *a, const struct ynode *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col ||
+	    a->len != b->len || a->plain != b->plain || a->n != b->n ||
+	    (a->str == NULL) != (b->str == NULL) ||
+	    (a->str != NULL && memcmp(a->str, b->str, a->len + 1) != 0))
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if ((a->keys != NULL && !ynode_equal(a->keys[i], b->keys[i])) ||
+		    !ynode_equal(a->items[i], b->items[i]))
+			return 0;
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */

@@ -68,7 +68,13 @@ struct ynode {
  */
 struct ynode	*yaml_load(const char *src, size_t len, const char *file,
 		    size_t first_line, struct buf *err);
+/* The same, every document through libyaml's events: yaml_load() reads
+ * the simplest ones directly, and tests compare the two. */
+struct ynode	*yaml_load_libyaml(const char *src, size_t len,
+		    const char *file, size_t first_line, struct buf *err);
 void		 ynode_free(struct ynode *);
+/* 1 when two trees are the same, positions included. */
+int		 ynode_equal(const struct ynode *, const struct ynode *);
 
 /* The value for `key` in a mapping, or NULL (also when not a mapping). */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);

@@ -1,8 +1,10 @@
 /*
  * test_yaml: lib/yaml.c, the YAML loader: tree and positions, typing in
  * ynode_to_json(), every error with its "FILE:LINE:COL:" prefix, the
- * limits, and the typed readers.
+ * limits, and the typed readers; and that reading simple documents
+ * directly gives what libyaml's events give.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -656,6 +658,145 @@ test_readers(void)
 	buf_release(&err);
 }
 
+
+/*
+ * Both ways of loading (directly for simple documents, and through
+ * libyaml) give the same tree, positions included, or the same message.
+ */
+static int
+same_both_ways(const char *src, size_t n, size_t first)
+{
+	struct buf e1 = BUF_INIT, e2 = BUF_INIT;
+	struct ynode *a = yaml_load(src, n, "t.yaml", first, &e1);
+	struct ynode *b = yaml_load_libyaml(src, n, "t.yaml", first, &e2);
+	int ok = ynode_equal(a, b) && e1.len == e2.len &&
+	    memcmp(e1.ptr, e2.ptr, e1.len) == 0;
+
+	ynode_free(a);
+	ynode_free(b);
+	buf_release(&e1);
+	buf_release(&e2);
+	return ok;
+}
+
+static int
+at(const struct ynode *y, size_t line, size_t col)
+{
+	return y != NULL && y->line == line && y->col == col;
+}
+
+static void
+test_direct(void)
+{
+	static const char *docs[] = {
+		"title: t\n",
+		"title: \"里親支援（第5479号）\"\ndate: 2024-11-10\n"
+		    "tags: [補助金, 子育て]\n",
+		"a:\nb:   \nc: 1",
+		"# c\n\n  \na: 'x y'\n# d\nb: [ a b , \"c: d\" ,'e']\n",
+		"a: []\nb: [ ]\nc: \"\"\nd: ''\n",
+		"a: http://example.jp/x?y=1#z\nb: a:b\nc: x'y\"z [1] {2}\n",
+		"a: ~\nb: null\nc: -1\nd: .5\ne: 1e3\nf: 0x1F\n",
+		/* Each of these is outside the shape, or an error. */
+		"a: 1\na: 2\n", "a: b: c\n", "a: x # c\n", "a: [b,]\n",
+		"a: [b\n", "a: \"b\\n\"\n", "a: 'it''s'\n", "a: \"x\" y\n",
+		"a:\n  b: 1\n", "a:\n- 1\n", "a: x\n  y\n", "a:\tb\n",
+		"a: b\r\nc: d\r\n", "a: x\xe2\x80\xa8y\n", "a: x\xc2\x85\n",
+		"a: \xef\xbb\xbfx\n", "\xef\xbb\xbf" "a: x\n", "---\na: 1\n",
+		"a: 1\n...\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  x\n",
+		"a: @x\n", "a: `x\n", "a: %x\n", "a: ?x\n", "-a: 1\n", "a :1\n",
+		"a:b\n", "日本: x\n", "a: [[1]]\n", "a: {b: 1}\n", "a: [a:b]\n",
+		"a: \"x\ny\"\n", "a: \"open\n", "a: [#]\n", "a: x\xffy\n",
+		"# only a comment\n", "", "\n\n",
+	};
+	struct buf err = BUF_INIT;
+	struct ynode *y;
+	char desc[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(desc, sizeof(desc), "direct: document %zu as libyaml "
+		    "reads it", i + 1);
+		test_cond(desc, same_both_ways(docs[i], strlen(docs[i]), 2));
+	}
+
+	/* Positions, counted directly: the mapping at its first key, an
+	 * empty value just after its colon, a sequence at its bracket. */
+	y = load_at("# c\ntitle: \"x\"\nempty:\ntags: [a, 'b']\n", 2, &err);
+	test_cond("direct: loads", y != NULL && y->n == 3);
+	if (y != NULL && y->n == 3) {
+		test_cond("direct: mapping at its first key", at(y, 3, 1));
+		test_cond("direct: key", at(y->keys[0], 3, 1) &&
+		    y->keys[0]->plain);
+		test_cond("direct: quoted value", at(y->items[0], 3, 8) &&
+		    !y->items[0]->plain && strcmp(y->items[0]->str, "x") == 0);
+		test_cond("direct: empty value", at(y->items[1], 4, 7) &&
+		    y->items[1]->plain && y->items[1]->len == 0);
+		test_cond("direct: sequence", at(y->items[2], 5, 7) &&
+		    y->items[2]->kind == YNODE_SEQ && y->items[2]->n == 2);
+		test_cond("direct: items", y->items[2]->n == 2 &&
+		    at(y->items[2]->items[0], 5, 8) &&
+		    at(y->items[2]->items[1], 5, 11) &&
+		    strcmp(y->items[2]->items[1]->str, "b") == 0);
+	}
+	ynode_free(y);
+	buf_release(&err);
+}
+
+/*
+ * Documents put together at random from pieces near the edges of the
+ * simple shape (keys, separators, values, line ends), each loaded both
+ * ways.
+ */
+static void
+test_direct_random(void)
+{
+	static const char *keys[] = { "title", "tags", "a", "b", "x-y", "_1",
+	    "-k", "k k", "日本", "", "#c", "a.b", "? a", "title" };
+	static const char *seps[] = { ": ", ":", ":  ", " : ", ":\t", ":x",
+	    ": ", ": " };
+	static const char *vals[] = { "", "plain", "令和6年4月", "a b  ",
+	    "2024-11-10", "\"q\"", "\"a: b # c\"", "'s'", "'it''s'",
+	    "\"e\\n\"", "[a, b]", "[]", "[ a , \"b\" ,'c' ]", "[a,]", "[a",
+	    "[[a]]", "{a: 1}", "a: b", "a #c", "a#b", "- x", "&x a", "*x",
+	    "!t a", "|", ">", "http://x/#y", "a:b", "~", "null", "\"open",
+	    "'x' y", "\"x\"  ", "[a] x", "a\tb", "a\rb", "x\xe2\x80\xa8",
+	    "x\xc2\x85", "\xef\xbb\xbfx", "\xc2\xa0x", "é", "?x", "%x", "@x",
+	    "`x", ",x", "a,b", "a]", "a}", "[a b, c:d]", "[#]", "['', \"\"]",
+	    "[a, [b]]", "[a\"b]", "'a\"b'", "\"a'b\"", "x\x7f", "x\xff",
+	    "-1", ".5", "x ", "[a]  ", "['a''b']", "[x{y}]", "[x[y]]", "[x:]",
+	    "[x:,y]", "[x}]", "[a #b]", "[a#b]", "[a, ", "[a,", "[" };
+	static const char *ends[] = { "\n", "\n", "\n", "\r\n", "  \n",
+	    " # c\n", "\n\n", "\n# comment\n", "\n  indented: x\n",
+	    "\n  - i\n", "\n- i\n", "\n  more\n", "\n---\n", "\n...\n",
+	    "\n \n", "" };
+	static const char *heads[] = { "", "", "", "# c\n", "\n", "---\n",
+	    "\xef\xbb\xbf", "  \n", "%YAML 1.1\n---\n" };
+	struct buf doc = BUF_INIT;
+	uint32_t x = 2463534242u;
+	size_t i, k, nk, bad = 0;
+
+#define PICK(v)	((v)[(x ^= x << 13, x ^= x >> 17, x ^= x << 5) % \
+		    (sizeof(v) / sizeof((v)[0]))])
+	for (i = 0; i < 20000; i++) {
+		buf_reset(&doc);
+		buf_puts(&doc, PICK(heads));
+		nk = 1 + (x >> 7) % 6;
+		for (k = 0; k < nk; k++) {
+			buf_puts(&doc, PICK(keys));
+			buf_puts(&doc, PICK(seps));
+			buf_puts(&doc, PICK(vals));
+			buf_puts(&doc, PICK(ends));
+		}
+		if (!same_both_ways(doc.ptr, doc.len, 2) && bad++ == 0)
+			fprintf(stderr, "  differs: \"%s\"\n", doc.ptr);
+	}
+#undef PICK
+	test_cond("direct: 20,000 random documents as libyaml reads them",
+	    bad == 0);
+	buf_release(&doc);
+}
+
 int
 main(void)
 {
@@ -668,5 +809,7 @@ main(void)
 	test_depth();
 	test_errors();
 	test_readers();
+	test_direct();
+	test_direct_random();
 	return test_done();
 }
