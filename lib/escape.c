@@ -192,23 +192,48 @@ url_is_safe(const char *s, size_t n)
 	return 0;
 }
 
+/* What esc_href() does with a byte: 0 keeps it, 1 writes it %-encoded
+ * (controls, space, DEL, and what a URL may not hold as it is), 2 and 3
+ * as the entities of '&' and '\''. */
+static unsigned char
+href_class(unsigned char c)
+{
+	if (c <= ' ' || c == 0x7f)
+		return 1;
+	switch (c) {
+	case '"': case '<': case '>': case '\\': case '^': case '`': case '{':
+	case '|': case '}':
+		return 1;
+	case '&':
+		return 2;
+	case '\'':
+		return 3;
+	default:
+		return 0;
+	}
+}
+
 void
 esc_href(struct buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, start = 0;
 
+	/* Bytes that stay are copied in runs. */
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = (unsigned char)s[i], k = href_class(c);
 
-		if (c <= ' ' || c == 0x7f || strchr("\"<>\\^`{|}", c) != NULL)
+		if (k == 0)
+			continue;
+		buf_add(b, s + start, i - start);
+		start = i + 1;
+		if (k == 1)
 			put_pct(b, c);
-		else if (c == '&')
+		else if (k == 2)
 			BUF_PUTSL(b, "&amp;");
-		else if (c == '\'')
-			BUF_PUTSL(b, "&#39;");
 		else
-			buf_putc(b, c);
+			BUF_PUTSL(b, "&#39;");
 	}
+	buf_add(b, s + start, n - start);
 }
 
 /* A byte a URL path cannot hold as it is: controls, space, DEL and the

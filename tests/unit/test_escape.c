@@ -54,6 +54,51 @@ test_html(void)
 }
 
 static void
+test_href(void)
+{
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	char in[3];
+	int c, bad = 0;
+
+	ESC("href: a path and query kept", esc_href,
+	    "../a/b%20c/index.html?x=1#top", "../a/b%20c/index.html?x=1#top");
+	ESC("href: & and ' as entities", esc_href, "?a=1&b='2'",
+	    "?a=1&amp;b=&#39;2&#39;");
+	ESC("href: what a URL cannot hold, %-encoded", esc_href,
+	    "a b\"c<d>e\\f^g`h{i|j}k\x7f", "a%20b%22c%3Cd%3Ee%5Cf%5Eg%60h%7Bi"
+	    "%7Cj%7Dk%7F");
+	ESC("href: UTF-8 kept", esc_href, "/\xe6\x97\xa5\xe6\x9c\xac",
+	    "/\xe6\x97\xa5\xe6\x9c\xac");
+	ESC("href: at both ends", esc_href, " x ", "%20x%20");
+	/* Every byte between two others, against the rule itself. */
+	for (c = 0; c < 256; c++) {
+		in[0] = 'a';
+		in[1] = (char)c;
+		in[2] = 'b';
+		buf_reset(&got);
+		buf_reset(&want);
+		esc_href(&got, in, 3);
+		buf_putc(&want, 'a');
+		if (c <= ' ' || c == 0x7f || (c != 0 &&
+		    strchr("\"<>\\^`{|}", c) != NULL))
+			buf_printf(&want, "%%%02X", c);
+		else if (c == '&')
+			buf_puts(&want, "&amp;");
+		else if (c == '\'')
+			buf_puts(&want, "&#39;");
+		else
+			buf_putc(&want, (char)c);
+		buf_putc(&want, 'b');
+		if (got.len != want.len || memcmp(got.ptr, want.ptr,
+		    got.len) != 0)
+			bad++;
+	}
+	test_cond("href: each of the 256 bytes", bad == 0);
+	buf_release(&got);
+	buf_release(&want);
+}
+
+static void
 test_url(void)
 {
 	ESC("url: unreserved kept", esc_url,
@@ -402,6 +447,7 @@ main(void)
 {
 	test_url_decode();
 	test_html();
+	test_href();
 	test_url();
 	test_url_safe();
 	test_utf8_decode();
