@@ -223,7 +223,15 @@ buf_read_file_at(struct buf *b, int dirfd, const char *path, size_t size)
 	if (want == 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > 0)
 		want = (size_t)st.st_size;
-	if (want > 0)
+	/* An empty buffer gets just that room (the file, its NUL and the
+	 * byte that meets the end), not the next power of two: a site's
+	 * pages stay in memory from loading to rendering, and rounded up
+	 * they would take a third more. */
+	if (want > 0 && b->cap == 0 && want < SIZE_MAX - 2) {
+		b->ptr = xmalloc(want + 2);
+		b->ptr[0] = '\0';
+		b->cap = want + 2;
+	} else if (want > 0)
 		buf_grow(b, want + 1);
 	for (;;) {
 		/* The size was known: grow only if the file grew meanwhile

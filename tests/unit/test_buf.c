@@ -3,6 +3,7 @@
  * every operation, growth, detaching, printf, files.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +279,58 @@ test_read_file(void)
 	buf_release(&b);
 }
 
+/* buf_read_file_at() with the size a stat saw, right or out of date. */
+static void
+test_read_file_at(void)
+{
+	char path[] = "/tmp/kk_test_buf_at_XXXXXX";
+	const char *name;
+	struct buf b = BUF_INIT;
+	int fd, dfd, rc;
+	size_t i;
+
+	if ((fd = mkstemp(path)) == -1 ||
+	    (dfd = open("/tmp", O_RDONLY | O_DIRECTORY)) == -1) {
+		test_cond("read_file_at: temp file", 0);
+		return;
+	}
+	name = path + strlen("/tmp/");
+	for (i = 0; i < 1500; i++)
+		if (write(fd, i % 60 == 59 ? "\n" : "x", 1) != 1)
+			break;
+	close(fd);
+
+	rc = buf_read_file_at(&b, dfd, name, 1500);
+	test_cond("read_file_at: the size known", rc == 0 && sane(&b) &&
+	    b.len == 1500 && b.ptr[59] == '\n' && b.ptr[1498] == 'x');
+	test_cond("read_file_at: no more room than the file needs",
+	    b.cap == 1502);
+	buf_release(&b);
+
+	rc = buf_read_file_at(&b, dfd, name, 1000);
+	test_cond("read_file_at: the file grew since", rc == 0 && sane(&b) &&
+	    b.len == 1500);
+	buf_release(&b);
+
+	rc = buf_read_file_at(&b, dfd, name, 4000);
+	test_cond("read_file_at: the file shrank since", rc == 0 &&
+	    sane(&b) && b.len == 1500);
+	buf_release(&b);
+
+	BUF_PUTSL(&b, "keep");
+	rc = buf_read_file_at(&b, dfd, name, 1500);
+	test_cond("read_file_at: appends", rc == 0 && sane(&b) &&
+	    b.len == 1504 && strncmp(b.ptr, "keepx", 5) == 0);
+	buf_release(&b);
+
+	rc = buf_read_file_at(&b, dfd, name, 0);
+	test_cond("read_file_at: the size not known", rc == 0 && sane(&b) &&
+	    b.len == 1500);
+	buf_release(&b);
+	unlink(path);
+	close(dfd);
+}
+
 static void
 test_alloc(void)
 {
@@ -308,6 +361,7 @@ main(void)
 	test_detach();
 	test_printf();
 	test_read_file();
+	test_read_file_at();
 	test_alloc();
 	return test_done();
 }
