@@ -283,15 +283,20 @@ test_read_file(void)
 static void
 test_read_file_at(void)
 {
-	char path[] = "/tmp/kk_test_buf_at_XXXXXX";
+	char path[] = "/tmp/kk_test_buf_at_XXXXXX";	/* for mkstemp() */
 	const char *name;
 	struct buf b = BUF_INIT;
 	int fd, dfd, rc;
 	size_t i;
 
-	if ((fd = mkstemp(path)) == -1 ||
-	    (dfd = open("/tmp", O_RDONLY | O_DIRECTORY)) == -1) {
+	if ((fd = mkstemp(path)) == -1) {
 		test_cond("read_file_at: temp file", 0);
+		return;
+	}
+	if ((dfd = open("/tmp", O_RDONLY | O_DIRECTORY)) == -1) {
+		test_cond("read_file_at: temp folder", 0);
+		close(fd);
+		unlink(path);
 		return;
 	}
 	name = path + strlen("/tmp/");
