@@ -220,7 +220,8 @@ cache_get_digits(struct cache_reader *r, char stop, uint64_t *out)
 	if (r->bad || p == r->end || *p < '0' || *p > '9')
 		goto bad;
 	for (; p < r->end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 &&
+		    (uint64_t)(*p - '0') > UINT64_MAX % 10))
 			goto bad;
 		v = v * 10 + (uint64_t)(*p - '0');
 	}

@@ -44,6 +44,16 @@ read_num(const char *text, long long *v)
 	return cache_get_num(&r, v);
 }
 
+/* Read an unsigned number (a hash) from `text`: 0 with *v, or -1. */
+static int
+read_u64(const char *text, uint64_t *v)
+{
+	struct cache_reader r;
+
+	cache_reader_init(&r, text, strlen(text));
+	return cache_get_digits(&r, ';', v);
+}
+
 /* Load the bytes b as a cache file of gen 0 (a file in memory). */
 static int
 load_bytes(struct cache *c, const char *p, size_t len)
@@ -189,6 +199,7 @@ main(void)
 		-12345678901234567, INT64_MIN + 1,
 	};
 	long long v, p10;
+	uint64_t u;
 	size_t i;
 	int all = 1;
 
@@ -208,7 +219,15 @@ main(void)
 	test_cond("too large for a signed number: refused",
 	    read_num("9223372036854775808;", &v) == -1);
 	test_cond("too large for 64 bits: refused",
-	    read_num("18446744073709551616;", &v) == -1);
+	    read_num("18446744073709551616;", &v) == -1 &&
+	    read_u64("18446744073709551616;", &u) == -1 &&
+	    read_u64("18446744073709551620;", &u) == -1);
+	test_cond("the largest 64-bit numbers (hashes) read back",
+	    read_u64("18446744073709551615;", &u) == 0 && u == UINT64_MAX &&
+	    read_u64("18446744073709551610;", &u) == 0 &&
+	    u == UINT64_MAX - 5 &&
+	    read_u64("18446744073709551609;", &u) == 0 &&
+	    u == UINT64_MAX - 6);
 	test_cond("twenty-one digits: refused",
 	    read_num("123456789012345678901;", &v) == -1);
 	test_cond("leading zeros are digits like others",
