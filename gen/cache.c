@@ -380,6 +380,12 @@ cache_wait(struct cache *c)
 	c->loading = 0;
 }
 
+int
+cache_loading(const struct cache *c)
+{
+	return c->loading;
+}
+
 void
 cache_release(struct cache *c)
 {

@@ -114,6 +114,9 @@ void	cache_release(struct cache *);
  * else may touch the cache before cache_wait() returns. */
 void	cache_load_start(struct cache *, const char *file, uint64_t id);
 void	cache_wait(struct cache *);
+/* 1 from cache_load_start() to cache_wait(), on the thread that called
+ * them: the page records are not to be looked at yet. */
+int	cache_loading(const struct cache *);
 /* The record of source `src`, or NULL.  `hint`: the index it is likely
  * to have (records are in the order of the last build's pages), looked
  * at before the map. */

@@ -784,6 +784,7 @@ page_free(struct page *p)
 	free(p->kids);
 	fm_clear(p);
 	buf_release(&p->text);
+	buf_release(&p->load_errs);
 	buf_release(&p->search);
 	buf_release(&p->fmrec);
 	buf_release(&p->outs);
@@ -847,6 +848,46 @@ to_cache_stat(struct cache_stat *cs, const struct stat *st)
 	    st->st_ctim.tv_nsec;
 }
 
+/*
+ * Reading the pages the walk finds, on every core: while the walk goes on
+ * when nothing else needs the cores then (no last build's cache being
+ * read), else once it is done.  The walk hands each page over under the
+ * lock; the readers take a few at a time, in the walk's order.
+ */
+struct load_job {
+	struct site	*site;
+	size_t		 next;		/* the next of site->pending to read */
+	int		 walking;	/* the walk may hand over more */
+	int		 waiting;	/* readers waiting for it to */
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 more;
+	pthread_t	*tid;
+	unsigned	 started;	/* readers, the walking thread among
+					   them */
+};
+
+#define LOAD_BATCH	8
+
+static void
+load_queue(struct site *s, struct page *p)
+{
+	struct load_job *job = s->loading;
+
+	if (job != NULL)
+		pthread_mutex_lock(&job->lock);
+	if (s->npending == s->pending_cap) {
+		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
+		s->pending = xreallocarray(s->pending, s->pending_cap,
+		    sizeof(*s->pending));
+	}
+	s->pending[s->npending++] = p;
+	if (job != NULL) {
+		if (job->waiting > 0)
+			pthread_cond_signal(&job->more);
+		pthread_mutex_unlock(&job->lock);
+	}
+}
+
 /* A page found by the walk, to be read with the others (load_pages);
  * `st` NULL when the loading thread is to look at the file. */
 static void
@@ -887,16 +928,12 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 	}
 	q[pl] = '\0';
 	buf_init(&p->text);
+	buf_init(&p->load_errs);
 	buf_init(&p->search);
 	buf_init(&p->fmrec);
 	buf_init(&p->outs);
 	md_doc_init(&p->doc);
-	if (s->npending == s->pending_cap) {
-		s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 64;
-		s->pending = xreallocarray(s->pending, s->pending_cap,
-		    sizeof(*s->pending));
-	}
-	s->pending[s->npending++] = p;
+	load_queue(s, p);
 }
 
 /* A page read (or not: `loaded` is 0), into the site's maps and list. */
@@ -937,14 +974,6 @@ add_page(struct site *s, struct page *p, int loaded)
 	}
 	s->pages[s->npages++] = p;
 }
-
-struct load_job {
-	struct site	*site;
-	struct buf	*errs;		/* one per page */
-	int		*ok;
-	size_t		 next;
-	pthread_mutex_t	 lock;
-};
 
 /* The page's file as the walk would have seen it, if it did not look. */
 static int
@@ -1015,51 +1044,81 @@ static void *
 load_worker(void *arg)
 {
 	struct load_job *job = arg;
-	size_t i;
+	struct site *s = job->site;
+	struct page *batch[LOAD_BATCH];
+	size_t i, n, first;
 
+	pthread_mutex_lock(&job->lock);
 	for (;;) {
-		pthread_mutex_lock(&job->lock);
-		i = job->next++;
-		pthread_mutex_unlock(&job->lock);
-		if (i >= job->site->npending)
+		while (job->next >= s->npending && job->walking) {
+			job->waiting++;
+			pthread_cond_wait(&job->more, &job->lock);
+			job->waiting--;
+		}
+		if (job->next >= s->npending)
 			break;
-		page_errors = &job->errs[i];
-		job->ok[i] = look_at(job->site, job->site->pending[i]) == 0 &&
-		    (load_cached(job->site, job->site->pending[i], i) ||
-		    load_page(job->site, job->site->pending[i]) == 0);
-		page_errors = NULL;
+		first = job->next;
+		for (n = 0; n < LOAD_BATCH && job->next < s->npending; n++)
+			batch[n] = s->pending[job->next++];
+		pthread_mutex_unlock(&job->lock);
+		for (i = 0; i < n; i++) {
+			struct page *p = batch[i];
+
+			page_errors = &p->load_errs;
+			p->load_ok = look_at(s, p) == 0 &&
+			    (load_cached(s, p, first + i) ||
+			    load_page(s, p) == 0);
+			page_errors = NULL;
+		}
+		pthread_mutex_lock(&job->lock);
 	}
+	pthread_mutex_unlock(&job->lock);
 	return NULL;
 }
 
+/* The readers started, on every core but this one's: `walking` while the
+ * walk is still to hand them pages. */
+static void
+load_start(struct site *s, struct load_job *job, int walking)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned t, jobs = n > 1 ? (unsigned)n : 1;
+
+	job->site = s;
+	job->next = 0;
+	job->walking = walking;
+	job->waiting = 0;
+	pthread_mutex_init(&job->lock, NULL);
+	pthread_cond_init(&job->more, NULL);
+	job->tid = xcalloc(jobs, sizeof(*job->tid));
+	job->started = 1;
+	for (t = 1; t < jobs; t++) {
+		if (pthread_create(&job->tid[t], NULL, load_worker, job) != 0)
+			break;	/* fewer readers; the work still gets done */
+		job->started++;
+	}
+	s->loading = walking ? job : NULL;
+}
+
 /*
- * Read and parse every page the walk found, on every core; then add them
- * in the walk's order, with their messages, so that the result does not
- * depend on the threads.
+ * Every page the walk found read and parsed, this thread reading too once
+ * the walk is done; then added in the walk's order, with their messages,
+ * so that the result does not depend on the threads.
  */
 static void
-load_pages(struct site *s)
+load_pages(struct site *s, struct load_job *job)
 {
-	struct load_job job;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned t, started = 1, jobs = n > 1 ? (unsigned)n : 1;
-	pthread_t *tid;
+	unsigned t;
 	size_t i;
 
-	job.site = s;
-	job.errs = xcalloc(s->npending + 1, sizeof(*job.errs));
-	job.ok = xcalloc(s->npending + 1, sizeof(*job.ok));
-	job.next = 0;
-	pthread_mutex_init(&job.lock, NULL);
-	tid = xcalloc(jobs, sizeof(*tid));
-	for (t = 1; t < jobs; t++) {
-		if (pthread_create(&tid[t], NULL, load_worker, &job) != 0)
-			break;
-		started++;
-	}
-	load_worker(&job);
-	for (t = 1; t < started; t++)
-		pthread_join(tid[t], NULL);
+	pthread_mutex_lock(&job->lock);
+	job->walking = 0;
+	pthread_cond_broadcast(&job->more);
+	pthread_mutex_unlock(&job->lock);
+	s->loading = NULL;
+	load_worker(job);
+	for (t = 1; t < job->started; t++)
+		pthread_join(job->tid[t], NULL);
 	map_reserve(&s->by_src, s->npending);
 	map_reserve(&s->by_path, s->npending);
 	if (s->pages_cap < s->npending) {
@@ -1073,18 +1132,19 @@ load_pages(struct site *s)
 	s->walk_fds = NULL;
 	s->nwalk_fds = 0;
 	for (i = 0; i < s->npending; i++) {
-		site_take_errors(s, &job.errs[i]);
-		buf_release(&job.errs[i]);
-		s->pending[i]->dirfd = -1;
-		add_page(s, s->pending[i], job.ok[i]);
+		struct page *p = s->pending[i];
+
+		site_take_errors(s, &p->load_errs);
+		buf_release(&p->load_errs);
+		p->dirfd = -1;
+		add_page(s, p, p->load_ok);
 	}
 	free(s->pending);
 	s->pending = NULL;
 	s->npending = s->pending_cap = 0;
-	free(job.errs);
-	free(job.ok);
-	free(tid);
-	pthread_mutex_destroy(&job.lock);
+	free(job->tid);
+	pthread_mutex_destroy(&job->lock);
+	pthread_cond_destroy(&job->more);
 }
 
 /* The hash a page or file keeps of its output's name (outhash), which
@@ -1697,7 +1757,9 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
     struct cache *cache)
 {
 	struct ynode *config = NULL;
+	struct load_job job;
 	size_t n;
+	int pipelined;
 
 	memset(s, 0, sizeof(*s));
 	buf_init(&s->err);
@@ -1718,11 +1780,18 @@ site_load(struct site *s, const char *dir, int drafts, const char *today,
 
 	if (load_config(s, &config) == -1)
 		goto out;
+	/* Pages read as they are found, unless the other cores are busy
+	 * reading the last build's cache, which reading pages needs. */
+	pipelined = s->cache == NULL || !cache_loading(s->cache);
+	if (pipelined)
+		load_start(s, &job, 1);
 	walk(s, "", 0);
 	/* Loaded meanwhile (build.c). */
 	if (s->cache != NULL)
 		cache_wait(s->cache);
-	load_pages(s);
+	if (!pipelined)
+		load_start(s, &job, 0);
+	load_pages(s, &job);
 	build_tree(s);
 	if (s->home != NULL)
 		build_menus(s, ynode_get(config, "menus"));

@@ -66,6 +66,9 @@ struct page {
 	size_t		 ntags;
 
 	struct buf	 text;	 /* the whole file */
+	struct buf	 load_errs; /* its messages from reading, until the
+				    site takes them in page order */
+	int		 load_ok; /* read (or from the cache) and parsed */
 	size_t		 body_off;
 	size_t		 body_line;
 
@@ -156,6 +159,8 @@ struct site {
 	struct page	**pending; /* found by the walk, not read yet */
 	size_t		 npending;
 	size_t		 pending_cap;
+	struct load_job	*loading; /* reading them as the walk finds them,
+				    or NULL (site.c) */
 	int		*walk_fds; /* their folders, open until they are */
 	size_t		 nwalk_fds;
 	struct site_dir	*dirs;	 /* the folders walked (with a cache) */
