@@ -226,6 +226,10 @@ check "$label: s1's 301 pages are in three parts of the search index" \
     test -s "$out/search-index/f3-s1.js" -a ! -e "$out/search-index/f4-s1.js"
 check "$label: each of s1's pages has one entry in them" sh -c \
     "[ \$(cat '$out'/search-index/f*-s1.js | grep -c '^\[\"') -eq 301 ]"
+# The next build takes every record from the full build's cache.
+$GEN build "$site" -o "$out" --theme-dir "$themes" >"$work/log" 2>&1
+check "$label: a build after the full build renders no page" \
+    test "$(rendered)" = 0
 sed -i 's/記事 50 の本文です/記事 50 の本文を改めました/' "$site/s2/p50.md"
 step "edit a body"
 sed -i 's/記事 80 の本文です/記事 80 の本文を改めました/' "$site/s1/p80.md"
