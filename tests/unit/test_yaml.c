@@ -658,7 +658,6 @@ test_readers(void)
 	buf_release(&err);
 }
 
-
 /*
  * Both ways of loading (directly for simple documents, and through
  * libyaml) give the same tree, positions included, or the same message.
