@@ -62,17 +62,6 @@ struct ctx {
 	struct search_plan *search;	/* the search index's parts */
 };
 
-/* A string in a hash (the theme's and the pages' keys). */
-static uint64_t
-hash_str(const char *str, uint64_t h)
-{
-	/* NULL and "" differ; the NUL ends one string and starts the
-	 * next. */
-	if (str == NULL)
-		return hash64("\001", 1, h);
-	return hash64(str, strlen(str) + 1, h);
-}
-
 /* ---------------------------------------------------------------- *
  * Theme
  * ---------------------------------------------------------------- */
@@ -211,8 +200,8 @@ theme_ids(struct theme *t, struct site *s)
 			/* Every template, by its name in the theme, in the
 			 * key of every page: not by its path, which changes
 			 * with the way the theme was named (relative or not). */
-			t->hash = hash_str(dirs[d], t->hash);
-			t->hash = hash_str(names[i], t->hash);
+			t->hash = hash_cstr(dirs[d], t->hash);
+			t->hash = hash_cstr(names[i], t->hash);
 			t->hash = hash64(text.ptr, text.len, t->hash);
 			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
 			    p = q) {
@@ -654,9 +643,9 @@ menu_hash(const struct menu_entry *v, size_t n, uint64_t h)
 	h = hash_num((long long)n, h);
 	for (i = 0; i < n; i++) {
 		h = hash_num(v[i].id, h);
-		h = hash_str(v[i].title, h);
-		h = hash_str(v[i].url, h);
-		h = hash_str(v[i].page != NULL ? v[i].page->out : NULL, h);
+		h = hash_cstr(v[i].title, h);
+		h = hash_cstr(v[i].url, h);
+		h = hash_cstr(v[i].page != NULL ? v[i].page->out : NULL, h);
 		h = menu_hash(v[i].kids, v[i].nkids, h);
 	}
 	return h;
@@ -672,7 +661,7 @@ static uint64_t
 site_key(const struct ctx *c, const struct build_opts *o)
 {
 	const struct site *s = c->site;
-	uint64_t h = hash_str(GEN_VERSION, c->theme->hash);
+	uint64_t h = hash_cstr(GEN_VERSION, c->theme->hash);
 	size_t i;
 
 	h = hash_num((long long)s->config_hash, h);
@@ -680,22 +669,21 @@ site_key(const struct ctx *c, const struct build_opts *o)
 	h = menu_hash(s->menu, s->nmenu, h);
 	h = menu_hash(s->footer, s->nfooter, h);
 	for (i = 0; i < s->nreserved; i++)
-		h = hash_str(s->reserved[i], h);
-	h = hash_str(s->news != NULL ? s->news->out : NULL, h);
+		h = hash_cstr(s->reserved[i], h);
+	h = hash_cstr(s->news != NULL ? s->news->out : NULL, h);
 	h = hash_num(o->live_reload, h);
 	return hash_num(s->drafts, h);
 }
 
-/* An item of a list as item_json() shows it, and whether it shows. */
+/* An item of a list as item_json() shows it, and whether it shows: its
+ * title, date and description as the page's listhash. */
 static uint64_t
 item_hash(const struct page *p, const struct page *on, uint64_t h)
 {
 	h = hash_num(listed(p, on), h);
 	h = hash_num(p->news, h);
-	h = hash_str(p->title, h);
 	h = hash_num((long long)p->outhash, h);
-	h = hash_str(p->date, h);
-	return hash_str(p->description, h);
+	return hash_num((long long)p->listhash, h);
 }
 
 /*
@@ -719,7 +707,7 @@ page_key(const struct ctx *c, const struct page *p)
 	h = hash_num(p->news, h);
 	h = hash_num(p->notfound, h);
 	for (a = p->parent; a != NULL; a = a->parent) {
-		h = hash_str(a->title, h);
+		h = hash_cstr(a->title, h);
 		h = hash_num((long long)a->outhash, h);
 	}
 	if (p->kind != PAGE_REGULAR)
@@ -1573,22 +1561,35 @@ open_cache(struct cache *cache, const char *out, uint64_t id)
 	buf_release(&f);
 }
 
-/* The next build's cache: every page's record, in page order, written
- * as it is made (it is as large as the search index).  A cache that
- * cannot be written is left out: the next build reads every page. */
-static void
-save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
+/*
+ * The next build's cache: every page's record, in page order, written as
+ * it is made (it is as large as the search index), on a thread of its
+ * own while the build writes its last files and commits the others (the
+ * commit puts it in place last, out_private_later()).  A cache that
+ * cannot be written is left out: the next build reads every page.
+ */
+struct cache_save {
+	struct site	*site;
+	int		 fd;
+	uint64_t	 id;
+	int64_t		 start;
+	int		 rc;
+	int		 threaded;
+	pthread_t	 tid;
+};
+
+static void *
+write_cache(void *arg)
 {
+	struct cache_save *cs = arg;
+	const struct site *s = cs->site;
 	struct cache_writer w;
 	size_t i;
-	int fd, rc;
 
-	if ((fd = out_private(o, CACHE_FILE)) == -1)
-		return;
-	cache_writer_begin(&w, fd, id, start, s->npages);
+	cache_writer_begin(&w, cs->fd, cs->id, cs->start, s->npages);
 	for (i = 0; i < s->ndirs; i++)
-		cache_writer_dir(&w, start, s->dirs[i].path, &s->dirs[i].st,
-		    s->dirs[i].ents, s->dirs[i].entslen);
+		cache_writer_dir(&w, cs->start, s->dirs[i].path,
+		    &s->dirs[i].st, s->dirs[i].ents, s->dirs[i].entslen);
 	for (i = 0; i < s->npages && !w.failed; i++) {
 		const struct page *p = s->pages[i];
 		const char *outs, *fm;
@@ -1596,13 +1597,44 @@ save_cache(struct site *s, struct out *o, uint64_t id, int64_t start)
 
 		outs = page_outs(p, &outslen);
 		fm = page_fmrec(p, &fmlen);
-		cache_writer_put(&w, p->rec, start, p->src, &p->st,
+		cache_writer_put(&w, p->rec, cs->start, p->src, &p->st,
 		    p->srchash, p->key, fm, fmlen, outs, outslen,
 		    p->search_part, p->search_off, p->search_len);
 	}
-	rc = cache_writer_end(&w);
-	if (close(fd) == -1 || rc == -1)
-		out_private_drop(o);
+	cs->rc = cache_writer_end(&w);
+	if (close(cs->fd) == -1)
+		cs->rc = -1;
+	return NULL;
+}
+
+/* out_private_later()'s wait: 0 when the cache was written whole. */
+static int
+cache_saved(void *arg)
+{
+	struct cache_save *cs = arg;
+
+	if (cs->threaded)
+		pthread_join(cs->tid, NULL);
+	cs->threaded = 0;
+	return cs->rc;
+}
+
+/* Start writing the cache; the pages are not to change from here. */
+static void
+save_cache(struct cache_save *cs, struct site *s, struct out *o,
+    uint64_t id, int64_t start)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->site = s;
+	cs->id = id;
+	cs->start = start;
+	if ((cs->fd = out_private(o, CACHE_FILE)) == -1)
+		return;
+	if (pthread_create(&cs->tid, NULL, write_cache, cs) == 0)
+		cs->threaded = 1;
+	else
+		write_cache(cs);
+	out_private_later(o, cache_saved, cs);
 }
 
 int
@@ -1612,6 +1644,7 @@ build_run(const struct build_opts *o)
 	struct theme theme;
 	struct ctx c;
 	struct cache cache;
+	struct cache_save cache_save;
 	struct buf out = BUF_INIT, b = BUF_INIT;
 	struct out *o_out = NULL;
 	struct out_stats st = { 0 };
@@ -1683,10 +1716,15 @@ build_run(const struct build_opts *o)
 
 	if (render_all(&c, jobs, &kept) == -1)
 		c.failed = 1;
-	write_404(&c);
-	write_app_data(&c);
+	/* The search index's parts first: the last of the pages' records
+	 * (where their entries are), then the cache, meanwhile. */
 	if (feeds_write(&s, o_out, c.search, &c.err) == -1)
 		fail(&c);
+	if (!c.failed)
+		save_cache(&cache_save, &s, o_out, id,
+		    (int64_t)start.tv_sec * 1000000000 + start.tv_nsec);
+	write_404(&c);
+	write_app_data(&c);
 	copy_assets(&c);
 	if (o->live_reload)
 		write_live_reload(&c);
@@ -1696,8 +1734,6 @@ build_run(const struct build_opts *o)
 		o_out = NULL;
 		goto out;
 	}
-	save_cache(&s, o_out, id, (int64_t)start.tv_sec * 1000000000 +
-	    start.tv_nsec);
 	committed = out_commit(o_out, &st, &s.err);
 	o_out = NULL;
 	if (committed == -1) {

@@ -61,6 +61,9 @@ struct out {
 	int		 dirfd;		/* the output folder, or -1 */
 	struct map	 tops;		/* its folders: name -> fd + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
+	int		 priv_ok;	/* written whole, in the stage */
+	int		(*priv_done)(void *); /* out_private_later() */
+	void		*priv_arg;
 	pthread_t	 reader;	/* reading the last build's manifest */
 	int		 reading;
 	pthread_t	 prober;	/* looking at the files it lists */
@@ -593,10 +596,10 @@ out_private(struct out *o, const char *name)
 	buf_printf(&path, "%s/%s", o->stage, name);
 	fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	buf_release(&path);
-	if (fd == -1)
-		return -1;
+	/* Its name either way: the last build's goes on commit. */
 	free(o->priv);
 	o->priv = xstrdup(name);
+	o->priv_ok = fd != -1;
 	return fd;
 }
 
@@ -605,13 +608,60 @@ out_private_drop(struct out *o)
 {
 	struct buf path = BUF_INIT;
 
-	if (o->priv == NULL)
+	if (o->priv == NULL || !o->priv_ok)
 		return;
 	buf_printf(&path, "%s/%s", o->stage, o->priv);
 	unlink(path.ptr);
 	buf_release(&path);
-	free(o->priv);
-	o->priv = NULL;
+	o->priv_ok = 0;
+}
+
+void
+out_private_later(struct out *o, int (*done)(void *), void *arg)
+{
+	o->priv_done = done;
+	o->priv_arg = arg;
+}
+
+/* The private file written, if another thread is writing it. */
+static void
+private_wait(struct out *o)
+{
+	int (*done)(void *) = o->priv_done;
+
+	if (done == NULL)
+		return;
+	o->priv_done = NULL;
+	if (done(o->priv_arg) == -1)
+		out_private_drop(o);
+}
+
+/* The private file in place of the last build's, or the last build's
+ * removed when there is no new one.  0 or -1 (message in err). */
+static int
+put_private(struct out *o, struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	int rc = 0;
+
+	private_wait(o);
+	if (o->priv == NULL)
+		return 0;
+	buf_printf(&from, "%s/%s", o->stage, o->priv);
+	buf_printf(&to, "%s/%s", o->dir, o->priv);
+	/* The old one removed first: moved over it, the new one would be
+	 * written out to disk there and then (ext4's auto_da_alloc),
+	 * megabytes of it on every build.  It need not survive a crash:
+	 * lost or cut short, the next build reads the pages it no longer
+	 * finds in it. */
+	if ((unlink(to.ptr) == -1 && errno != ENOENT) ||
+	    (o->priv_ok && rename(from.ptr, to.ptr) == -1)) {
+		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+		rc = -1;
+	}
+	buf_release(&from);
+	buf_release(&to);
+	return rc;
 }
 
 uint64_t
@@ -651,6 +701,7 @@ out_free(struct out *o)
 {
 	size_t i;
 
+	private_wait(o);
 	stop_probe(o);
 	for (i = 0; i < o->n; i++)
 		if (!o->v[i].borrowed)
@@ -682,6 +733,7 @@ out_abort(struct out *o)
 	struct buf e = BUF_INIT;
 
 	wait_old(o);
+	private_wait(o);
 	if (o->stage != NULL)
 		fs_remove_tree(o->stage, &e);
 	buf_release(&e);
@@ -809,6 +861,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 
 	if (!o->incremental) {
 		o->st.written = o->n;
+		/* The stage as a whole: the private file in it, or not. */
+		private_wait(o);
 		if (fs_swap_into(o->stage, o->dir, err) == -1)
 			goto fail;
 		goto done;
@@ -823,24 +877,6 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	if (mark_touched(o, same, gone, err) == -1)
 		goto fail;
 	o->touching = 1;
-	/* gen's own file may now say what the files are to be: those it
-	 * names as changed are "unknown" in the manifest until moved. */
-	if (o->priv != NULL) {
-		buf_reset(&from);
-		buf_reset(&to);
-		buf_printf(&from, "%s/%s", o->stage, o->priv);
-		buf_printf(&to, "%s/%s", o->dir, o->priv);
-		/* The old one removed first: moved over it, the new one
-		 * would be written out to disk there and then (ext4's
-		 * auto_da_alloc), megabytes of it on every build.  It need
-		 * not survive a crash: lost or cut short, the next build
-		 * reads the pages it no longer finds in it. */
-		if ((unlink(to.ptr) == -1 && errno != ENOENT) ||
-		    rename(from.ptr, to.ptr) == -1) {
-			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
-			goto fail;
-		}
-	}
 	/* What the last build made and this one did not: first, so that
 	 * a page moving from x/ to x, or back, finds its place free. */
 	for (i = 0; i < o->old.cap; i++) {
@@ -877,6 +913,11 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 			o->st.names[o->st.written] = xstrdup(e->path);
 		o->st.written++;
 	}
+	/* gen's own file, last (it may still have been being written): it
+	 * may say what the files are to be, and those it names as changed
+	 * are "unknown" in the manifest until the new one is in place. */
+	if (put_private(o, err) == -1)
+		goto fail;
 	buf_reset(&from);
 	buf_reset(&to);
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);

@@ -83,11 +83,19 @@ int		 out_keep_size(struct out *, const char *rel, uint64_t size);
  * 0, or -1 when it did not write it or the file is not as written. */
 int		 out_read_kept(struct out *, const char *rel, struct buf *b);
 /* A file of gen's own (the cache), to be put beside the manifest when
- * the build commits; not a file of the site, not in the manifest.
- * Returns a descriptor to write it with (the caller closes it), or -1;
- * out_private_drop() forgets it when it could not be written whole. */
+ * the build commits, in place of the last build's; not a file of the
+ * site, not in the manifest.  Returns a descriptor to write it with (the
+ * caller closes it), or -1; out_private_drop() forgets it when it could
+ * not be written whole.  Either way the last build's is then removed on
+ * commit: it would describe another tree. */
 int		 out_private(struct out *, const char *name);
 void		 out_private_drop(struct out *);
+/* The file of out_private() is being written on another thread:
+ * done(arg), called once before out_commit() puts it in place (after
+ * the tree's files) or out_abort() removes it, waits for it and says
+ * whether it was written whole (0) or not (-1). */
+void		 out_private_later(struct out *, int (*done)(void *),
+		    void *arg);
 /* A digest of every file written so far (paths and bytes). */
 uint64_t	 out_digest(struct out *);
 /* Put the new tree in place.  0 or -1; in both cases `out` is freed. */

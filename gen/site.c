@@ -1069,6 +1069,11 @@ load_worker(void *arg)
 			    (load_cached(s, p, first + i) ||
 			    load_page(s, p) == 0);
 			page_errors = NULL;
+			/* Here, where its strings were just read, not where
+			 * each list of thousands goes through them. */
+			if (p->load_ok)
+				p->listhash = hash_cstr(p->description,
+				    hash_cstr(p->date, hash_cstr(p->title, 0)));
 		}
 		pthread_mutex_lock(&job->lock);
 	}
@@ -1413,12 +1418,6 @@ cmp_weight(const struct page *a, const struct page *b)
 }
 
 static int
-cmp_kids(const void *x, const void *y)
-{
-	return cmp_weight(*(struct page *const *)x, *(struct page *const *)y);
-}
-
-static int
 cmp_news(const void *x, const void *y)
 {
 	const struct page *a = *(struct page *const *)x;
@@ -1433,11 +1432,166 @@ cmp_news(const void *x, const void *y)
 	return cmp_weight(a, b);
 }
 
+/*
+ * A page's place in its section's order as numbers, which compared word
+ * by word order pages as cmp_news() or cmp_weight() does: the date (news
+ * only), the weight (if any page of the section has one) and the first
+ * bytes of the title; when they are all equal, the title and then the
+ * source decide, copied side by side for the section.  Sorting a section of thousands compares each page with a
+ * dozen others: this way in a few arrays, not in pages and titles all
+ * over memory, and with no call for each comparison.
+ */
+#define SORT_TITLE_WORDS 6	/* the title's first 48 bytes */
+#define SORT_WORDS	(4 + SORT_TITLE_WORDS)
+
+struct sort_key {
+	uint64_t	 w[SORT_WORDS];
+	size_t		 names;	/* the title and the source, each NUL-ended,
+				   in the section's copy */
+	struct page	*p;
+};
+
+/* Up to 8 bytes of s (of length len) from `off`, 0 past its end, the
+ * first the most significant: ordered as strcmp() orders them. */
+static uint64_t
+prefix_word(const char *s, size_t len, size_t off)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		w = w << 8 | (off + i < len ? (unsigned char)s[off + i] : 0);
+	return w;
+}
+
+/* What a section's keys hold: the date (news), the weight (when a page
+ * of the section has one) and the title's first bytes. */
+struct sort_plan {
+	int		 news, weights;
+	size_t		 nw;	/* words used */
+};
+
+/* The key of page p, its names copied into `names`; 0, or -1 when its
+ * date does not fit the words (dates are ten bytes; then the section is
+ * sorted with cmp_news()). */
+static int
+sort_key_of(struct sort_key *k, struct page *p, const struct sort_plan *sp,
+    struct buf *names)
+{
+	size_t dl = sp->news && p->date != NULL ? strlen(p->date) : 0;
+	size_t tl = strlen(p->title), i, w = 0;
+
+	k->p = p;
+	k->names = names->len;
+	buf_add(names, p->title, tl + 1);
+	buf_add(names, p->src, strlen(p->src) + 1);
+	if (sp->news) {
+		/* Newest first; no date after every date (whose first
+		 * byte is not 0, nor then its first word all ones). */
+		k->w[w++] = dl > 0 ? ~prefix_word(p->date, dl, 0) : UINT64_MAX;
+		k->w[w++] = dl > 0 ? ~prefix_word(p->date, dl, 8) : UINT64_MAX;
+	}
+	if (sp->weights) {
+		/* Weighted first, lower first (the sign bit flipped:
+		 * unsigned order is then signed order). */
+		k->w[w++] = !p->has_weight;
+		k->w[w++] = p->has_weight ?
+		    (uint64_t)p->weight ^ (UINT64_C(1) << 63) : 0;
+	}
+	for (i = 0; w < sp->nw; i++)
+		k->w[w++] = prefix_word(p->title, tl, i * 8);
+	return dl >= 16 ? -1 : 0;
+}
+
+static int
+cmp_sort_key(const struct sort_key *a, const struct sort_key *b,
+    size_t nw, const char *names)
+{
+	const char *x = names + a->names, *y = names + b->names;
+	size_t i;
+	int c;
+
+	for (i = 0; i < nw; i++)
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	if ((c = strcmp(x, y)) != 0)
+		return c;
+	return strcmp(x + strlen(x) + 1, y + strlen(y) + 1);
+}
+
+/* Sort v[0..n) by cmp_sort_key(), with tmp as room for n: merges of
+ * runs sorted by insertion. */
+static void
+sort_keys(const struct sort_key **v, const struct sort_key **tmp, size_t n,
+    size_t nw, const char *names)
+{
+	const struct sort_key **from = v, **to = tmp, **t, *x;
+	size_t run = 8, i, j, k, lo, mid, hi;
+
+	for (lo = 0; lo < n; lo += run) {
+		hi = lo + run < n ? lo + run : n;
+		for (i = lo + 1; i < hi; i++) {
+			x = v[i];
+			for (j = i; j > lo &&
+			    cmp_sort_key(v[j - 1], x, nw, names) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+	}
+	for (; run < n; run *= 2) {
+		for (lo = 0; lo < n; lo += 2 * run) {
+			mid = lo + run < n ? lo + run : n;
+			hi = lo + 2 * run < n ? lo + 2 * run : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				to[k] = j >= hi || (i < mid &&
+				    cmp_sort_key(from[i], from[j], nw, names) <= 0) ?
+				    from[i++] : from[j++];
+		}
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+/* A section's pages in its order: cmp_news() for the news, else
+ * cmp_weight().  keys, and v two arrays of pointers to them: room for
+ * its nkids; names, room for their names. */
+static void
+sort_kids(struct page *sec, int news, struct sort_key *keys,
+    const struct sort_key **v, struct buf *names)
+{
+	struct sort_plan sp = { news, 0, SORT_TITLE_WORDS };
+	size_t i, n = sec->nkids;
+	int whole = 1;
+
+	for (i = 0; i < n && !sp.weights; i++)
+		sp.weights = sec->kids[i]->has_weight;
+	sp.nw += (news ? 2 : 0) + (sp.weights ? 2 : 0);
+	buf_reset(names);
+	for (i = 0; i < n; i++) {
+		if (sort_key_of(&keys[i], sec->kids[i], &sp, names) == -1)
+			whole = 0;
+		v[i] = &keys[i];
+	}
+	if (!whole) {
+		qsort(sec->kids, n, sizeof(*sec->kids), cmp_news);
+		return;
+	}
+	sort_keys(v, v + n, n, sp.nw, names->ptr);
+	for (i = 0; i < n; i++)
+		sec->kids[i] = v[i]->p;
+}
+
 static void
 build_tree(struct site *s)
 {
 	struct page *last = NULL;
-	size_t i;
+	struct sort_key *keys;
+	const struct sort_key **ord;
+	struct buf names = BUF_INIT;
+	size_t i, most = 0;
 
 	s->home = real(map_gets(&s->by_path, ""));
 	if (s->home == NULL || s->home->kind != PAGE_HOME) {
@@ -1556,13 +1710,20 @@ build_tree(struct site *s)
 		map_put(&s->by_asset, a->src, strlen(a->src), a);
 		add_output(s, a->out, a->file);
 	}
+	for (i = 0; i < s->npages; i++)
+		if (s->pages[i]->nkids > most)
+			most = s->pages[i]->nkids;
+	keys = xreallocarray(NULL, most + 1, sizeof(*keys));
+	ord = xreallocarray(NULL, 2 * (most + 1), sizeof(*ord));
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 
 		if (p->nkids > 1)
-			qsort(p->kids, p->nkids, sizeof(*p->kids),
-			    p == s->news ? cmp_news : cmp_kids);
+			sort_kids(p, p == s->news, keys, ord, &names);
 	}
+	free(keys);
+	free(ord);
+	buf_release(&names);
 }
 
 /* ---------------------------------------------------------------- *

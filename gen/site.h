@@ -77,6 +77,8 @@ struct page {
 	int		 need_stat; /* st not known yet */
 	int		 dirfd;	 /* while loading: its folder, or -1 */
 	uint64_t	 srchash; /* hash64 of the file's bytes */
+	uint64_t	 listhash; /* of its title, date and description: what
+				    a list shows of it (build.c) */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	int		 fm_cached; /* that is rec's (page_fmrec) */
 	int		 fm_borrowed; /* the fields' strings are rec's */

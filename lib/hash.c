@@ -79,6 +79,14 @@ hash_pair(uint64_t a, uint64_t b)
 	return mix(mix(a ^ K1) + b);
 }
 
+uint64_t
+hash_cstr(const char *str, uint64_t h)
+{
+	if (str == NULL)
+		return hash64("\001", 1, h);
+	return hash64(str, strlen(str) + 1, h);
+}
+
 /*
  * Sixteen bytes to a multiplication: the state and one word times the
  * next word and a constant.  Four lanes of 64 bytes keep the multiplier

@@ -248,7 +248,8 @@ check "home link from a section names the file" grep -q 'href="../index.html"' "
 
 # --- a section's list: weighted pages first (lower first), then by title
 # byte for byte, then by file name; titles alike in their first sixteen
-# bytes and titles that begin others among them.
+# bytes, or in more than the first forty-eight, and titles that begin
+# others among them.
 mkfix
 mkdir -p "$fx/order"
 printf -- '---\ntitle: 並び順\ndescription: 並び順\n---\n\n本文。\n' >"$fx/order/_index.md"
@@ -265,10 +266,35 @@ page t6 同じ題 ''
 page t7 同じ題 ''
 page t8 A ''
 page t9 a ''
+a17=ああああああああああああああああああ
+a17=${a17%あ}
+page u1 "${a17}い" ''
+page u2 "${a17}あ" ''
+page u3 "${a17}あい" ''
 sed -i 's/\\n---/\n---/' "$fx"/order/*.md
 check "fixture with a list to order builds" build_fx
-order=$(grep -o 'href="[tw][0-9]/index.html"' "$work/fxout/order/index.html" | sed 's/href="\(..\)\/index.html"/\1/' | tr '\n' ' ')
+order=$(grep -o 'href="[tuw][0-9]/index.html"' "$work/fxout/order/index.html" | sed 's/href="\(..\)\/index.html"/\1/' | tr '\n' ' ')
 check "the section lists its pages in order (got: $order)" \
-	test "$order" = "w2 w3 w1 t8 t9 t1 t3 t4 t5 t2 t6 t7 "
+	test "$order" = "w2 w3 w1 t8 t9 t1 t3 t4 u2 u3 u1 t5 t2 t6 t7 "
+
+# --- the news: newest first, then as any section (weight, title, file
+# name); a folder in it, which has no date, after the items.
+mkfix
+printf 'news: news\n' >>"$fx/site.yaml"
+mkdir -p "$fx/news/old"
+printf -- '---\ntitle: お知らせ\ndescription: お知らせ\n---\n\n本文。\n' >"$fx/news/_index.md"
+printf -- '---\ntitle: 過去の分\ndescription: 過去\n---\n\n本文。\n' >"$fx/news/old/_index.md"
+item() { printf -- '---\ntitle: %s\ndescription: 説明\ndate: %s\n%s---\n\n本文。\n' "$2" "$3" "$4" >"$fx/news/$1.md"; }
+item n1 春 2025-04-01 ''
+item n2 夏 2025-07-01 ''
+item n3 秋 2025-07-01 ''
+item n4 冬 2025-07-01 'weight: 1\n'
+item n5 雪 2024-12-31 ''
+item n6 雨 2025-07-10 ''
+sed -i 's/\\n---/\n---/' "$fx"/news/*.md
+check "fixture with news to order builds" build_fx
+order=$(grep -o 'href="\(n[0-9]\|old\)/index.html"' "$work/fxout/news/index.html" | sed 's/href="\([^/]*\)\/index.html"/\1/' | tr '\n' ' ')
+check "the news lists its items newest first (got: $order)" \
+	test "$order" = "n6 n4 n2 n3 n1 n5 old "
 
 done_testing
