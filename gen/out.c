@@ -39,6 +39,8 @@ struct old_file {
 	const char	*path;		/* in oldtext */
 	uint64_t	 hash;		/* with the low bit set */
 	_Atomic int64_t	 size;		/* OLD_UNSEEN, OLD_GONE or the size */
+	size_t		 entry;		/* index + 1 in v of this build's entry
+					   for it, or 0; under the lock */
 };
 
 struct out {
@@ -50,13 +52,16 @@ struct out {
 	struct old_file	*olds;		/* the manifest's files, in its order */
 	size_t		 nolds;
 	struct buf	 oldtext;	/* the manifest, holding their paths */
-	char		*oldraw;	/* the manifest as read, when it is as
-					   out_commit() writes it (sorted,
-					   each line well-formed), or NULL */
+	int		 canonical;	/* the manifest read is as out_commit()
+					   writes it (sorted, each line
+					   well-formed): oldtext is it again
+					   with a NUL for each newline */
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
-	struct map	 seen;		/* path -> index + 1 in v */
+	struct map	 seen;		/* path -> index + 1 in v, for files
+					   the manifest does not list (its
+					   own know their entries) */
 	struct out_stats st;
 	int		 dirfd;		/* the output folder, or -1 */
 	struct map	 tops;		/* its folders: name -> fd + 1 */
@@ -120,7 +125,7 @@ static int
 read_manifest(struct out *o, const char *file)
 {
 	struct buf text = BUF_INIT;
-	char *line, *save = NULL, *end, *raw;
+	char *line, *save = NULL, *end;
 	const char *p, *prev = NULL;
 	uint64_t h;
 	size_t nl = 0, hl = strlen(MANIFEST_HEAD), bytes = hl;
@@ -139,14 +144,10 @@ read_manifest(struct out *o, const char *file)
 		nl++;
 	map_borrow_keys(&o->old);
 	map_reserve(&o->old, nl);
-	map_reserve(&o->seen, nl);
 	o->olds = xreallocarray(NULL, nl + 1, sizeof(*o->olds));
 	o->cap = nl + 1;
 	o->v = xreallocarray(NULL, o->cap, sizeof(*o->v));
-	/* The bytes as they are, for out_commit() to change in place, until
-	 * a line shows they are not as it would write them. */
-	raw = xmalloc(text.len + 1);
-	memcpy(raw, text.ptr, text.len + 1);
+	/* As out_commit() would write it, until a line shows otherwise. */
 	canonical = 1;
 	for (line = strtok_r(text.ptr + hl, "\n", &save);
 	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -166,6 +167,7 @@ read_manifest(struct out *o, const char *file)
 		 * comparisons below do the same. */
 		o->olds[o->nolds].path = end + 1;
 		o->olds[o->nolds].hash = h | 1;
+		o->olds[o->nolds].entry = 0;
 		atomic_init(&o->olds[o->nolds].size, OLD_UNSEEN);
 		map_put(&o->old, end + 1, strlen(end + 1),
 		    (void *)(uintptr_t)++o->nolds);
@@ -174,9 +176,7 @@ read_manifest(struct out *o, const char *file)
 	 * line without its newline. */
 	if (bytes != text.len)
 		canonical = 0;
-	o->oldraw = canonical ? raw : NULL;
-	if (!canonical)
-		free(raw);
+	o->canonical = canonical;
 	/* The keys are the lines' paths, in place. */
 	o->oldtext = text;
 	return 0;
@@ -373,40 +373,56 @@ out_open(struct out *o, struct buf *err)
 }
 
 /*
- * The entry of file `path`, from an earlier call (*had set), or new,
- * taking `path`: the map keeps the entry's own pointer (one lookup), and
- * it is freed with the entry unless `borrowed`.  Under the lock.
+ * The entry of file `path`, the manifest's file `old` (old_index) or 0,
+ * from an earlier call (*had set), or new, taking `path`, which is freed
+ * with the entry unless `borrowed`.  A file of the manifest knows its
+ * entry; the others are in `seen`, which keeps the entry's own pointer
+ * (one lookup).  Under the lock.
  */
 static struct entry *
-entry_put(struct out *o, const char *path, int borrowed, int *had)
+entry_put(struct out *o, const char *path, size_t old, int borrowed,
+    int *had)
 {
 	void *seen;
 	struct entry *e;
 
-	*had = map_add(&o->seen, path, strlen(path),
-	    (void *)(uintptr_t)(o->n + 1), &seen) == -1;
-	if (*had)
-		return &o->v[(uintptr_t)seen - 1];
+	if (old != 0) {
+		*had = o->olds[old - 1].entry != 0;
+		if (*had)
+			return &o->v[o->olds[old - 1].entry - 1];
+		o->olds[old - 1].entry = o->n + 1;
+	} else {
+		*had = map_add(&o->seen, path, strlen(path),
+		    (void *)(uintptr_t)(o->n + 1), &seen) == -1;
+		if (*had)
+			return &o->v[(uintptr_t)seen - 1];
+	}
 	if (o->n == o->cap) {
 		o->cap = o->cap ? o->cap * 2 : 256;
 		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
 	}
 	e = &o->v[o->n++];
 	e->path = (char *)path;
-	e->old = 0;
+	e->old = old;
 	e->borrowed = borrowed;
 	return e;
 }
 
-/* The entry of file `rel`, new or from an earlier call; under the lock. */
+/* The entry of file `rel`, the manifest's file `old` or 0 (old_index,
+ * which gave its copy of the name, `key`), new or from an earlier call;
+ * under the lock. */
 static struct entry *
-entry_for(struct out *o, const char *rel)
+entry_for(struct out *o, const char *rel, size_t old, const char *key)
 {
-	char *path = xstrdup(rel);
 	struct entry *e;
+	char *path;
 	int had;
 
-	e = entry_put(o, path, 0, &had);
+	/* The manifest's copy of the name outlives the entries. */
+	if (old != 0)
+		return entry_put(o, key, old, 1, &had);
+	path = xstrdup(rel);
+	e = entry_put(o, path, 0, 0, &had);
 	if (had)
 		free(path);
 	return e;
@@ -470,9 +486,8 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	stage = i == 0 || o->olds[i - 1].hash != h ||
 	    old_present(o, i, rel, NULL) != h;
 	pthread_mutex_lock(&o->lock);
-	e = entry_for(o, rel);
+	e = entry_for(o, rel, i, key);
 	e->hash = h;
-	e->old = i;
 	e->staged = stage;
 	pthread_mutex_unlock(&o->lock);
 
@@ -503,9 +518,8 @@ out_keep_size(struct out *o, const char *rel, uint64_t size)
 	if (h == 0 || (size != UINT64_MAX && sz != size))
 		return -1;
 	pthread_mutex_lock(&o->lock);
-	e = entry_for(o, rel);
+	e = entry_for(o, rel, i, key);
 	e->hash = h;
-	e->old = i;
 	e->staged = 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
@@ -551,9 +565,8 @@ out_keeps_flush(struct out *o, struct out_keeps *k)
 	pthread_mutex_lock(&o->lock);
 	for (i = 0; i < k->n; i++) {
 		/* The manifest's copy of the path, borrowed. */
-		e = entry_put(o, k->path[i], 1, &had);
+		e = entry_put(o, k->path[i], k->old[i], 1, &had);
 		e->hash = o->olds[k->old[i] - 1].hash;
-		e->old = k->old[i];
 		e->staged = 0;
 	}
 	pthread_mutex_unlock(&o->lock);
@@ -710,7 +723,6 @@ out_free(struct out *o)
 	out_stats_release(&o->st);
 	map_release(&o->old);
 	free(o->olds);
-	free(o->oldraw);
 	buf_release(&o->oldtext);
 	map_release(&o->seen);
 	for (i = 0; i < o->tops.cap; i++)
@@ -760,14 +772,14 @@ remove_stale(const char *dir, const char *rel)
 }
 
 /* This build makes the very files the last one did, which wrote the
- * manifest in the form out_commit() writes (oldraw): each entry is the
- * one of a file of the manifest, and there are as many. */
+ * manifest in the form out_commit() writes (canonical): each entry is
+ * the one of a file of the manifest, and there are as many. */
 static int
 same_files(const struct out *o)
 {
 	size_t i;
 
-	if (o->oldraw == NULL || o->n != o->nolds)
+	if (!o->canonical || o->n != o->nolds)
 		return 0;
 	for (i = 0; i < o->n; i++)
 		if (o->v[i].old == 0)
@@ -775,49 +787,72 @@ same_files(const struct out *o)
 	return 1;
 }
 
-/* Write the output's manifest anew, atomically: the last build's files
+/* The last build's manifest again, as it read (canonical). */
+static void
+manifest_again(const struct out *o, struct buf *man)
+{
+	size_t i;
+
+	buf_add(man, o->oldtext.ptr, o->oldtext.len);
+	for (i = 0; i < o->nolds; i++)
+		man->ptr[o->olds[i].path - o->oldtext.ptr +
+		    strlen(o->olds[i].path)] = '\n';
+}
+
+/* The place in a manifest made by manifest_again() of the hash of the
+ * last build's file i. */
+static char *
+hash_at(const struct out *o, struct buf *man, size_t i)
+{
+	return man->ptr + (o->olds[i].path - 17 - o->oldtext.ptr);
+}
+
+/*
+ * Write the output's manifest anew, atomically: the last build's files
  * with their hashes, 0 for those this build changes or removes.  gone[i]
  * is set for each slot of the old map whose file this build does not
- * make. */
+ * make.  When this build makes the same files (same_files), `man` is
+ * the new manifest, in the last one's order, and becomes this one.
+ */
 static int
-mark_touched(struct out *o, int same, char *gone, struct buf *err)
+mark_touched(struct out *o, int same, struct buf *man, char *gone,
+    struct buf *err)
 {
-	struct buf man = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
+	struct buf own = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
 	size_t i;
 	int rc = -1;
 
-	/* The same files as the last build (same_files): its manifest with
-	 * 0 over the hashes of those this one writes anew; none is gone. */
+	/* The new manifest with 0 over the hashes of the files written
+	 * anew (the others keep theirs, as the last one has them); none is
+	 * gone. */
 	for (i = 0; same && i < o->n; i++)
 		if (o->v[i].staged)
-			put_hex(o->oldraw + (o->olds[o->v[i].old - 1].path - 17 -
-			    o->oldtext.ptr), 0);
-	if (same)
-		buf_add(&man, o->oldraw, o->oldtext.len);
-	else
-		buf_puts(&man, MANIFEST_HEAD);
+			put_hex(hash_at(o, man, o->v[i].old - 1), 0);
+	if (!same) {
+		man = &own;
+		buf_puts(man, MANIFEST_HEAD);
+	}
 	for (i = 0; !same && i < o->old.cap; i++) {
 		const struct map_slot *sl = &o->old.slots[i];
-		void *seen;
+		const struct old_file *f;
 		uint64_t h;
 
 		if (sl->key == NULL)
 			continue;
-		seen = map_get(&o->seen, sl->key, sl->klen);
-		gone[i] = seen == NULL;
-		h = seen != NULL && !o->v[(uintptr_t)seen - 1].staged ?
-		    o->olds[(uintptr_t)sl->val - 1].hash : 0;
-		put_line(&man, h, sl->key);
+		f = &o->olds[(uintptr_t)sl->val - 1];
+		gone[i] = f->entry == 0;
+		h = f->entry != 0 && !o->v[f->entry - 1].staged ? f->hash : 0;
+		put_line(man, h, sl->key);
 	}
 	buf_printf(&tmp, "%s/%s.tmp", o->stage, BUILD_MARKER);
 	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
-	if (fs_write(tmp.ptr, man.ptr, man.len, err) == 0) {
+	if (fs_write(tmp.ptr, man->ptr, man->len, err) == 0) {
 		if (rename(tmp.ptr, to.ptr) == -1)
 			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
 		else
 			rc = 0;
 	}
-	buf_release(&man);
+	buf_release(&own);
 	buf_release(&tmp);
 	buf_release(&to);
 	return rc;
@@ -836,7 +871,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	stop_probe(o);
 	same = same_files(o);
 	/* The manifest, sorted: the same tree gives the same bytes.  The
-	 * entries stay where they are, as `seen` knows them. */
+	 * entries stay where they are, as `seen` and the manifest's files
+	 * know them. */
 	for (i = 0; i < o->n; i++)
 		ord[i] = &o->v[i];
 	if (same) {
@@ -844,11 +880,10 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		 * with the hashes that changed. */
 		for (i = 0; i < o->n; i++)
 			ord[o->v[i].old - 1] = &o->v[i];
-		buf_add(&man, o->oldraw, o->oldtext.len);
+		manifest_again(o, &man);
 		for (i = 0; i < o->n; i++)
 			if (ord[i]->hash != o->olds[i].hash)
-				put_hex(man.ptr + (o->olds[i].path - 17 -
-				    o->oldtext.ptr), ord[i]->hash);
+				put_hex(hash_at(o, &man, i), ord[i]->hash);
 	} else {
 		qsort(ord, o->n, sizeof(*ord), cmp_entry);
 		buf_puts(&man, MANIFEST_HEAD);
@@ -874,7 +909,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * rewrites them instead of trusting stale hashes.
 	 */
 	gone = xcalloc(o->old.cap + 1, 1);
-	if (mark_touched(o, same, gone, err) == -1)
+	if (mark_touched(o, same, &man, gone, err) == -1)
 		goto fail;
 	o->touching = 1;
 	/* What the last build made and this one did not: first, so that
