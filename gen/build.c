@@ -549,6 +549,7 @@ page_data(struct ctx *c, struct tarena *a, const struct page *p,
 	struct tval d = tv_obj(a, 16), pg = tv_obj(a, 16), tags, crumbs;
 	const struct page *q;
 	size_t i, k, depth;
+	int toc;
 
 	tv_add(a, &d, "site", *c->site_data);
 	tv_add(a, &d, "root", root_prefix(c, a, dir));
@@ -564,9 +565,9 @@ page_data(struct ctx *c, struct tarena *a, const struct page *p,
 	tv_add(a, &pg, "date_ja", date_ja(a, p->date));
 	tv_add(a, &pg, "content", tv_strn(content, len));
 	/* A table of contents helps from two headings on. */
-	tv_add(a, &pg, "toc", p->doc.nheadings >= 2 ? toc_data(a, &p->doc) :
-	    tv_arr(a, 0));
-	tv_add(a, &pg, "has_toc", tv_bool(p->doc.nheadings >= 2));
+	toc = p->doc != NULL && p->doc->nheadings >= 2;
+	tv_add(a, &pg, "toc", toc ? toc_data(a, p->doc) : tv_arr(a, 0));
+	tv_add(a, &pg, "has_toc", tv_bool(toc));
 	tags = tv_arr(a, p->ntags);
 	for (i = 0; i < p->ntags; i++) {
 		struct tval t = tv_obj(a, 1);
@@ -847,8 +848,8 @@ write_section(struct ctx *c, struct page *p)
 		buf_printf(&out, "%sindex.html", dir.ptr);
 		/* Only the first page shows the section's own text: its
 		 * links were made relative to that page. */
-		d = page_data(c, a, p, dir.ptr, k == 1 ? p->doc.html.ptr : "",
-		    k == 1 ? p->doc.html.len : 0);
+		d = page_data(c, a, p, dir.ptr, k == 1 ? p->doc->html.ptr : "",
+		    k == 1 ? p->doc->html.len : 0);
 		for (i = (k - 1) * per; i < n && i < k * per; i++)
 			tv_push(a, &list, item_data(c, a, items[i], dir.ptr));
 		tv_add(a, &d, "has_list", tv_bool(list.n > 0));
@@ -933,7 +934,6 @@ write_404(struct ctx *c)
 	if (site_page(s, "404.md") != NULL)
 		return;		/* the editors wrote one */
 	memset(&p, 0, sizeof(p));
-	md_doc_init(&p.doc);
 	p.title = "ページが見つかりません";
 	p.description = "お探しのページは見つかりませんでした。";
 	p.file = "404.html";
@@ -946,7 +946,6 @@ write_404(struct ctx *c)
 	    sizeof(NOT_FOUND_HTML) - 1);
 	render_to(c, "404", &d, "404.html", "404.html");
 	tarena_reset(&c->page);
-	md_doc_release(&p.doc);
 }
 
 /*
@@ -965,7 +964,6 @@ write_app_data(struct ctx *c)
 	char *text;
 
 	memset(&p, 0, sizeof(p));
-	md_doc_init(&p.doc);
 	p.title = "";
 	p.file = APP_DATA;
 	p.out = "app/_/index.html";
@@ -985,7 +983,6 @@ write_app_data(struct ctx *c)
 	}
 	json_decref(j);
 	tarena_reset(a);
-	md_doc_release(&p.doc);
 }
 
 /* An alias: a small page that sends the browser on to the page. */
@@ -1148,7 +1145,7 @@ write_page(struct ctx *c, struct page *p)
 		write_section(c, p);
 	else {
 		struct tval d = page_data(c, &c->page, p, p->outdir,
-		    p->doc.html.ptr, p->doc.html.len);
+		    p->doc->html.ptr, p->doc->html.len);
 
 		render_to(c, layout_of(p), &d, p->out, p->file);
 		tarena_reset(&c->page);
@@ -1233,7 +1230,7 @@ render_pages(void *arg)
 		/* Its body, text, table of contents and heading ids: a build
 		 * reads them only while writing the page (gen check keeps
 		 * them, for links to anchors). */
-		md_doc_release(&p->doc);
+		page_doc_release(p);
 		/* The last page of its part of the search index: the part is
 		 * written now, while the other threads go on. */
 		if (feeds_search_done(c->search, i, &run) &&

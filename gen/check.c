@@ -395,9 +395,11 @@ has_id(const struct cpage *to, const char *frag, size_t n)
 		buf_reset(&id);
 		buf_add(&id, frag, n);
 	}
-	yes = md_doc_has_id(&to->p->doc, id.ptr, id.len) ||
+	/* A page not rendered has no document, nor its headings' ids. */
+	yes = (to->p->doc != NULL &&
+	    md_doc_has_id(to->p->doc, id.ptr, id.len)) ||
 	    map_get(&to->rawids, id.ptr, id.len) != NULL ||
-	    md_doc_has_id(&to->p->doc, frag, n) ||
+	    (to->p->doc != NULL && md_doc_has_id(to->p->doc, frag, n)) ||
 	    map_get(&to->rawids, frag, n) != NULL;
 	buf_release(&id);
 	return yes;
@@ -754,7 +756,7 @@ check_run(const struct check_opts *o)
 		c.pages = xcalloc(s->npages + 1, sizeof(*c.pages));
 		for (i = 0; i < s->npages; i++) {
 			c.pages[i].p = s->pages[i];
-			md_doc_set_linter(&s->pages[i]->doc, on_lint,
+			md_doc_set_linter(page_doc(s->pages[i]), on_lint,
 			    &c.pages[i]);
 			map_put(&c.by_out, s->pages[i]->out,
 			    strlen(s->pages[i]->out), &c.pages[i]);
@@ -793,7 +795,8 @@ check_run(const struct check_opts *o)
 	for (i = 0; c.pages != NULL && i < s->npages; i++) {
 		struct cpage *cp = &c.pages[i];
 
-		md_doc_set_linter(&cp->p->doc, NULL, NULL);
+		if (cp->p->doc != NULL)
+			md_doc_set_linter(cp->p->doc, NULL, NULL);
 		for (j = 0; j < cp->nlinks; j++) {
 			free(cp->links[j].url);
 			free(cp->links[j].resolved);

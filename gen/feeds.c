@@ -487,8 +487,11 @@ feeds_search_entry(const struct page *p, struct buf *b)
 	buf_putc(b, ',');
 	js_string(b, date, strlen(date));
 	buf_putc(b, ',');
-	search_field(b, p->doc.text.ptr, p->doc.text.len,
-	    FEEDS_SEARCH_TEXT_MAX);
+	if (p->doc != NULL)
+		search_field(b, p->doc->text.ptr, p->doc->text.len,
+		    FEEDS_SEARCH_TEXT_MAX);
+	else
+		search_field(b, "", 0, FEEDS_SEARCH_TEXT_MAX);
 	buf_putc(b, ']');
 	buf_release(&u);
 }
@@ -620,8 +623,10 @@ fresh_entry(struct site *s, struct page *p, struct buf *e, struct buf *err)
 	else
 		feeds_search_entry(p, e);
 	buf_release(&p->text);
-	buf_release(&p->doc.html);
-	buf_release(&p->doc.text);
+	if (p->doc != NULL) {
+		buf_release(&p->doc->html);
+		buf_release(&p->doc->text);
+	}
 	return rc;
 }
 

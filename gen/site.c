@@ -788,7 +788,7 @@ page_free(struct page *p)
 	buf_release(&p->search);
 	buf_release(&p->fmrec);
 	buf_release(&p->outs);
-	md_doc_release(&p->doc);
+	page_doc_release(p);
 	/* The struct itself is the site's (page_new). */
 }
 
@@ -932,7 +932,6 @@ queue_page(struct site *s, const char *rel, const char *dir, const char *name,
 	buf_init(&p->search);
 	buf_init(&p->fmrec);
 	buf_init(&p->outs);
-	md_doc_init(&p->doc);
 	load_queue(s, p);
 }
 
@@ -952,7 +951,7 @@ add_page(struct site *s, struct page *p, int loaded)
 			map_put(&s->by_path, p->path, strlen(p->path), marker);
 		/* Its names stay, as the maps' keys; the rest goes. */
 		buf_release(&p->text);
-		md_doc_release(&p->doc);
+		page_doc_release(p);
 		s->dropped = xreallocarray(s->dropped, s->ndropped + 1,
 		    sizeof(*s->dropped));
 		s->dropped[s->ndropped++] = p;
@@ -2132,6 +2131,26 @@ page_fmrec(const struct page *p, size_t *len)
 	return p->fm_cached ? p->rec->fm : p->fmrec.ptr;
 }
 
+struct md_doc *
+page_doc(struct page *p)
+{
+	if (p->doc == NULL) {
+		p->doc = xmalloc(sizeof(*p->doc));
+		md_doc_init(p->doc);
+	}
+	return p->doc;
+}
+
+void
+page_doc_release(struct page *p)
+{
+	if (p->doc == NULL)
+		return;
+	md_doc_release(p->doc);
+	free(p->doc);
+	p->doc = NULL;
+}
+
 const char *
 page_outs(const struct page *p, size_t *len)
 {
@@ -2231,8 +2250,8 @@ site_render_page(struct site *s, struct page *p, struct buf *err)
 	/* Messages about this page go to err, from the renderer and from
 	 * the link resolver alike. */
 	page_errors = err;
-	md_doc_set_reserved(&p->doc, &s->reserved_ids);
-	md_render(&p->doc, p->text.ptr + p->body_off, p->text.len - p->body_off,
+	md_doc_set_reserved(page_doc(p), &s->reserved_ids);
+	md_render(p->doc, p->text.ptr + p->body_off, p->text.len - p->body_off,
 	    p->file, p->body_line, resolve_cb, rarg, err);
 	page_errors = NULL;
 	return err->len > len ? -1 : 0;

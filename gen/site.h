@@ -94,7 +94,9 @@ struct page {
 	int		 notfound; /* 404.md: written as 404.html */
 	int		 news;	 /* a dated item of the news section */
 	int		 expired;
-	struct md_doc	 doc;	 /* rendered body */
+	struct md_doc	*doc;	 /* rendered body, or NULL: made by
+				    site_render_page() (page_doc()), for
+				    the few pages a rebuild renders */
 	struct buf	 search; /* its search-index entry, from rendering to
 				    the writing of its part (feeds.c) */
 	/* Where this build's index has that entry (feeds.c), for the next
@@ -246,6 +248,11 @@ void	site_prepare_markdown(struct site *);
  * err; -1 when there were any.  Safe on several threads at once for
  * different pages, after site_prepare_markdown(). */
 int	site_render_page(struct site *, struct page *, struct buf *err);
+
+/* The page's Markdown document, made empty first if it has none yet. */
+struct md_doc *page_doc(struct page *);
+/* Its document let go, if it has one. */
+void	page_doc_release(struct page *);
 
 /* The names of a page's files (each NUL-ended): made by this build, or
  * the last build's when the page was kept. */
