@@ -386,6 +386,7 @@ done:
 static int
 has_id(const struct cpage *to, const char *frag, size_t n)
 {
+	const struct md_doc *doc = to->p->doc;
 	struct buf id = BUF_INIT;
 	int yes;
 
@@ -396,10 +397,9 @@ has_id(const struct cpage *to, const char *frag, size_t n)
 		buf_add(&id, frag, n);
 	}
 	/* A page not rendered has no document, nor its headings' ids. */
-	yes = (to->p->doc != NULL &&
-	    md_doc_has_id(to->p->doc, id.ptr, id.len)) ||
+	yes = (doc != NULL && md_doc_has_id(doc, id.ptr, id.len)) ||
 	    map_get(&to->rawids, id.ptr, id.len) != NULL ||
-	    (to->p->doc != NULL && md_doc_has_id(to->p->doc, frag, n)) ||
+	    (doc != NULL && md_doc_has_id(doc, frag, n)) ||
 	    map_get(&to->rawids, frag, n) != NULL;
 	buf_release(&id);
 	return yes;

@@ -487,11 +487,9 @@ feeds_search_entry(const struct page *p, struct buf *b)
 	buf_putc(b, ',');
 	js_string(b, date, strlen(date));
 	buf_putc(b, ',');
-	if (p->doc != NULL)
-		search_field(b, p->doc->text.ptr, p->doc->text.len,
-		    FEEDS_SEARCH_TEXT_MAX);
-	else
-		search_field(b, "", 0, FEEDS_SEARCH_TEXT_MAX);
+	/* No document: a page not rendered, whose text is not known. */
+	search_field(b, p->doc != NULL ? p->doc->text.ptr : "",
+	    p->doc != NULL ? p->doc->text.len : 0, FEEDS_SEARCH_TEXT_MAX);
 	buf_putc(b, ']');
 	buf_release(&u);
 }

@@ -616,8 +616,9 @@ out_private(struct out *o, const char *name)
 	return fd;
 }
 
-void
-out_private_drop(struct out *o)
+/* The private file left out, not written whole. */
+static void
+private_drop(struct out *o)
 {
 	struct buf path = BUF_INIT;
 
@@ -646,7 +647,7 @@ private_wait(struct out *o)
 		return;
 	o->priv_done = NULL;
 	if (done(o->priv_arg) == -1)
-		out_private_drop(o);
+		private_drop(o);
 }
 
 /* The private file in place of the last build's, or the last build's

@@ -85,15 +85,14 @@ int		 out_read_kept(struct out *, const char *rel, struct buf *b);
 /* A file of gen's own (the cache), to be put beside the manifest when
  * the build commits, in place of the last build's; not a file of the
  * site, not in the manifest.  Returns a descriptor to write it with (the
- * caller closes it), or -1; out_private_drop() forgets it when it could
- * not be written whole.  Either way the last build's is then removed on
- * commit: it would describe another tree. */
+ * caller closes it), or -1: then, as when it is not written whole (see
+ * out_private_later()), the last build's is removed on commit, since it
+ * would describe another tree. */
 int		 out_private(struct out *, const char *name);
-void		 out_private_drop(struct out *);
-/* The file of out_private() is being written on another thread:
+/* The file of out_private() is being written, on another thread or not:
  * done(arg), called once before out_commit() puts it in place (after
  * the tree's files) or out_abort() removes it, waits for it and says
- * whether it was written whole (0) or not (-1). */
+ * whether it was written whole (0) or not (-1, and it is left out). */
 void		 out_private_later(struct out *, int (*done)(void *),
 		    void *arg);
 /* A digest of every file written so far (paths and bytes). */

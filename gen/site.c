@@ -1436,9 +1436,10 @@ cmp_news(const void *x, const void *y)
  * by word order pages as cmp_news() or cmp_weight() does: the date (news
  * only), the weight (if any page of the section has one) and the first
  * bytes of the title; when they are all equal, the title and then the
- * source decide, copied side by side for the section.  Sorting a section of thousands compares each page with a
- * dozen others: this way in a few arrays, not in pages and titles all
- * over memory, and with no call for each comparison.
+ * source decide, copied side by side for the section.  Sorting a section
+ * of thousands compares each page with a dozen others: this way in a few
+ * arrays, not in pages and titles all over memory, and with no call for
+ * each comparison.
  */
 #define SORT_TITLE_WORDS 6	/* the title's first 48 bytes */
 #define SORT_WORDS	(4 + SORT_TITLE_WORDS)
