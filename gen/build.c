@@ -1589,14 +1589,23 @@ write_cache(void *arg)
 		    &s->dirs[i].st, s->dirs[i].ents, s->dirs[i].entslen);
 	for (i = 0; i < s->npages && !w.failed; i++) {
 		const struct page *p = s->pages[i];
-		const char *outs, *fm;
-		size_t outslen, fmlen;
+		struct cache_fields f = {
+			.src = p->src,
+			.st = &p->st,
+			.srchash = p->srchash,
+			.key = p->key,
+			.part = p->search_part,
+			.soff = p->search_off,
+			.slen = p->search_len,
+			.orderhash = p->orderhash,
+			.order = p->order,
+			.orderlen = p->order != NULL ?
+			    p->nkids * sizeof(uint32_t) : 0,
+		};
 
-		outs = page_outs(p, &outslen);
-		fm = page_fmrec(p, &fmlen);
-		cache_writer_put(&w, p->rec, cs->start, p->src, &p->st,
-		    p->srchash, p->key, fm, fmlen, outs, outslen,
-		    p->search_part, p->search_off, p->search_len);
+		f.outs = page_outs(p, &f.outslen);
+		f.fm = page_fmrec(p, &f.fmlen);
+		cache_writer_put(&w, p->rec, cs->start, &f);
 	}
 	cs->rc = cache_writer_end(&w);
 	if (close(cs->fd) == -1)

@@ -27,12 +27,13 @@
  *
  *	D path ino size mtime ctime ents
  *	R src ino size mtime ctime srchash key fm outs part soff slen
+ *	  orderhash order
  */
-#define CACHE_HEAD	"gen-cache 5 " GEN_VERSION "\n"
+#define CACHE_HEAD	"gen-cache 6 " GEN_VERSION "\n"
 
 /* No page's record is shorter than this: the shortest ("R1:x", a NUL,
- * eight one-digit numbers, two empty strings, none and a newline) takes
- * 29 bytes. */
+ * nine one-digit numbers, two empty strings, two nones and a newline)
+ * takes 32 bytes. */
 #define CACHE_REC_MIN	16
 
 /* Within this many nanoseconds of the build's start, a file's times do
@@ -274,7 +275,13 @@ parse(struct cache *c, uint64_t id)
 		    cache_get_bytes(&r, &e->part, &e->partlen) == -1 ||
 		    get_u64(&r, &e->soff) == -1 ||
 		    get_u64(&r, &e->slen) == -1 ||
+		    get_u64(&r, &e->orderhash) == -1 ||
+		    cache_get_bytes(&r, &e->order, &e->orderlen) == -1 ||
 		    r.p == r.end || *r.p++ != '\n')
+			return -1;
+		/* An order is of whole places, and made from something. */
+		if (e->orderlen % sizeof(uint32_t) != 0 ||
+		    (e->orderlen > 0 && e->orderhash == 0))
 			return -1;
 		e->rawlen = (size_t)(r.p - e->raw);
 		/* An entry is somewhere, and a part's name holds no NUL. */
@@ -561,41 +568,45 @@ put_stat(struct buf *b, const struct cache_stat *st, int64_t start)
 
 /* The record cache_put() would write is `old`, byte for byte. */
 static int
-same_record(const struct cache_rec *old, int64_t start, const char *src,
-    const struct cache_stat *st, uint64_t srchash, uint64_t key,
-    const char *fm, size_t fmlen, const char *outs, size_t outslen,
-    const char *part, uint64_t soff, uint64_t slen)
+same_record(const struct cache_rec *old, int64_t start,
+    const struct cache_fields *f)
 {
+	const struct cache_stat *st = f->st;
+
 	/* The times of an old record are earlier than the start of the
 	 * build that wrote it, less two seconds, or 0: never racy now. */
 	return old != NULL && !is_racy(st, start) && old->st.mtime != 0 &&
 	    old->st.ino == st->ino && old->st.size == st->size &&
 	    old->st.mtime == st->mtime && old->st.ctime == st->ctime &&
-	    old->srchash == srchash && old->key == key &&
-	    old->soff == soff && old->slen == slen &&
-	    same_span(old->src, old->srclen, src, strlen(src)) &&
-	    same_span(old->fm, old->fmlen, fm, fmlen) &&
-	    same_span(old->outs, old->outslen, outs, outslen) &&
-	    same_span(old->part, old->partlen, part,
-	    part != NULL ? strlen(part) : 0);
+	    old->srchash == f->srchash && old->key == f->key &&
+	    old->soff == f->soff && old->slen == f->slen &&
+	    old->orderhash == f->orderhash &&
+	    same_span(old->src, old->srclen, f->src, strlen(f->src)) &&
+	    same_span(old->fm, old->fmlen, f->fm, f->fmlen) &&
+	    same_span(old->outs, old->outslen, f->outs, f->outslen) &&
+	    same_span(old->part, old->partlen, f->part,
+	    f->part != NULL ? strlen(f->part) : 0) &&
+	    same_span(old->order, old->orderlen, f->order, f->orderlen);
 }
 
 void
-cache_put(struct buf *b, int64_t start, const char *src,
-    const struct cache_stat *st, uint64_t srchash, uint64_t key,
-    const char *fm, size_t fmlen, const char *outs, size_t outslen,
-    const char *part, uint64_t soff, uint64_t slen)
+cache_put(struct buf *b, int64_t start, const struct cache_fields *f)
 {
 	buf_putc(b, 'R');
-	cache_put_str(b, src);
-	put_stat(b, st, start);
-	put_u64(b, srchash);
-	put_u64(b, key);
-	cache_put_strn(b, fm, fmlen);
-	cache_put_strn(b, outs, outslen);
-	cache_put_str(b, part);
-	put_u64(b, soff);
-	put_u64(b, slen);
+	cache_put_str(b, f->src);
+	put_stat(b, f->st, start);
+	put_u64(b, f->srchash);
+	put_u64(b, f->key);
+	cache_put_strn(b, f->fm, f->fmlen);
+	cache_put_strn(b, f->outs, f->outslen);
+	cache_put_str(b, f->part);
+	put_u64(b, f->soff);
+	put_u64(b, f->slen);
+	put_u64(b, f->orderhash);
+	if (f->order != NULL)
+		cache_put_strn(b, f->order, f->orderlen);
+	else
+		buf_putc(b, '~');
 	buf_putc(b, '\n');
 }
 
@@ -636,13 +647,9 @@ cache_writer_dir(struct cache_writer *w, int64_t start, const char *path,
 
 void
 cache_writer_put(struct cache_writer *w, const struct cache_rec *old,
-    int64_t start, const char *src, const struct cache_stat *st,
-    uint64_t srchash, uint64_t key, const char *fm, size_t fmlen,
-    const char *outs, size_t outslen, const char *part, uint64_t soff,
-    uint64_t slen)
+    int64_t start, const struct cache_fields *f)
 {
-	if (same_record(old, start, src, st, srchash, key, fm, fmlen, outs,
-	    outslen, part, soff, slen)) {
+	if (same_record(old, start, f)) {
 		/* Records of pages in a row are in a row in the old file. */
 		if (w->runlen > 0 && w->run + w->runlen == old->raw) {
 			w->runlen += old->rawlen;
@@ -655,8 +662,7 @@ cache_writer_put(struct cache_writer *w, const struct cache_rec *old,
 	}
 	if (w->runlen > 0)
 		writer_flush(w);
-	cache_put(&w->b, start, src, st, srchash, key, fm, fmlen, outs,
-	    outslen, part, soff, slen);
+	cache_put(&w->b, start, f);
 	if (w->b.len >= (1u << 20))
 		writer_flush(w);
 }

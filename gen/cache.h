@@ -6,7 +6,8 @@
  * For each page: the source file's identity (inode, size, modification
  * and change times), a hash of its bytes, its front matter as parsed,
  * the key of everything its output files were made from (see build.c),
- * the names of those files and where its search-index entry is: which
+ * a section's order of its pages (site.c), the names of its output
+ * files and where its search-index entry is: which
  * part of the index (feeds.c), at which offset and of what length.  The
  * entry itself is in that file of the output, not here: the index is
  * most of the bytes of both, and a one-page rebuild reads only the part
@@ -61,6 +62,12 @@ struct cache_rec {
 	size_t		 partlen;
 	uint64_t	 soff;		/* the entry's offset in the part */
 	uint64_t	 slen;		/* and length; 0 for none */
+	uint64_t	 orderhash;	/* a section's: what its order was
+					   made from (site.c), or 0 */
+	const char	*order;		/* and the order: for each of its
+					   pages, its place among them as
+					   found (a native uint32_t) */
+	size_t		 orderlen;
 	const char	*raw;		/* the whole record, newline and all */
 	size_t		 rawlen;
 };
@@ -140,14 +147,30 @@ uint64_t cache_id(void);
  * (nanoseconds since 1970), of `npages` pages' records. */
 void	cache_begin(struct buf *b, uint64_t id, int64_t start,
 	    size_t npages);
+/* What a page's record says (struct cache_rec): `part` may be NULL,
+ * `order` NULL with orderlen 0. */
+struct cache_fields {
+	const char	*src;
+	const struct cache_stat *st;
+	uint64_t	 srchash;
+	uint64_t	 key;
+	const char	*fm;
+	size_t		 fmlen;
+	const char	*outs;
+	size_t		 outslen;
+	const char	*part;
+	uint64_t	 soff;
+	uint64_t	 slen;
+	uint64_t	 orderhash;
+	const char	*order;
+	size_t		 orderlen;
+};
+
 /* Append one page's record.  A file modified within two seconds of the
  * build's start is recorded without its times, so that the next build
  * reads it again: it may have changed again within the same tick of the
  * file system's clock. */
-void	cache_put(struct buf *b, int64_t start, const char *src,
-	    const struct cache_stat *, uint64_t srchash, uint64_t key,
-	    const char *fm, size_t fmlen, const char *outs, size_t outslen,
-	    const char *part, uint64_t soff, uint64_t slen);
+void	cache_put(struct buf *b, int64_t start, const struct cache_fields *);
 
 /*
  * A new cache written to `fd` record by record, page by page: a record
@@ -174,10 +197,7 @@ void	cache_writer_dir(struct cache_writer *, int64_t start,
 /* cache_put() of a page whose record in the last cache is `old`, or
  * NULL. */
 void	cache_writer_put(struct cache_writer *, const struct cache_rec *old,
-	    int64_t start, const char *src, const struct cache_stat *,
-	    uint64_t srchash, uint64_t key, const char *fm, size_t fmlen,
-	    const char *outs, size_t outslen, const char *part,
-	    uint64_t soff, uint64_t slen);
+	    int64_t start, const struct cache_fields *);
 /* 0, or -1 when a write failed. */
 int	cache_writer_end(struct cache_writer *);
 

@@ -782,6 +782,8 @@ page_free(struct page *p)
 	free(p->outdir);	/* out is in it (build_tree) */
 	free(p->file);
 	free(p->kids);
+	if (p->order_own)
+		free((char *)p->order);
 	fm_clear(p);
 	buf_release(&p->text);
 	buf_release(&p->load_errs);
@@ -1070,9 +1072,14 @@ load_worker(void *arg)
 			page_errors = NULL;
 			/* Here, where its strings were just read, not where
 			 * each list of thousands goes through them. */
-			if (p->load_ok)
+			if (p->load_ok) {
 				p->listhash = hash_cstr(p->description,
 				    hash_cstr(p->date, hash_cstr(p->title, 0)));
+				p->sorthash = hash_cstr(p->src, hash_pair(
+				    hash_pair(p->listhash,
+				    (uint64_t)p->has_weight),
+				    (uint64_t)p->weight));
+			}
 		}
 		pthread_mutex_lock(&job->lock);
 	}
@@ -1555,17 +1562,88 @@ sort_keys(const struct sort_key **v, const struct sort_key **tmp, size_t n,
 		memcpy(v, from, n * sizeof(*v));
 }
 
-/* A section's pages in its order: cmp_news() for the news, else
- * cmp_weight().  keys, and v two arrays of pointers to them: room for
- * its nkids; names, room for their names. */
+static int
+cmp_news_key(const void *x, const void *y)
+{
+	const struct sort_key *a = *(const struct sort_key *const *)x;
+	const struct sort_key *b = *(const struct sort_key *const *)y;
+
+	return cmp_news(&a->p, &b->p);
+}
+
+/* What sorting section sec reads of its pages, in the order found: their
+ * sorthash (load_worker), and whether it is the news section.  Never 0,
+ * which records no order. */
+static uint64_t
+order_hash(const struct page *sec, int news)
+{
+	uint64_t h = hash_pair((uint64_t)news, (uint64_t)sec->nkids);
+	size_t i;
+
+	for (i = 0; i < sec->nkids; i++)
+		h = hash_pair(h, sec->kids[i]->sorthash);
+	return h != 0 ? h : 1;
+}
+
+/*
+ * The order the last build recorded for section sec, when it was made
+ * from what sorting would read now (hash h): its pages put in it, 1; else
+ * 0.  Each place must be given once, or the record is not used.  was:
+ * room for nkids pointers; seen: nkids bytes of 0, left so.
+ */
+static int
+order_from_cache(struct page *sec, uint64_t h, struct page **was,
+    unsigned char *seen)
+{
+	const struct cache_rec *r = sec->rec;
+	size_t i, n = sec->nkids;
+	uint32_t k;
+	int ok = 1;
+
+	if (r == NULL || r->orderhash != h || r->orderlen != n * sizeof(k))
+		return 0;
+	memcpy(was, sec->kids, n * sizeof(*was));
+	for (i = 0; i < n && ok; i++) {
+		memcpy(&k, r->order + i * sizeof(k), sizeof(k));
+		if (k >= n || seen[k])
+			ok = 0;
+		else {
+			seen[k] = 1;
+			sec->kids[i] = was[k];
+		}
+	}
+	memset(seen, 0, n);
+	if (!ok) {
+		memcpy(sec->kids, was, n * sizeof(*was));
+		return 0;
+	}
+	sec->orderhash = h;
+	sec->order = r->order;
+	return 1;
+}
+
+/*
+ * A section's pages in its order: cmp_news() for the news, else
+ * cmp_weight(); as the last build had them when sorting would read the
+ * same of them (a rebuild sorts nothing but the sections whose pages
+ * changed in what sorting reads), else sorted, and that order kept for
+ * the next build.  keys, and v two arrays of pointers to them: room for
+ * its nkids; names, room for their names; was and seen as
+ * order_from_cache() has them.
+ */
 static void
 sort_kids(struct page *sec, int news, struct sort_key *keys,
-    const struct sort_key **v, struct buf *names)
+    const struct sort_key **v, struct buf *names, struct page **was,
+    unsigned char *seen)
 {
 	struct sort_plan sp = { news, 0, SORT_TITLE_WORDS };
 	size_t i, n = sec->nkids;
+	uint64_t h = order_hash(sec, news);
+	char *own;
 	int whole = 1;
 
+	if (order_from_cache(sec, h, was, seen))
+		return;
 	for (i = 0; i < n && !sp.weights; i++)
 		sp.weights = sec->kids[i]->has_weight;
 	sp.nw += (news ? 2 : 0) + (sp.weights ? 2 : 0);
@@ -1575,13 +1653,23 @@ sort_kids(struct page *sec, int news, struct sort_key *keys,
 			whole = 0;
 		v[i] = &keys[i];
 	}
-	if (!whole) {
-		qsort(sec->kids, n, sizeof(*sec->kids), cmp_news);
-		return;
-	}
-	sort_keys(v, v + n, n, sp.nw, names->ptr);
-	for (i = 0; i < n; i++)
+	if (whole)
+		sort_keys(v, v + n, n, sp.nw, names->ptr);
+	else
+		qsort(v, n, sizeof(*v), cmp_news_key);
+	own = n <= UINT32_MAX ? xmalloc(n * sizeof(uint32_t)) : NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t k = (uint32_t)(v[i] - keys);
+
+		if (own != NULL)
+			memcpy(own + i * sizeof(k), &k, sizeof(k));
 		sec->kids[i] = v[i]->p;
+	}
+	if (own != NULL) {
+		sec->orderhash = h;
+		sec->order = own;
+		sec->order_own = 1;
+	}
 }
 
 static void
@@ -1590,6 +1678,8 @@ build_tree(struct site *s)
 	struct page *last = NULL;
 	struct sort_key *keys;
 	const struct sort_key **ord;
+	struct page **was;
+	unsigned char *seen;
 	struct buf names = BUF_INIT;
 	size_t i, most = 0;
 
@@ -1715,14 +1805,19 @@ build_tree(struct site *s)
 			most = s->pages[i]->nkids;
 	keys = xreallocarray(NULL, most + 1, sizeof(*keys));
 	ord = xreallocarray(NULL, 2 * (most + 1), sizeof(*ord));
+	was = xreallocarray(NULL, most + 1, sizeof(*was));
+	seen = xcalloc(most + 1, 1);
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 
 		if (p->nkids > 1)
-			sort_kids(p, p == s->news, keys, ord, &names);
+			sort_kids(p, p == s->news, keys, ord, &names, was,
+			    seen);
 	}
 	free(keys);
 	free(ord);
+	free(was);
+	free(seen);
 	buf_release(&names);
 }
 

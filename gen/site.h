@@ -45,6 +45,13 @@ struct page {
 	struct page	*parent; /* enclosing section; NULL for home */
 	struct page	**kids;	 /* a section's pages and sections, sorted */
 	size_t		 nkids;
+	/* How they were sorted, for the next build (site.c): a hash of
+	 * their sorthash in the order found (0 when not sorted), and for
+	 * each its place in that order (uint32_t, native), in rec or in
+	 * memory of the page's own. */
+	uint64_t	 orderhash;
+	const char	*order;
+	int		 order_own;
 
 	/* Front matter. */
 	char		*title;
@@ -79,6 +86,8 @@ struct page {
 	uint64_t	 srchash; /* hash64 of the file's bytes */
 	uint64_t	 listhash; /* of its title, date and description: what
 				    a list shows of it (build.c) */
+	uint64_t	 sorthash; /* of what ordering a list reads of it:
+				    listhash, weight, source */
 	struct buf	 fmrec;	 /* its front matter, as the cache keeps it */
 	int		 fm_cached; /* that is rec's (page_fmrec) */
 	int		 fm_borrowed; /* the fields' strings are rec's */

@@ -1,10 +1,10 @@
 /*
  * fuzz_cache: libFuzzer target for gen/cache.c, the reader of the cache
  * a build leaves in its output for the next one.  Loads the input as a
- * cache file (of gen build id 0), then reads every folder's entries and
- * every record's front matter field by field as site.c does: any crash,
- * leak or sanitizer report is a bug.  A damaged cache must only ever be
- * refused.
+ * cache file (of gen build id 0), then reads every folder's entries,
+ * every record's front matter field by field and every section's order
+ * as site.c does: any crash, leak or sanitizer report is a bug.  A
+ * damaged cache must only ever be refused.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static volatile uint64_t places;
 	struct cache c;
 	char path[64];
 	size_t i;
@@ -77,6 +78,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					cache_get_num(&rd, &n);
 			}
 			(void)cache_reader_done(&rd);
+			/* A section's order: whole places, each read as
+			 * site.c reads them. */
+			if (r->orderlen % sizeof(uint32_t) != 0 ||
+			    (r->orderlen > 0 && r->orderhash == 0))
+				abort();
+			for (len = 0; len < r->orderlen;
+			    len += sizeof(uint32_t)) {
+				uint32_t k;
+
+				memcpy(&k, r->order + len, sizeof(k));
+				places += k;
+			}
 		}
 	}
 	/* Loaded or not, a cache is released: a file refused for a bad page

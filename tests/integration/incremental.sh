@@ -242,4 +242,19 @@ step "move a page (into s1: its parts' pages shift)"
 rm "$site/s1/p3.md"
 sed -i 's/(p3\.md)/(p2.md)/' "$site/s1/p4.md"
 step "delete a page (news: the list pages shift)"
+# A section's order comes from the cache when nothing sorting reads of
+# its pages changed: a weight, or a file's name between two pages of the
+# same title and weight, changes the order and nothing a list shows.
+sed -i 's/^weight: 10$/weight: 100/' "$site/s2/p10.md"
+step "change a weight (s2's order changes)"
+sed -i 's/^title: .*/title: 同じ題の記事/; s/^weight: .*/weight: 30/' \
+    "$site/s5/p30.md" "$site/s5/p31.md"
+step "two pages of s5 with the same title and weight"
+mv "$site/s5/p30.md" "$site/s5/pz30.md"
+sed -i 's/(p30\.md)/(pz30.md)/' "$site/s5/p31.md"
+step "rename one of them (the file names decide)"
+# (In the section's list, after <main: p30 is in the menu too.)
+check "$label: the renamed page is listed after the other" sh -c \
+    "sed -n '/<main/,\$p' '$out/s5/index.html' | grep -o '\"p31/index.html\"\\|\"pz30/index.html\"' | tr '\\n' ' ' | grep -q '^\"p31/index.html\" \"pz30/index.html\" \$'"
+step "nothing changed"
 done_testing

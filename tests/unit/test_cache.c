@@ -3,7 +3,8 @@
  * numbers of every length, eight digits taken at a time or one by one,
  * and what is not a number, or too large for one; folders' records
  * written and read back, their times left out when racy, and malformed
- * ones refused.
+ * ones refused; pages' records with a section's order, read back, copied
+ * from the last cache when unchanged, and malformed orders refused.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -157,7 +158,7 @@ test_dirs(void)
 			REC("D0:\0001;2;3;4;6:\010a\0\004a\0\0\n"),
 		};
 #undef REC
-		const char *head = "gen-cache 5 " GEN_VERSION
+		const char *head = "gen-cache 6 " GEN_VERSION
 		    "\nid 0;start 5;pages 0;";
 		struct buf b = BUF_INIT;
 		size_t i;
@@ -188,6 +189,147 @@ test_dirs(void)
 		buf_release(&b);
 	}
 	free(text);
+}
+
+/* A cache of two pages, the section "_index.md" with the order of its
+ * three pages (the third, the first, the second) and "a.md" with none. */
+static size_t
+write_pages(int fd, const struct cache_rec *old, int64_t start,
+    uint64_t orderhash)
+{
+	static const uint32_t order[] = { 2, 0, 1 };
+	/* Nine seconds before the first build's start: not racy. */
+	static const struct cache_stat st = { 9, 90,
+	    1796000000000000000LL - 9000000000LL,
+	    1796000000000000000LL - 9000000000LL };
+	struct cache_writer w;
+	struct cache_fields f = {
+		.src = "_index.md", .st = &st, .srchash = 11, .key = 12,
+		.fm = "", .outs = "index.html", .outslen = 11,
+		.orderhash = orderhash, .order = (const char *)order,
+		.orderlen = sizeof(order),
+	};
+	off_t end;
+
+	cache_writer_begin(&w, fd, 0, start, 2);
+	cache_writer_put(&w, old, start, &f);
+	f.src = "a.md";
+	f.outs = "a/index.html";
+	f.outslen = 13;
+	f.orderhash = 0;
+	f.order = NULL;
+	f.orderlen = 0;
+	cache_writer_put(&w, old != NULL ? old + 1 : NULL, start, &f);
+	(void)cache_writer_end(&w);
+	end = lseek(fd, 0, SEEK_END);
+	return end > 0 ? (size_t)end : 0;
+}
+
+/* The bytes of file descriptor fd, NUL-ended, in *len. */
+static char *
+fd_bytes(int fd, size_t *len)
+{
+	char *text;
+
+	*len = (size_t)lseek(fd, 0, SEEK_END);
+	text = calloc(1, *len + 1);
+	if (pread(fd, text, *len, 0) != (ssize_t)*len)
+		*len = 0;
+	return text;
+}
+
+static void
+test_orders(void)
+{
+	const int64_t s = 1796000000000000000LL;
+	static const uint32_t want[] = { 2, 0, 1 };
+	struct cache c, again;
+	const struct cache_rec *r;
+	char *text, *copy;
+	size_t len, clen;
+	int fd;
+
+	fd = memfd_create("test-orders", MFD_CLOEXEC);
+	(void)write_pages(fd, NULL, s, 77);
+	text = fd_bytes(fd, &len);
+	close(fd);
+	test_cond("pages' records with an order load",
+	    load_bytes(&c, text, len) == 0 && c.n == 2);
+	r = cache_get(&c, "_index.md", 0);
+	test_cond("a section's order reads back as written",
+	    r != NULL && r->orderhash == 77 &&
+	    r->orderlen == sizeof(want) &&
+	    memcmp(r->order, want, sizeof(want)) == 0);
+	r = cache_get(&c, "a.md", 1);
+	test_cond("a page with no order: none",
+	    r != NULL && r->orderhash == 0 && r->order == NULL &&
+	    r->orderlen == 0);
+
+	/* The same records again, from the last cache: the same bytes;
+	 * a new order's hash makes the section's record anew. */
+	fd = memfd_create("test-orders-again", MFD_CLOEXEC);
+	(void)write_pages(fd, c.v, s + 1000000000LL, 77);
+	copy = fd_bytes(fd, &clen);
+	close(fd);
+	/* The records, after the heads (whose start differs). */
+	{
+		const char *a = strstr(text, "pages "),
+		    *b = strstr(copy, "pages ");
+
+		test_cond("unchanged records: copied as they were",
+		    a != NULL && b != NULL &&
+		    len - (size_t)(a - text) == clen - (size_t)(b - copy) &&
+		    memcmp(a, b, len - (size_t)(a - text)) == 0);
+	}
+	free(copy);
+	fd = memfd_create("test-orders-new", MFD_CLOEXEC);
+	(void)write_pages(fd, c.v, s + 1000000000LL, 78);
+	copy = fd_bytes(fd, &clen);
+	close(fd);
+	test_cond("an order made from other pages: written anew",
+	    load_bytes(&again, copy, clen) == 0 &&
+	    (r = cache_get(&again, "_index.md", 0)) != NULL &&
+	    r->orderhash == 78 && r->orderlen == sizeof(want));
+	cache_release(&again);
+	free(copy);
+	cache_release(&c);
+	free(text);
+
+	/* Malformed orders: a length not of whole places, an order with
+	 * no hash. */
+	{
+#define REC(s)	{ s, sizeof(s) - 1 }
+		static const struct { const char *p; size_t n; } bad[] = {
+			REC("R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;9;3:abc\000\n"),
+			REC("R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;0;4:abcd\000\n"),
+		};
+		static const char good[] =
+		    "R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;9;4:abcd\000\n";
+#undef REC
+		const char *head = "gen-cache 6 " GEN_VERSION
+		    "\nid 0;start 5;pages 1;";
+		struct buf b = BUF_INIT;
+		size_t i;
+		int refused = 1;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			buf_reset(&b);
+			buf_puts(&b, head);
+			buf_add(&b, bad[i].p, bad[i].n);
+			refused &= load_bytes(&c, b.ptr, b.len) == -1 &&
+			    c.n == 0;
+			cache_release(&c);
+		}
+		buf_reset(&b);
+		buf_puts(&b, head);
+		buf_add(&b, good, sizeof(good) - 1);
+		test_cond("a well-formed order loads",
+		    load_bytes(&c, b.ptr, b.len) == 0 && c.n == 1 &&
+		    c.v[0].orderlen == 4);
+		cache_release(&c);
+		test_cond("malformed orders: refused", refused);
+		buf_release(&b);
+	}
 }
 
 int
@@ -243,5 +385,6 @@ main(void)
 	test_cond("no end mark: refused", read_num("12345678", &v) == -1);
 	test_cond("empty: refused", read_num(";", &v) == -1);
 	test_dirs();
+	test_orders();
 	return test_done();
 }
