@@ -1623,27 +1623,50 @@ order_from_cache(struct page *sec, uint64_t h, struct page **was,
 }
 
 /*
+ * What sorting the sections takes, for the largest of them (`most`
+ * pages): was and seen as order_from_cache() has them; the keys, two
+ * arrays of pointers to them and the names, made only when a section is
+ * sorted at all (a rebuild seldom sorts one: for a section of thousands
+ * they are a hundred kilobytes of memory new to the process).
+ */
+struct sort_room {
+	size_t		 most;
+	struct page	**was;
+	unsigned char	*seen;
+	struct sort_key	*keys;
+	const struct sort_key **v;
+	struct buf	 names;
+};
+
+/*
  * A section's pages in its order: cmp_news() for the news, else
  * cmp_weight(); as the last build had them when sorting would read the
  * same of them (a rebuild sorts nothing but the sections whose pages
  * changed in what sorting reads), else sorted, and that order kept for
- * the next build.  keys, and v two arrays of pointers to them: room for
- * its nkids; names, room for their names; was and seen as
- * order_from_cache() has them.
+ * the next build.
  */
 static void
-sort_kids(struct page *sec, int news, struct sort_key *keys,
-    const struct sort_key **v, struct buf *names, struct page **was,
-    unsigned char *seen)
+sort_kids(struct page *sec, int news, struct sort_room *room)
 {
 	struct sort_plan sp = { news, 0, SORT_TITLE_WORDS };
 	size_t i, n = sec->nkids;
 	uint64_t h = order_hash(sec, news);
+	struct sort_key *keys;
+	const struct sort_key **v;
+	struct buf *names = &room->names;
 	char *own;
 	int whole = 1;
 
-	if (order_from_cache(sec, h, was, seen))
+	if (order_from_cache(sec, h, room->was, room->seen))
 		return;
+	if (room->keys == NULL) {
+		room->keys = xreallocarray(NULL, room->most + 1,
+		    sizeof(*room->keys));
+		room->v = xreallocarray(NULL, 2 * (room->most + 1),
+		    sizeof(*room->v));
+	}
+	keys = room->keys;
+	v = room->v;
 	for (i = 0; i < n && !sp.weights; i++)
 		sp.weights = sec->kids[i]->has_weight;
 	sp.nw += (news ? 2 : 0) + (sp.weights ? 2 : 0);
@@ -1676,11 +1699,7 @@ static void
 build_tree(struct site *s)
 {
 	struct page *last = NULL;
-	struct sort_key *keys;
-	const struct sort_key **ord;
-	struct page **was;
-	unsigned char *seen;
-	struct buf names = BUF_INIT;
+	struct sort_room room = { .names = BUF_INIT };
 	size_t i, most = 0;
 
 	s->home = real(map_gets(&s->by_path, ""));
@@ -1803,22 +1822,20 @@ build_tree(struct site *s)
 	for (i = 0; i < s->npages; i++)
 		if (s->pages[i]->nkids > most)
 			most = s->pages[i]->nkids;
-	keys = xreallocarray(NULL, most + 1, sizeof(*keys));
-	ord = xreallocarray(NULL, 2 * (most + 1), sizeof(*ord));
-	was = xreallocarray(NULL, most + 1, sizeof(*was));
-	seen = xcalloc(most + 1, 1);
+	room.most = most;
+	room.was = xreallocarray(NULL, most + 1, sizeof(*room.was));
+	room.seen = xcalloc(most + 1, 1);
 	for (i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 
 		if (p->nkids > 1)
-			sort_kids(p, p == s->news, keys, ord, &names, was,
-			    seen);
+			sort_kids(p, p == s->news, &room);
 	}
-	free(keys);
-	free(ord);
-	free(was);
-	free(seen);
-	buf_release(&names);
+	free(room.keys);
+	free(room.v);
+	free(room.was);
+	free(room.seen);
+	buf_release(&room.names);
 }
 
 /* ---------------------------------------------------------------- *
