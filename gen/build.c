@@ -1435,6 +1435,7 @@ check_layouts(struct site *s, struct theme *t)
 	static char yes, no;
 	struct buf path = BUF_INIT, e = BUF_INIT;
 	struct map parsed = MAP_INIT, found = MAP_INIT;
+	const char *last = NULL;	/* the last layout found, checked */
 	size_t i;
 	void *f;
 
@@ -1442,6 +1443,9 @@ check_layouts(struct site *s, struct theme *t)
 		const struct page *p = s->pages[i];
 		const char *l = layout_of(p);
 
+		/* The same as the page before's, found: most pages are. */
+		if (l == last)
+			continue;
 		/* Each layout looked for once, however many pages use it. */
 		if ((f = map_gets(&found, l)) == NULL || f == &no) {
 			buf_reset(&path);
@@ -1464,6 +1468,7 @@ check_layouts(struct site *s, struct theme *t)
 			site_error(s, "%s", e.ptr);
 		}
 		buf_reset(&e);
+		last = l;
 	}
 	map_release(&parsed);
 	map_release(&found);

@@ -172,8 +172,24 @@ elif grep -q 'layouts/page.mustache:[0-9]*:[0-9]*: ' "$work/err"; then
 else
 	not_ok "a broken template's error names file:line:col"; diag <"$work/err"
 fi
-rm -f "$fx/about/p.md"
+# The same broken layout for two pages: its error once, not once a page.
+printf -- '---\ntitle: ページ二\n---\n本文\n' >"$fx/about/q.md"
+$GEN build "$fx" -o "$work/fxout" --theme-dir "$work/themes" -q 2>"$work/err"
+check "a broken layout's error is given once for all its pages" \
+    test "$(grep -c 'layouts/page.mustache:[0-9]*:[0-9]*: ' "$work/err")" = 1
+rm -f "$fx/about/p.md" "$fx/about/q.md"
 check "previous output intact after a template error" diff -r "$work/fxprev" "$work/fxout"
+# A layout that is not there: an error for each page that asks for it,
+# at its line, between pages of the default layout.
+printf -- '---\ntitle: 甲\nlayout: nosuch\n---\n本文\n' >"$fx/about/a.md"
+printf -- '---\ntitle: 乙\n---\n本文\n' >"$fx/about/b.md"
+printf -- '---\ntitle: 丙\ndescription: 丙\nlayout: nosuch\n---\n本文\n' >"$fx/about/c.md"
+$GEN build "$fx" -o "$work/fxout" --theme-dir themes -q 2>"$work/err"
+check "a missing layout: an error at each page's line" sh -c \
+    "grep -q 'about/a.md:3: layout .nosuch. not found' '$work/err' &&
+     grep -q 'about/c.md:4: layout .nosuch. not found' '$work/err' &&
+     [ \$(grep -c 'not found' '$work/err') -eq 2 ]"
+rm -f "$fx/about/a.md" "$fx/about/b.md" "$fx/about/c.md"
 
 expect_error() {	# name, expected message (grep -E)
 	if build_fx; then
