@@ -66,6 +66,7 @@ struct out_keeps {
 	const char	**path;
 	size_t		 *old;		/* each one's place in the manifest */
 	size_t		  n, cap;
+	size_t		  near;		/* the place after the last one */
 };
 
 #define OUT_KEEP_BATCH	256
