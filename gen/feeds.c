@@ -735,7 +735,7 @@ feeds_search_write_run(struct site *s, struct out *out,
 	struct search_run *run = &sp->runs[k];
 	struct buf b = BUF_INIT, e = BUF_INIT, u = BUF_INIT, name = BUF_INIT;
 	struct map old = MAP_INIT;
-	size_t j, n, hdr, nent = 0;
+	size_t j, n, hdr, room, nent = 0;
 	int rc = 0, same;
 
 	run->written = 1;
@@ -750,6 +750,15 @@ feeds_search_write_run(struct site *s, struct out *out,
 	if (same && n == 0)
 		goto done;
 	run->part = xstrdup(name.ptr);
+	/* Room for the part at once, as long as the last build's entries
+	 * and this one's (a part is a hundred kilobytes and more, which
+	 * growing would copy several times over). */
+	for (j = run->i, room = 0; !same && j < run->end; j++) {
+		const struct page *p = s->pages[j];
+
+		room += (p->kept ? p->rec->slen : p->search.len) + 1;
+	}
+	buf_grow(&b, room + 4);
 	for (j = run->i; j < run->end; j++) {
 		struct page *p = s->pages[j];
 		const struct cache_rec *r = p->rec;
