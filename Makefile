@@ -169,7 +169,8 @@ unit: $(TESTS) $(STESTS)
 check: all sanitize $(TESTS) $(FUZZERS)
 	@./tests/run.sh
 
-# gen against Hugo and the floor; BENCH_PAGES, BENCH_RUNS (scripts/bench.sh).
+# gen against Hugo and the floor; BENCH_PAGES, BENCH_RUNS, BENCH_ONE_RUNS
+# (scripts/bench.sh).
 bench: all
 	@CC="$(CC)" BENCH_CFLAGS="$(WARN) $(HARDEN) $(CFLAGS)" \
 	    BENCH_LDFLAGS="$(ALL_LDFLAGS)" ./scripts/bench.sh
