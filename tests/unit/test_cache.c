@@ -73,6 +73,27 @@ load_bytes(struct cache *c, const char *p, size_t len)
 	return rc;
 }
 
+/* A record written by hand, its length by sizeof: records hold NULs. */
+struct rec {
+	const char	*p;
+	size_t		 n;
+};
+#define REC(s)	{ s, sizeof(s) - 1 }
+
+/* Load `head` followed by record r as a cache file (load_bytes). */
+static int
+load_record(struct cache *c, const char *head, const struct rec *r)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	buf_puts(&b, head);
+	buf_add(&b, r->p, r->n);
+	rc = load_bytes(c, b.ptr, b.len);
+	buf_release(&b);
+	return rc;
+}
+
 /* A cache of two folders and no page, written as build.c writes it, to
  * fd, for a build started at `start`. */
 static void
@@ -137,9 +158,7 @@ test_dirs(void)
 
 	/* Each malformed in one way. */
 	{
-		/* Lengths by sizeof: the records hold NULs. */
-#define REC(s)	{ s, sizeof(s) - 1 }
-		static const struct { const char *p; size_t n; } bad[] = {
+		static const struct rec bad[] = {
 			/* a path not ending in '/' */
 			REC("D4:news\0001;2;3;4;6:\010a.md\0\0\n"),
 			/* an empty name */
@@ -157,36 +176,24 @@ test_dirs(void)
 			/* a name twice */
 			REC("D0:\0001;2;3;4;6:\010a\0\004a\0\0\n"),
 		};
-#undef REC
+		static const struct rec good =
+		    REC("D0:\0001;2;3;4;4:\010ab\0\0\n");
 		const char *head = "gen-cache 6 " GEN_VERSION
 		    "\nid 0;start 5;pages 0;";
-		struct buf b = BUF_INIT;
 		size_t i;
 		int refused = 1;
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			buf_reset(&b);
-			buf_puts(&b, head);
-			buf_add(&b, bad[i].p, bad[i].n);
-			refused &= load_bytes(&c, b.ptr, b.len) == -1 &&
+			refused &= load_record(&c, head, &bad[i]) == -1 &&
 			    c.ndirs == 0;
 			cache_release(&c);
 		}
 		/* The same with a good record: loads, so the others were
 		 * refused for what is wrong with them. */
-		buf_reset(&b);
-		buf_puts(&b, head);
-		{
-			static const char good[] =
-			    "D0:\0001;2;3;4;4:\010ab\0\0\n";
-
-			buf_add(&b, good, sizeof(good) - 1);
-		}
 		test_cond("a well-formed folder's record loads",
-		    load_bytes(&c, b.ptr, b.len) == 0 && c.ndirs == 1);
+		    load_record(&c, head, &good) == 0 && c.ndirs == 1);
 		cache_release(&c);
 		test_cond("malformed folders' records: refused", refused);
-		buf_release(&b);
 	}
 	free(text);
 }
@@ -298,37 +305,27 @@ test_orders(void)
 	/* Malformed orders: a length not of whole places, an order with
 	 * no hash. */
 	{
-#define REC(s)	{ s, sizeof(s) - 1 }
-		static const struct { const char *p; size_t n; } bad[] = {
+		static const struct rec bad[] = {
 			REC("R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;9;3:abc\000\n"),
 			REC("R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;0;4:abcd\000\n"),
 		};
-		static const char good[] =
-		    "R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;9;4:abcd\000\n";
-#undef REC
+		static const struct rec good =
+		    REC("R1:x\0001;2;3;4;5;6;0:\0000:\000~7;0;9;4:abcd\000\n");
 		const char *head = "gen-cache 6 " GEN_VERSION
 		    "\nid 0;start 5;pages 1;";
-		struct buf b = BUF_INIT;
 		size_t i;
 		int refused = 1;
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			buf_reset(&b);
-			buf_puts(&b, head);
-			buf_add(&b, bad[i].p, bad[i].n);
-			refused &= load_bytes(&c, b.ptr, b.len) == -1 &&
+			refused &= load_record(&c, head, &bad[i]) == -1 &&
 			    c.n == 0;
 			cache_release(&c);
 		}
-		buf_reset(&b);
-		buf_puts(&b, head);
-		buf_add(&b, good, sizeof(good) - 1);
 		test_cond("a well-formed order loads",
-		    load_bytes(&c, b.ptr, b.len) == 0 && c.n == 1 &&
+		    load_record(&c, head, &good) == 0 && c.n == 1 &&
 		    c.v[0].orderlen == 4);
 		cache_release(&c);
 		test_cond("malformed orders: refused", refused);
-		buf_release(&b);
 	}
 }
 
