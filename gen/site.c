@@ -1654,7 +1654,7 @@ sort_kids(struct page *sec, int news, struct sort_room *room)
 	struct sort_key *keys;
 	const struct sort_key **v;
 	struct buf *names = &room->names;
-	char *own;
+	uint32_t *own;
 	int whole = 1;
 
 	if (order_from_cache(sec, h, room->was, room->seen))
@@ -1680,17 +1680,15 @@ sort_kids(struct page *sec, int news, struct sort_room *room)
 		sort_keys(v, v + n, n, sp.nw, names->ptr);
 	else
 		qsort(v, n, sizeof(*v), cmp_news_key);
-	own = n <= UINT32_MAX ? xmalloc(n * sizeof(uint32_t)) : NULL;
+	own = n <= UINT32_MAX ? xreallocarray(NULL, n, sizeof(*own)) : NULL;
 	for (i = 0; i < n; i++) {
-		uint32_t k = (uint32_t)(v[i] - keys);
-
 		if (own != NULL)
-			memcpy(own + i * sizeof(k), &k, sizeof(k));
+			own[i] = (uint32_t)(v[i] - keys);
 		sec->kids[i] = v[i]->p;
 	}
 	if (own != NULL) {
 		sec->orderhash = h;
-		sec->order = own;
+		sec->order = (const char *)own;
 		sec->order_own = 1;
 	}
 }
