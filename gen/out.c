@@ -27,6 +27,8 @@ struct entry {
 	size_t		 old;		/* index + 1 of its olds, or 0 */
 	int		 staged;	/* written into the staging folder */
 	int		 borrowed;	/* path is the old manifest's */
+	size_t		 slot;		/* its name in an incremental build's
+					   stage (stage_path), or 0 */
 };
 
 /* What a look at a file of the last build found: not looked at yet, not
@@ -59,6 +61,7 @@ struct out {
 	pthread_mutex_t	 lock;		/* guards the entries */
 	struct entry	*v;
 	size_t		 n, cap;
+	size_t		 nslots;	/* stage names given out */
 	struct map	 seen;		/* path -> index + 1 in v, for files
 					   the manifest does not list (its
 					   own know their entries) */
@@ -405,6 +408,7 @@ entry_put(struct out *o, const char *path, size_t old, int borrowed,
 	e->path = (char *)path;
 	e->old = old;
 	e->borrowed = borrowed;
+	e->slot = 0;
 	return e;
 }
 
@@ -496,6 +500,25 @@ old_hash(struct out *o, const char *rel, uint64_t *size)
 	return i != 0 ? old_present(o, i, rel, size) : 0;
 }
 
+/*
+ * Where file `rel` is written in the stage.  A new tree is the stage as
+ * a whole, its files where they go.  An incremental build's stage holds
+ * its changed files side by side, named by number (slot): no folders to
+ * make and remove in it, which on a file system that discards freed
+ * blocks (ext4 with -o discard) wait for the disk each.
+ */
+static void
+stage_path(const struct out *o, struct buf *b, const char *rel, size_t slot)
+{
+	if (slot != 0)
+		buf_printf(b, "%s/%zu", o->stage, slot);
+	else {
+		buf_puts(b, o->stage);
+		buf_putc(b, '/');
+		buf_puts(b, rel);
+	}
+}
+
 int
 out_write(struct out *o, const char *rel, const void *data, size_t len,
     struct buf *err)
@@ -504,7 +527,7 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	struct buf path = BUF_INIT;
 	struct entry *e;
 	const char *key;
-	size_t i = old_index(o, rel, &key);
+	size_t i = old_index(o, rel, &key), slot;
 	int stage, rc = 0;
 
 	/* Unchanged since the last build, and still there: leave it. */
@@ -514,12 +537,13 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	e = entry_for(o, rel, i, key);
 	e->hash = h;
 	e->staged = stage;
+	if (stage && o->incremental && e->slot == 0)
+		e->slot = ++o->nslots;
+	slot = e->slot;
 	pthread_mutex_unlock(&o->lock);
 
 	if (stage) {
-		buf_puts(&path, o->stage);
-		buf_putc(&path, '/');
-		buf_puts(&path, rel);
+		stage_path(o, &path, rel, slot);
 		rc = fs_write(path.ptr, data, len, err);
 	}
 	buf_release(&path);
@@ -838,15 +862,16 @@ hash_at(const struct out *o, struct buf *man, size_t i)
  * with their hashes, 0 for those this build changes or removes.  gone[i]
  * is set for each slot of the old map whose file this build does not
  * make.  When this build makes the same files (same_files), `man` is
- * the new manifest, in the last one's order, and becomes this one.
+ * the new manifest, in the last one's order, and becomes this one; the
+ * file stays open for put_hashes(), as *fd (else -1).
  */
 static int
-mark_touched(struct out *o, int same, struct buf *man, char *gone,
+mark_touched(struct out *o, int same, struct buf *man, char *gone, int *fd,
     struct buf *err)
 {
 	struct buf own = BUF_INIT, tmp = BUF_INIT, to = BUF_INIT;
 	size_t i;
-	int rc = -1;
+	int rc = -1, wfd;
 
 	/* The new manifest with 0 over the hashes of the files written
 	 * anew (the others keep theirs, as the last one has them); none is
@@ -872,15 +897,54 @@ mark_touched(struct out *o, int same, struct buf *man, char *gone,
 	}
 	buf_printf(&tmp, "%s/%s.tmp", o->stage, BUILD_MARKER);
 	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
-	if (fs_write(tmp.ptr, man->ptr, man->len, err) == 0) {
-		if (rename(tmp.ptr, to.ptr) == -1)
-			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
-		else
-			rc = 0;
+	*fd = -1;
+	wfd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (wfd == -1 || fd_write_all(wfd, man->ptr, man->len) == -1)
+		buf_printf(err, "%s: cannot write: %s\n", tmp.ptr,
+		    strerror(errno));
+	else if (rename(tmp.ptr, to.ptr) == -1)
+		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+	else
+		rc = 0;
+	if (rc == 0 && same)
+		*fd = wfd;
+	else if (wfd != -1 && close(wfd) == -1 && rc == 0) {
+		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+		rc = -1;
 	}
 	buf_release(&own);
 	buf_release(&tmp);
 	buf_release(&to);
+	return rc;
+}
+
+/*
+ * The last step of a build that made the same files as the last one:
+ * the manifest mark_touched() put in place (open as fd) is this build's
+ * but for the 0 of each file written anew, which gets its hash, in
+ * place.  Not a new file moved over it: on ext4 that would write both
+ * out to disk there and then, and free the blocks of the one it
+ * replaces, written a moment ago.  A crash in the middle leaves each
+ * hash 0, new, or a mix of the two, which no file has: at worst, the
+ * next build writes a file again.
+ */
+static int
+put_hashes(struct out *o, struct buf *man, int fd, struct buf *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].staged)
+			put_hex(hash_at(o, man, o->v[i].old - 1), o->v[i].hash);
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    fd_write_all(fd, man->ptr, man->len) == -1)
+		rc = -1;
+	if (close(fd) == -1)
+		rc = -1;
+	if (rc == -1)
+		buf_printf(err, "%s/%s: cannot write: %s\n", o->dir,
+		    BUILD_MARKER, strerror(errno));
 	return rc;
 }
 
@@ -891,7 +955,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	struct entry **ord = xreallocarray(NULL, o->n + 1, sizeof(*ord));
 	char *gone = NULL;
 	size_t i;
-	int rc = -1, same;
+	int rc = -1, same, mfd = -1;
 
 	/* Nothing is looked up in the last build's files from here. */
 	stop_probe(o);
@@ -916,8 +980,11 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		for (i = 0; i < o->n; i++)
 			put_line(&man, ord[i]->hash, ord[i]->path);
 	}
+	/* The new manifest in the stage, but where mark_touched() puts it
+	 * in place itself (put_hashes()). */
 	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
-	if (fs_write(from.ptr, man.ptr, man.len, err) == -1)
+	if ((!o->incremental || !same) &&
+	    fs_write(from.ptr, man.ptr, man.len, err) == -1)
 		goto fail;
 
 	if (!o->incremental) {
@@ -935,7 +1002,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * rewrites them instead of trusting stale hashes.
 	 */
 	gone = xcalloc(o->old.cap + 1, 1);
-	if (mark_touched(o, same, &man, gone, err) == -1)
+	if (mark_touched(o, same, &man, gone, &mfd, err) == -1)
 		goto fail;
 	o->touching = 1;
 	/* What the last build made and this one did not: first, so that
@@ -957,7 +1024,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		}
 		buf_reset(&from);
 		buf_reset(&to);
-		buf_printf(&from, "%s/%s", o->stage, e->path);
+		stage_path(o, &from, e->path, e->slot);
 		buf_printf(&to, "%s/%s", o->dir, e->path);
 		/* A folder may stand where a file is to go, or the other
 		 * way round, when pages move. */
@@ -979,13 +1046,21 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 	 * are "unknown" in the manifest until the new one is in place. */
 	if (put_private(o, err) == -1)
 		goto fail;
-	buf_reset(&from);
-	buf_reset(&to);
-	buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
-	buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
-	if (rename(from.ptr, to.ptr) == -1) {
-		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
-		goto fail;
+	if (same) {
+		int fd = mfd;
+
+		mfd = -1;
+		if (put_hashes(o, &man, fd, err) == -1)
+			goto fail;
+	} else {
+		buf_reset(&from);
+		buf_reset(&to);
+		buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
+		buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
+		if (rename(from.ptr, to.ptr) == -1) {
+			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+			goto fail;
+		}
 	}
 	fs_remove_tree(o->stage, err);
 done:
@@ -1003,6 +1078,8 @@ done:
 	buf_release(&to);
 	return rc;
 fail:
+	if (mfd != -1)
+		close(mfd);
 	if (o->touching)
 		buf_printf(err, "%s: partly updated; the next build will "
 		    "finish it\n", o->dir);
