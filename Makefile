@@ -29,7 +29,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lmbedcrypto 
 GEN_LIBS   = $(filter-out -lcurl -lzip,$(PKG_LIBS)) -ldl
 # gen's own build (not the sanitizer builds, which bring their own) takes
 # malloc from mimalloc: a full build makes and frees millions of small
-# blocks on every core (jansson values, template and Markdown buffers),
+# blocks on every core (YAML nodes, template and Markdown buffers, strings),
 # and glibc's allocator spent an eighth of its time on them.  It keeps
 # its default 4 KiB pages: on a VM whose host takes back free memory, huge
 # pages new to the host cost more to fill in than they save in faults.
