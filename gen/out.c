@@ -857,6 +857,19 @@ hash_at(const struct out *o, struct buf *man, size_t i)
 	return man->ptr + (o->olds[i].path - 17 - o->oldtext.ptr);
 }
 
+/* In a manifest made by manifest_again(), the hash of each file written
+ * anew: 0 (changing) while `marked`, else its new one. */
+static void
+put_staged(const struct out *o, struct buf *man, int marked)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].staged)
+			put_hex(hash_at(o, man, o->v[i].old - 1),
+			    marked ? 0 : o->v[i].hash);
+}
+
 /*
  * Write the output's manifest anew, atomically: the last build's files
  * with their hashes, 0 for those this build changes or removes.  gone[i]
@@ -876,10 +889,9 @@ mark_touched(struct out *o, int same, struct buf *man, char *gone, int *fd,
 	/* The new manifest with 0 over the hashes of the files written
 	 * anew (the others keep theirs, as the last one has them); none is
 	 * gone. */
-	for (i = 0; same && i < o->n; i++)
-		if (o->v[i].staged)
-			put_hex(hash_at(o, man, o->v[i].old - 1), 0);
-	if (!same) {
+	if (same)
+		put_staged(o, man, 1);
+	else {
 		man = &own;
 		buf_puts(man, MANIFEST_HEAD);
 	}
@@ -931,12 +943,9 @@ mark_touched(struct out *o, int same, struct buf *man, char *gone, int *fd,
 static int
 put_hashes(struct out *o, struct buf *man, int fd, struct buf *err)
 {
-	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < o->n; i++)
-		if (o->v[i].staged)
-			put_hex(hash_at(o, man, o->v[i].old - 1), o->v[i].hash);
+	put_staged(o, man, 0);
 	if (lseek(fd, 0, SEEK_SET) == -1 ||
 	    fd_write_all(fd, man->ptr, man->len) == -1)
 		rc = -1;
