@@ -18,6 +18,12 @@
 # The floor also runs a second way, each page as long as gen makes it
 # (the floor writing gen's page sizes): the ratio of gen to that is the
 # cost of gen's work, apart from the bytes its theme puts on every page.
+# And gen runs a second way too, with a bare theme: the default theme
+# with a base layout of the page's title and main block alone (no head
+# links, header, menu, breadcrumbs or footer), so that the table tells
+# what gen's own work costs (Markdown with its links and heading ids,
+# lists, the search index, feeds, the manifest and the cache) from what
+# the theme's chrome costs.
 #
 # Prints a table of wall times, peak RSS and ratios, and writes it to
 # build/bench/results.txt; every run's figures go to build/bench/runs.txt
@@ -104,6 +110,26 @@ if "$gen" build --help 2>&1 | grep -q -- '--jobs'; then
 	genjobs="--jobs $(nproc)"
 fi
 
+# The bare theme (see the top): the default one, its base layout
+# replaced.
+bare=$corpus/bare-theme
+mkdir -p "$bare"
+cp -R themes/default "$bare/default"
+cat >"$bare/default/layouts/base.mustache" <<'EOF'
+<!DOCTYPE html>
+<html lang="{{site.language}}">
+<head>
+<meta charset="utf-8">
+<title>{{page.title}}</title>
+</head>
+<body>
+<main>
+{{$main}}{{/main}}
+</main>
+</body>
+</html>
+EOF
+
 # One timed build: TOOL WHERE OUT (names with _: sh has no locals).
 # Appends "TOOL WHERE WALL CPU RSS_KB" to $runs.
 run() {
@@ -116,6 +142,8 @@ run() {
 		    --cacheDir "$corpus/hugo-cache" ;;
 	floor)	set -- "$B/floor" "$corpus/gen" "$_out" ;;
 	floorsz) set -- "$B/floor" "$corpus/gen" "$_out" "$B/sizes.txt" ;;
+	genbare) set -- "$gen" build "$corpus/gen" -o "$_out" -q \
+		    --theme-dir "$bare" $genjobs ;;
 	esac
 	echo "== $_tool $_where $_out" >>"$log"
 	"$B/measure" -o "$B/m.txt" -l "$log" -- "$@"
@@ -133,7 +161,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # Each tool once, untimed, to warm the page cache with the corpus and the
 # programs; and a check that each wrote every page.
 echo "bench: warming up"
-for tool in gen hugo floor; do
+for tool in gen hugo floor genbare; do
 	run "$tool" warm "$shm/warm-$tool"
 	n=$(find "$shm/warm-$tool" -name index.html | wc -l)
 	if [ "$n" -lt "$PAGES" ]; then
@@ -161,7 +189,7 @@ for where in tmpfs disk; do
 	i=1
 	while [ "$i" -le "$RUNS" ]; do
 		echo "bench: $where, run $i of $RUNS"
-		for tool in gen hugo floor floorsz; do
+		for tool in gen hugo floor floorsz genbare; do
 			run "$tool" "$where" "$dir/$tool-$i"
 		done
 		i=$((i + 1))
@@ -204,7 +232,7 @@ if [ -n "$(git -C "$top" --no-optional-locks status --porcelain -- gen lib \
 fi
 
 {
-	for t in gen hugo floor floorsz; do
+	for t in gen hugo floor floorsz genbare; do
 		for w in tmpfs disk; do
 			echo "wall $t $w $(stat "$t" "$w" 3)"
 			echo "cpu $t $w $(stat "$t" "$w" 4)"
@@ -273,6 +301,14 @@ END {
 	printf "| %-28s | %-19s | %-19s |\n", "gen / it",
 	    ratio(wall("gen", "tmpfs"), wall("floorsz", "tmpfs")),
 	    ratio(wall("gen", "disk"), wall("floorsz", "disk"))
+	printf "\n"
+	printf "| %-28s | %-19s | %-19s |\n", "gen with a bare theme", "tmpfs", "disk"
+	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
+	printf "| %-28s | %-19s | %-19s |\n", "wall", secs("wall", "genbare", "tmpfs"),
+	    secs("wall", "genbare", "disk")
+	printf "| %-28s | %-19s | %-19s |\n", "it / floor",
+	    ratio(wall("genbare", "tmpfs"), wall("floor", "tmpfs")),
+	    ratio(wall("genbare", "disk"), wall("floor", "disk"))
 	printf "\n"
 	printf "| %-28s | %-19s | %-19s |\n", "gen, one page changed", "tmpfs", "disk"
 	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
