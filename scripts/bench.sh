@@ -268,6 +268,16 @@ function mb(t) {	# the highest peak of the full builds
 }
 function ratio(a, b) { return b > 0 ? sprintf("%.1fx", a / b) : "-" }
 function wall(t, w) { return med["wall", t, w] }
+function row3(a, b, c) { printf "| %-28s | %-19s | %-19s |\n", a, b, c }
+# A table of tool t in both places, and the ratio of a to b in each.
+function beside(title, t, label, a, b) {
+	row3(title, "tmpfs", "disk")
+	row3("---", "---:", "---:")
+	row3("wall", secs("wall", t, "tmpfs"), secs("wall", t, "disk"))
+	row3(label, ratio(wall(a, "tmpfs"), wall(b, "tmpfs")),
+	    ratio(wall(a, "disk"), wall(b, "disk")))
+	printf "\n"
+}
 function cpus(t, w) { return med["cpu", t, w] }
 END {
 	printf "Kakehashi benchmark, %s: %d pages in 11 sections (%.1f MB of Markdown)\n",
@@ -294,26 +304,14 @@ END {
 	    sprintf("%.0f MB", mb("hugo")), sprintf("%.0f MB", mb("floor")),
 	    ratio(mb("hugo"), mb("gen")), "")
 	printf "\n"
-	printf "| %-28s | %-19s | %-19s |\n", "floor at gen'"'"'s page sizes", "tmpfs", "disk"
-	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
-	printf "| %-28s | %-19s | %-19s |\n", "wall", secs("wall", "floorsz", "tmpfs"),
-	    secs("wall", "floorsz", "disk")
-	printf "| %-28s | %-19s | %-19s |\n", "gen / it",
-	    ratio(wall("gen", "tmpfs"), wall("floorsz", "tmpfs")),
-	    ratio(wall("gen", "disk"), wall("floorsz", "disk"))
-	printf "\n"
-	printf "| %-28s | %-19s | %-19s |\n", "gen with a bare theme", "tmpfs", "disk"
-	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
-	printf "| %-28s | %-19s | %-19s |\n", "wall", secs("wall", "genbare", "tmpfs"),
-	    secs("wall", "genbare", "disk")
-	printf "| %-28s | %-19s | %-19s |\n", "it / floor",
-	    ratio(wall("genbare", "tmpfs"), wall("floor", "tmpfs")),
-	    ratio(wall("genbare", "disk"), wall("floor", "disk"))
-	printf "\n"
-	printf "| %-28s | %-19s | %-19s |\n", "gen, one page changed", "tmpfs", "disk"
-	printf "| %-28s | %-19s | %-19s |\n", "---", "---:", "---:"
-	printf "| %-28s | %-19s | %-19s |\n", "rebuild into the same output",
-	    ms("gen", "tmpfs-one"), ms("gen", "disk-one")
+	beside("floor at gen'"'"'s page sizes", "floorsz", "gen / it", "gen",
+	    "floorsz")
+	beside("gen with a bare theme", "genbare", "it / floor", "genbare",
+	    "floor")
+	row3("gen, one page changed", "tmpfs", "disk")
+	row3("---", "---:", "---:")
+	row3("rebuild into the same output", ms("gen", "tmpfs-one"),
+	    ms("gen", "disk-one"))
 	ht = wall("hugo", "tmpfs") / wall("gen", "tmpfs")
 	ft = wall("gen", "tmpfs") / wall("floor", "tmpfs")
 	hd = wall("hugo", "disk") / wall("gen", "disk")
