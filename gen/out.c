@@ -802,7 +802,10 @@ out_abort(struct out *o)
 	out_free(o);
 }
 
-/* Remove a file and then its folders as far up as they are empty. */
+/* Remove a file and then its folders as far up as they are empty.  A
+ * file or folder already gone counts as removed: a build killed between
+ * the two leaves them so, and the next one, which the manifest still
+ * tells of the file, finishes the job. */
 static void
 remove_stale(const char *dir, const char *rel)
 {
@@ -810,11 +813,11 @@ remove_stale(const char *dir, const char *rel)
 	char *slash;
 
 	buf_printf(&p, "%s/%s", dir, rel);
-	if (unlink(p.ptr) == 0) {
+	if (unlink(p.ptr) == 0 || errno == ENOENT) {
 		while ((slash = strrchr(p.ptr, '/')) != NULL &&
 		    (size_t)(slash - p.ptr) > strlen(dir)) {
 			*slash = '\0';
-			if (rmdir(p.ptr) == -1)
+			if (rmdir(p.ptr) == -1 && errno != ENOENT)
 				break;
 		}
 	}

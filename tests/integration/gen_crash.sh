@@ -1,0 +1,160 @@
+#!/bin/bash
+# gen killed in the middle of a build (SIGKILL: no error path runs, as
+# with a power cut or the OOM killer), just before one of the calls that
+# change files: its Nth write(), rename(), renameat2(), unlink(),
+# rmdir(), mkdir() or open() that creates (tests/lib/killat.c).  For a
+# first build and for each kind of change to the site, and each such
+# point, from the same output each time: the next build must succeed,
+# give byte for byte the tree a clean build gives, and leave no staging
+# folder behind.  A build that makes K calls of a kind is killed before
+# each of them when K is at most 12, else before the first four, the
+# middle one and the last four; and once past the last, when it
+# completes.  (How many folders a first build makes depends on the order
+# in which its two threads write: a run that makes fewer than the count
+# completes, and is checked as the others.)
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+
+GEN=${GEN:-build/gen}
+# On tmpfs where there is one: the runs make and remove hundreds of
+# trees, and ext4 creates files slowly for a while after such removals
+# (scripts/bench.sh), which would slow the suites after this one.  A kill
+# leaves what the page cache holds either way.
+work=$(mktemp -d /dev/shm/gen-crash.XXXXXX 2>/dev/null || mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1795000000
+
+${CC:-cc} -shared -fPIC -o "$work/killat.so" tests/lib/killat.c -ldl
+
+cp -r content/center "$work/site"
+cp -r themes "$work/themes"
+site=$work/site themes=$work/themes out=$work/out before=$work/before
+
+build() {
+	$GEN build "$site" -o "$1" --theme-dir "$themes" -q
+}
+
+# The output as the last build left it, back in place; none for a first
+# build.
+restore() {
+	rm -rf "$out" "$out".tmp-*
+	if [ -d "$before" ]; then cp -a "$before" "$out"; fi
+}
+
+# Which calls to kill before: 1..K, or a spread of them; then K + 1.
+points() {
+	local k=$1 i
+	if [ "$k" -le 12 ]; then
+		seq 1 $((k + 1))
+	else
+		for i in 1 2 3 4 $((k / 2)) $((k - 3)) $((k - 2)) $((k - 1)) $k \
+		    $((k + 1)); do
+			echo "$i"
+		done
+	fi
+}
+
+# One kill: the build killed before call $1 number $2 of $3, then built
+# again (after $undo, when set).  Says what went wrong, if anything.
+one() {
+	local call=$1 n=$2 k=$3 rc
+	restore
+	[ -z "$undo" ] || eval "$redo"
+	KILL_AT=$call:$n LD_PRELOAD=$work/killat.so build "$out" >/dev/null 2>&1
+	rc=$?
+	[ "$rc" -eq 137 ] && echo >>"$work/kills"
+	[ -z "$undo" ] || eval "$undo"
+	if [ "$rc" -ne 137 ] && [ "$rc" -ne 0 ]; then
+		echo "$call $n of $k: the build failed (status $rc)"
+	elif ! build "$out" >"$work/err" 2>&1; then
+		echo "$call $n of $k: the build after it failed:"
+		head -n 5 "$work/err"
+	elif ! diff -r -x .gen-cache "$out" "$work/clean" >"$work/diff" 2>&1; then
+		echo "$call $n of $k: the build after it differs from a clean build:"
+		head -n 10 "$work/diff"
+	elif ls -d "$out".tmp-* >/dev/null 2>&1; then
+		echo "$call $n of $k: a staging folder is left"
+	fi
+}
+
+# crashes NAME [UNDO REDO]: the site as it is now, built from the output
+# in $before (or from none).  With UNDO, the change the build was making
+# is undone (shell code) after each kill, and the next build must give
+# the tree of the site as it was: the files the killed build had
+# changed, or was changing, must not be taken as up to date.  REDO
+# makes the change again.
+crashes() {
+	local call k n runs=0 kills
+	undo=${2:-} redo=${3:-}
+	rm -rf "$work/clean"
+	[ -z "$undo" ] || eval "$undo"
+	build "$work/clean"
+	[ -z "$undo" ] || eval "$redo"
+	restore
+	rm -f "$work/counts"
+	KILL_COUNT=$work/counts LD_PRELOAD=$work/killat.so build "$out"
+	: >"$work/log"
+	: >"$work/kills"
+	while read -r call k; do
+		[ "$k" -gt 0 ] || continue
+		for n in $(points "$k"); do
+			runs=$((runs + 1))
+			one "$call" "$n" "$k" >>"$work/log"
+		done
+	done <"$work/counts"
+	kills=$(wc -l <"$work/kills")
+	# Each kind's points but the last kill the build, but for the
+	# folders of a first build.
+	if [ "$kills" -ge $((runs / 2)) ] && [ ! -s "$work/log" ]; then
+		ok "$1: killed at $kills points, the next build = a clean build"
+	else
+		not_ok "$1: killed at $kills of $runs points, the next build = a clean build"
+		head -n 40 "$work/log" | diag
+	fi
+	# This build's output, which the next change starts from.
+	rm -rf "$before"
+	cp -a "$work/clean" "$before"
+	[ -z "$undo" ] || eval "$undo"
+}
+
+crashes "a first build"
+
+printf '\n追記した段落です。\n' >>"$site/about/concept.md"
+crashes "a body edited"
+
+sed -i 's/^title: .*/title: 概念図（改訂）/' "$site/about/concept.md"
+crashes "a title edited (menus and lists of other pages)"
+
+# The title changed again and put back after the kill: the pages whose
+# menus the killed build had rewritten must be written again.
+cp "$site/about/concept.md" "$work/concept.md"
+sed -i 's/^title: .*/title: 概念図（再改訂）/' "$site/about/concept.md"
+crashes "a title edited, the edit undone after the kill" \
+    'cp "$work/concept.md" "$site/about/concept.md"' \
+    'sed -i "s/^title: .*/title: 概念図（再改訂）/" "$site/about/concept.md"'
+
+printf -- '---\ntitle: 新しい事例\ndescription: 追加した事例です。\n---\n\n本文です。\n' \
+    >"$site/practice/case-new.md"
+crashes "a page added"
+
+rm "$site/council/coordination.md"
+sed -i 's/(coordination\.md)/(overview.md)/' "$site/council/_index.md"
+sed -i 's/(\.\.\/council\/coordination\.md)/(..\/council\/overview.md)/' "$site/practice/points.md"
+crashes "a page deleted"
+
+mv "$site/practice/case-03.md" "$site/training/case-03.md"
+sed -i 's/(case-03\.md)/(..\/training\/case-03.md)/' "$site/practice/_index.md"
+crashes "a page moved"
+
+sed -i 's/ページの先頭へ戻る/ページの先頭へ/' "$themes/default/partials/footer.mustache"
+crashes "a partial changed (every page)"
+
+# A manifest gen cannot read: the new tree is made whole and swapped in.
+printf 'garbage\n' >"$before/.gen-output"
+sed -i 's/^title: .*/title: 概念図（第三版）/' "$site/about/concept.md"
+crashes "a manifest it cannot read (a new tree swapped in)"
+
+check "the output from the last build is a gen build's" test -f "$before/.gen-output"
+
+done_testing
