@@ -15,6 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
+. tests/lib/corpus.sh
 
 GEN=${GEN:-build/gen}
 # On tmpfs where there is one: the runs make and remove hundreds of
@@ -156,5 +157,22 @@ sed -i 's/^title: .*/title: 概念図（第三版）/' "$site/about/concept.md"
 crashes "a manifest it cannot read (a new tree swapped in)"
 
 check "the output from the last build is a gen build's" test -f "$before/.gen-output"
+
+# 500 generated pages (tests/lib/corpus.sh), s1's entries in three parts
+# of the search index: a body in its second part made longer moves the
+# entries after it, which the cache records.
+site=$work/corpus
+rm -rf "$before"
+corpus500 "$site"
+build "$before"
+cp "$site/s1/p150.md" "$work/p150.md"
+longer='s/記事 150 の本文です/記事 150 の本文を、ずっと長く書き改めました/'
+sed -i "$longer" "$site/s1/p150.md"
+crashes "500 pages: a body in a search part's middle edited, the edit undone after the kill" \
+    'cp "$work/p150.md" "$site/s1/p150.md"' 'sed -i "$longer" "$site/s1/p150.md"'
+sed -i "$longer" "$site/s1/p150.md"
+crashes "500 pages: a body in a search part's middle edited"
+sed -i 's/^title: 分類3 の記事 7$/title: 改題した記事/' "$site/s3/p7.md"
+crashes "500 pages: a title edited"
 
 done_testing
