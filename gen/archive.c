@@ -193,6 +193,9 @@ archive_zip(const char *tree, const char *zipfile, int quiet)
 	}
 	if (zip_load() == -1)
 		goto out;
+	/* What a gen zip killed before it was done left (libzip writes
+	 * into a file of its own beside ours). */
+	fs_remove_dead(zipfile, 1);
 	buf_printf(&tmp, "%s.tmp-%ld", zipfile, (long)getpid());
 	unlink(tmp.ptr);
 	if ((z.za = zl.open(tmp.ptr, ZIP_CREATE | ZIP_EXCL, &zerr)) == NULL) {

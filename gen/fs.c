@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,41 @@ fs_remove_tree(const char *path, struct buf *err)
 		return -1;
 	}
 	return 0;
+}
+
+void
+fs_remove_dead(const char *path, int suffixed)
+{
+	struct buf parent = BUF_INIT, prefix = BUF_INIT, full = BUF_INIT,
+	    e = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	char **names = NULL, *end;
+	long n, i, pid;
+
+	if (slash != NULL)
+		buf_add(&parent, path, slash == path ? 1 :
+		    (size_t)(slash - path));
+	else
+		buf_puts(&parent, ".");
+	buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : path);
+	n = fs_list(parent.ptr, &names, &e);
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i], prefix.ptr, prefix.len) != 0)
+			continue;
+		pid = strtol(names[i] + prefix.len, &end, 10);
+		if (end == names[i] + prefix.len || pid <= 0 ||
+		    !(*end == '\0' || (suffixed && *end == '.')) ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		buf_reset(&full);
+		buf_printf(&full, "%s/%s", parent.ptr, names[i]);
+		fs_remove_tree(full.ptr, &e);
+	}
+	fs_list_free(names, n > 0 ? n : 0);
+	buf_release(&parent);
+	buf_release(&prefix);
+	buf_release(&full);
+	buf_release(&e);
 }
 
 static int

@@ -20,6 +20,13 @@ int	fs_write(const char *path, const void *data, size_t len,
 int	fs_copy(const char *from, const char *to, struct buf *err);
 /* Remove a tree (like rm -rf); a missing path is not an error. */
 int	fs_remove_tree(const char *path, struct buf *err);
+/*
+ * What runs of gen cut short left beside `path`: "PATH.tmp-PID" (a
+ * build's staging folder, a ZIP being written) and, with `suffixed`,
+ * "PATH.tmp-PID.ANYTHING" too (the file libzip writes a ZIP into), each
+ * removed when no process has that PID any more.
+ */
+void	fs_remove_dead(const char *path, int suffixed);
 /* 1 when path is a directory / regular file. */
 int	fs_is_dir(const char *path);
 int	fs_is_file(const char *path);

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,41 +216,6 @@ open_tops(struct out *o)
 	buf_release(&e);
 }
 
-/* Staging folders ("DIR.tmp-PID") that builds cut short left behind:
- * removed when no process has that PID any more. */
-static void
-remove_dead_stages(const char *dir)
-{
-	struct buf parent = BUF_INIT, prefix = BUF_INIT, full = BUF_INIT,
-	    e = BUF_INIT;
-	const char *slash = strrchr(dir, '/');
-	char **names = NULL, *end;
-	long n, i, pid;
-
-	if (slash != NULL)
-		buf_add(&parent, dir, slash == dir ? 1 : (size_t)(slash - dir));
-	else
-		buf_puts(&parent, ".");
-	buf_printf(&prefix, "%s.tmp-", slash ? slash + 1 : dir);
-	n = fs_list(parent.ptr, &names, &e);
-	for (i = 0; i < n; i++) {
-		if (strncmp(names[i], prefix.ptr, prefix.len) != 0)
-			continue;
-		pid = strtol(names[i] + prefix.len, &end, 10);
-		if (*end != '\0' || pid <= 0 ||
-		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue;
-		buf_reset(&full);
-		buf_printf(&full, "%s/%s", parent.ptr, names[i]);
-		fs_remove_tree(full.ptr, &e);
-	}
-	fs_list_free(names, n > 0 ? n : 0);
-	buf_release(&parent);
-	buf_release(&prefix);
-	buf_release(&full);
-	buf_release(&e);
-}
-
 /* Look at file `rel` of the last build, from its top folder: OLD_GONE,
  * or its size. */
 static int64_t
@@ -364,7 +328,7 @@ out_open(struct out *o, struct buf *err)
 	struct buf b = BUF_INIT;
 
 	wait_old(o);
-	remove_dead_stages(o->dir);
+	fs_remove_dead(o->dir, 0);
 	buf_printf(&b, "%s.tmp-%ld", o->dir, (long)getpid());
 	o->stage = buf_detach(&b, NULL);
 	if (fs_remove_tree(o->stage, err) == -1 ||

@@ -86,6 +86,20 @@ check "and gives the layout of a page two folders down" \
 check "the marker is not in the ZIP" test ! -e "$work/unz/.gen-output"
 check "the cache is not in the ZIP" test ! -e "$work/unz/.gen-cache"
 check "gen zip refuses a missing tree" sh -c "! $GEN zip -i '$work/nothing' -o '$work/n.zip' -q 2>/dev/null"
+# What a gen zip killed midway leaves: its file and libzip's beside it,
+# named by its PID.  The next one removes them, but not those of a run
+# still going (this shell's PID).
+dead=$(sh -c 'echo $$')
+printf 'partial' >"$work/a.zip.tmp-$dead"
+printf 'partial' >"$work/a.zip.tmp-$dead.Xq3f9a"
+printf 'running' >"$work/a.zip.tmp-$$.Zz81kq"
+printf 'mine' >"$work/a.zip.tmp-notes"
+$GEN zip content/center -i "$out" -o "$work/a.zip" -q
+check "gen zip removes what a killed gen zip left" \
+	test ! -e "$work/a.zip.tmp-$dead" -a ! -e "$work/a.zip.tmp-$dead.Xq3f9a"
+check "but not what a running one is writing, nor a file not named so" \
+	test -e "$work/a.zip.tmp-$$.Zz81kq" -a -e "$work/a.zip.tmp-notes"
+check "and the ZIP is as before" cmp "$work/a.zip" "$work/b.zip"
 
 # The other layout pattern, with news spread over several list pages:
 # built to build/check/center-side for the browser suites.
