@@ -1741,6 +1741,11 @@ build_run(const struct build_opts *o)
 		write_live_reload(&c);
 	take_thread_errors(&c);
 	if (c.failed) {
+		size_t skipped = out_skipped(o_out);
+
+		if (skipped > 0)
+			site_error(&s, "%s: %zu more file%s not written after "
+			    "that", out.ptr, skipped, skipped == 1 ? "" : "s");
 		out_abort(o_out);
 		o_out = NULL;
 		goto out;

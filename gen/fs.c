@@ -97,6 +97,13 @@ fs_mkdirs_for(const char *path, struct buf *err)
 int
 fs_write(const char *path, const void *data, size_t len, struct buf *err)
 {
+	return fs_write_named(path, path, data, len, err);
+}
+
+int
+fs_write_named(const char *path, const char *name, const void *data,
+    size_t len, struct buf *err)
+{
 	const char *slash = strrchr(path, '/');
 	int fd;
 
@@ -116,14 +123,17 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 	if (fd == -1)
 		goto fail;
 	if (fd_write_all(fd, data, len) == -1) {
+		int serr = errno;
+
 		close(fd);
+		errno = serr;
 		goto fail;
 	}
 	if (close(fd) == -1)
 		goto fail;
 	return 0;
 fail:
-	buf_printf(err, "%s: cannot write: %s\n", path, strerror(errno));
+	buf_printf(err, "%s: cannot write: %s\n", name, strerror(errno));
 	return -1;
 }
 

@@ -76,6 +76,8 @@ struct out {
 	pthread_t	 prober;	/* looking at the files it lists */
 	int		 probing;
 	atomic_int	 probe_stop;
+	atomic_int	 wfailed;	/* a file could not be staged */
+	atomic_size_t	 wskipped;	/* files not tried after that */
 };
 
 /* A path of a manifest may name only a file inside the output: not
@@ -506,12 +508,31 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	slot = e->slot;
 	pthread_mutex_unlock(&o->lock);
 
-	if (stage) {
+	/* Once a file could not be written (a full disk, most likely), the
+	 * build has failed: the others are not tried, and not reported one
+	 * by one (out_skipped()). */
+	if (stage && atomic_load(&o->wfailed)) {
+		atomic_fetch_add(&o->wskipped, 1);
+		rc = -1;
+	} else if (stage) {
+		struct buf name = BUF_INIT;
+
 		stage_path(o, &path, rel, slot);
-		rc = fs_write(path.ptr, data, len, err);
+		/* Named where it was going: the stage's names are numbers. */
+		buf_printf(&name, "%s/%s", o->dir, rel);
+		if ((rc = fs_write_named(path.ptr, name.ptr, data, len,
+		    err)) == -1)
+			atomic_store(&o->wfailed, 1);
+		buf_release(&name);
 	}
 	buf_release(&path);
 	return rc;
+}
+
+size_t
+out_skipped(struct out *o)
+{
+	return atomic_load(&o->wskipped);
 }
 
 int

@@ -96,6 +96,9 @@ int		 out_private(struct out *, const char *name);
  * whether it was written whole (0) or not (-1, and it is left out). */
 void		 out_private_later(struct out *, int (*done)(void *),
 		    void *arg);
+/* How many files out_write() did not try, after one it could not
+ * write (and reported). */
+size_t		 out_skipped(struct out *);
 /* A digest of every file written so far (paths and bytes). */
 uint64_t	 out_digest(struct out *);
 /* Put the new tree in place.  0 or -1; in both cases `out` is freed. */

@@ -11,7 +11,10 @@
 # middle one and the last four; and once past the last, when it
 # completes.  (How many folders a first build makes depends on the order
 # in which its two threads write: a run that makes fewer than the count
-# completes, and is checked as the others.)
+# completes, and is checked as the others.)  Last, a disk that fills up
+# in the middle of a build: one message for the file that could not be
+# written, named where it was going, one for the rest, the output as it
+# was.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -174,5 +177,26 @@ sed -i "$longer" "$site/s1/p150.md"
 crashes "500 pages: a body in a search part's middle edited"
 sed -i 's/^title: 分類3 の記事 7$/title: 改題した記事/' "$site/s3/p7.md"
 crashes "500 pages: a title edited"
+
+# A disk that fills up during a build (killat.c's FULL_AT: every write
+# from the third on fails with ENOSPC), of a title in the menu of every
+# page.
+sed -i 's/^title: 分類3 の記事 10$/title: 改題した記事 10/' "$site/s3/p10.md"
+rm -rf "$work/clean"
+build "$work/clean"
+restore
+FULL_AT=3 LD_PRELOAD=$work/killat.so build "$out" 2>"$work/err"
+rc=$?
+check "a full disk: the build fails" test "$rc" -ne 0
+check "and says which file it could not write, where it was going" \
+	grep -q "^$out/.*: cannot write: No space left on device\$" "$work/err"
+check "and how many more it did not try, in one line" \
+	grep -q "^$out: [0-9]* more files not written after that\$" "$work/err"
+check "and no more lines than that" test "$(grep -c . "$work/err")" -le 3
+check "the output is as it was" diff -r "$out" "$before"
+check "and no staging folder is left" sh -c "! ls -d '$out'.tmp-* 2>/dev/null"
+build "$out"
+check "the next build, the disk free again, = a clean build" \
+	diff -r -x .gen-cache "$out" "$work/clean"
 
 done_testing

@@ -9,9 +9,12 @@
  *                      rmdir, mkdir, open (with O_CREAT)
  *   KILL_COUNT=FILE    at exit, append "CALL COUNT" lines to FILE: how
  *                      many of each the run made (to know how far N goes)
+ *   FULL_AT=N          no kill: from the Nth write() on, every write()
+ *                      fails with ENOSPC, as on a disk that fills up
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,6 +35,7 @@ static const char *const names[C_N] = {
 static atomic_long counts[C_N];
 static int target = -1;		/* the call asked for, or -1 */
 static long at;			/* and which of them */
+static long full_at;		/* FULL_AT, or 0 */
 
 static ssize_t	(*real_write)(int, const void *, size_t);
 static int	(*real_rename)(const char *, const char *);
@@ -56,6 +60,8 @@ setup(void)
 	*(void **)&real_rmdir = dlsym(RTLD_NEXT, "rmdir");
 	*(void **)&real_mkdir = dlsym(RTLD_NEXT, "mkdir");
 	*(void **)&real_open = dlsym(RTLD_NEXT, "open");
+	if (getenv("FULL_AT") != NULL)
+		full_at = atol(getenv("FULL_AT"));
 	if (k == NULL || (colon = strchr(k, ':')) == NULL)
 		return;
 	for (i = 0; i < C_N; i++)
@@ -101,8 +107,13 @@ ssize_t
 write(int fd, const void *buf, size_t n)
 {
 	/* Files, not the program's messages. */
-	if (fd > 2)
+	if (fd > 2) {
 		count(C_WRITE);
+		if (full_at > 0 && atomic_load(&counts[C_WRITE]) >= full_at) {
+			errno = ENOSPC;
+			return -1;
+		}
+	}
 	REAL(write);
 	return real_write(fd, buf, n);
 }
