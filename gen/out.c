@@ -516,13 +516,18 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 		rc = -1;
 	} else if (stage) {
 		struct buf name = BUF_INIT;
+		size_t mark = err->len;
 
 		stage_path(o, &path, rel, slot);
 		/* Named where it was going: the stage's names are numbers. */
 		buf_printf(&name, "%s/%s", o->dir, rel);
+		/* Of files failing at once on several threads, the first to
+		 * say so is reported, the others counted. */
 		if ((rc = fs_write_named(path.ptr, name.ptr, data, len,
-		    err)) == -1)
-			atomic_store(&o->wfailed, 1);
+		    err)) == -1 && atomic_exchange(&o->wfailed, 1)) {
+			buf_truncate(err, mark);
+			atomic_fetch_add(&o->wskipped, 1);
+		}
 		buf_release(&name);
 	}
 	buf_release(&path);

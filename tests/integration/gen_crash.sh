@@ -11,10 +11,11 @@
 # middle one and the last four; and once past the last, when it
 # completes.  (How many folders a first build makes depends on the order
 # in which its two threads write: a run that makes fewer than the count
-# completes, and is checked as the others.)  Last, a disk that fills up
-# in the middle of a build: one message for the file that could not be
-# written, named where it was going, one for the rest, the output as it
-# was.
+# completes, and is checked as the others.)  And a disk that fills up
+# in the middle of a build, from each of its writes on (fulls): the build
+# fails without harm and the next one, the disk free again, = a clean
+# build; and for the messages, one for the file that could not be
+# written, named where it was going, one for the rest.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -59,6 +60,21 @@ points() {
 	fi
 }
 
+# The build after one cut short ($1 says which): it must succeed, give
+# the clean build's tree and leave no staging folder.  Says what went
+# wrong, if anything.
+after() {
+	if ! build "$out" >"$work/err" 2>&1; then
+		echo "$1: the build after it failed:"
+		head -n 5 "$work/err"
+	elif ! diff -r -x .gen-cache "$out" "$work/clean" >"$work/diff" 2>&1; then
+		echo "$1: the build after it differs from a clean build:"
+		head -n 10 "$work/diff"
+	elif ls -d "$out".tmp-* >/dev/null 2>&1; then
+		echo "$1: a staging folder is left"
+	fi
+}
+
 # One kill: the build killed before call $1 number $2 of $3, then built
 # again (after $undo, when set).  Says what went wrong, if anything.
 one() {
@@ -71,14 +87,8 @@ one() {
 	[ -z "$undo" ] || eval "$undo"
 	if [ "$rc" -ne 137 ] && [ "$rc" -ne 0 ]; then
 		echo "$call $n of $k: the build failed (status $rc)"
-	elif ! build "$out" >"$work/err" 2>&1; then
-		echo "$call $n of $k: the build after it failed:"
-		head -n 5 "$work/err"
-	elif ! diff -r -x .gen-cache "$out" "$work/clean" >"$work/diff" 2>&1; then
-		echo "$call $n of $k: the build after it differs from a clean build:"
-		head -n 10 "$work/diff"
-	elif ls -d "$out".tmp-* >/dev/null 2>&1; then
-		echo "$call $n of $k: a staging folder is left"
+	else
+		after "$call $n of $k"
 	fi
 }
 
@@ -122,6 +132,43 @@ crashes() {
 	[ -z "$undo" ] || eval "$undo"
 }
 
+# fulls NAME: as crashes, but the disk fills up instead (killat.c's
+# FULL_AT): from each write on, every write fails with ENOSPC.  The build
+# fails cleanly (no crash), leaves the output as it was when it says so,
+# and the next build, the disk free again, gives the clean build's tree.
+fulls() {
+	local k n rc runs=0
+	rm -rf "$work/clean"
+	build "$work/clean"
+	restore
+	rm -f "$work/counts"
+	KILL_COUNT=$work/counts LD_PRELOAD=$work/killat.so build "$out"
+	k=$(sed -n 's/^write //p' "$work/counts")
+	: >"$work/log"
+	for n in $(seq 1 $((k + 1))); do
+		runs=$((runs + 1))
+		restore
+		FULL_AT=$n LD_PRELOAD=$work/killat.so build "$out" 2>"$work/err"
+		rc=$?
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+			echo "from write $n of $k: status $rc"
+		elif grep -q 'the output was not changed' "$work/err" &&
+		    ! diff -r "$out" "$before" >/dev/null 2>&1; then
+			echo "from write $n of $k: says the output was not changed, but it was"
+		else
+			after "from write $n of $k"
+		fi >>"$work/log"
+	done
+	if [ "$runs" -gt 1 ] && [ ! -s "$work/log" ]; then
+		ok "$1: the disk full from each of $k writes on, the next build = a clean build"
+	else
+		not_ok "$1: the disk full from each of $k writes on, the next build = a clean build"
+		head -n 40 "$work/log" | diag
+	fi
+	rm -rf "$before"
+	cp -a "$work/clean" "$before"
+}
+
 crashes "a first build"
 
 printf '\n追記した段落です。\n' >>"$site/about/concept.md"
@@ -137,6 +184,9 @@ sed -i 's/^title: .*/title: 概念図（再改訂）/' "$site/about/concept.md"
 crashes "a title edited, the edit undone after the kill" \
     'cp "$work/concept.md" "$site/about/concept.md"' \
     'sed -i "s/^title: .*/title: 概念図（再改訂）/" "$site/about/concept.md"'
+
+sed -i 's/^title: .*/title: 概念図（三訂）/' "$site/about/concept.md"
+fulls "a title edited"
 
 printf -- '---\ntitle: 新しい事例\ndescription: 追加した事例です。\n---\n\n本文です。\n' \
     >"$site/practice/case-new.md"
