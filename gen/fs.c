@@ -97,13 +97,6 @@ fs_mkdirs_for(const char *path, struct buf *err)
 int
 fs_write(const char *path, const void *data, size_t len, struct buf *err)
 {
-	return fs_write_named(path, path, data, len, err);
-}
-
-int
-fs_write_named(const char *path, const char *name, const void *data,
-    size_t len, struct buf *err)
-{
 	const char *slash = strrchr(path, '/');
 	int fd;
 
@@ -133,7 +126,7 @@ fs_write_named(const char *path, const char *name, const void *data,
 		goto fail;
 	return 0;
 fail:
-	buf_printf(err, "%s: cannot write: %s\n", name, strerror(errno));
+	buf_printf(err, "%s: cannot write: %s\n", path, strerror(errno));
 	return -1;
 }
 

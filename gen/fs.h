@@ -16,10 +16,6 @@ int	fs_mkdirs_for(const char *path, struct buf *err);
 /* Write a whole file, creating its parent directories.  0 or -1. */
 int	fs_write(const char *path, const void *data, size_t len,
 	    struct buf *err);
-/* The same, messages calling the file `name` (where it is going, when
- * `path` is a staging name of no meaning to the reader). */
-int	fs_write_named(const char *path, const char *name, const void *data,
-	    size_t len, struct buf *err);
 /* Copy a regular file.  0 or -1. */
 int	fs_copy(const char *from, const char *to, struct buf *err);
 /* Remove a tree (like rm -rf); a missing path is not an error. */

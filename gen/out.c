@@ -515,20 +515,25 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 		atomic_fetch_add(&o->wskipped, 1);
 		rc = -1;
 	} else if (stage) {
-		struct buf name = BUF_INIT;
-		size_t mark = err->len;
+		struct buf msg = BUF_INIT;
 
 		stage_path(o, &path, rel, slot);
-		/* Named where it was going: the stage's names are numbers. */
-		buf_printf(&name, "%s/%s", o->dir, rel);
 		/* Of files failing at once on several threads, the first to
 		 * say so is reported, the others counted. */
-		if ((rc = fs_write_named(path.ptr, name.ptr, data, len,
-		    err)) == -1 && atomic_exchange(&o->wfailed, 1)) {
-			buf_truncate(err, mark);
+		if ((rc = fs_write(path.ptr, data, len, &msg)) == -1 &&
+		    !atomic_exchange(&o->wfailed, 1)) {
+			/* Named where it was going: in the stage, files have
+			 * numbers for names. */
+			if (msg.len > path.len &&
+			    memcmp(msg.ptr, path.ptr, path.len) == 0 &&
+			    msg.ptr[path.len] == ':')
+				buf_printf(err, "%s/%s%s", o->dir, rel,
+				    msg.ptr + path.len);
+			else
+				buf_addbuf(err, &msg);
+		} else if (rc == -1)
 			atomic_fetch_add(&o->wskipped, 1);
-		}
-		buf_release(&name);
+		buf_release(&msg);
 	}
 	buf_release(&path);
 	return rc;
