@@ -1,6 +1,6 @@
 #!/bin/bash
 # gen killed in the middle of a build (SIGKILL: no error path runs, as
-# with a power cut or the OOM killer), just before one of the calls that
+# with `kill -9` or the OOM killer), just before one of the calls that
 # change files: its Nth write(), rename(), renameat2(), unlink(),
 # rmdir(), mkdir() or open() that creates (tests/lib/killat.c).  For a
 # first build and for each kind of change to the site, and each such

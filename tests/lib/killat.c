@@ -1,8 +1,9 @@
 /*
  * A test shim, preloaded (LD_PRELOAD): the process is killed (SIGKILL,
  * which nothing can catch or clean up after) just before the Nth call of
- * one of the calls that change files, as a power cut or the OOM killer
- * would stop gen in the middle of a build.
+ * one of the calls that change files, as `kill -9` or the OOM killer
+ * would stop gen in the middle of a build (not a power cut: what it had
+ * written stays in the page cache).
  *
  *   KILL_AT=write:3    killed before the third write(), counted over
  *                      every thread; also rename, renameat2, unlink,
