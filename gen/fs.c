@@ -80,17 +80,20 @@ fs_mkdirs_for(const char *path, struct buf *err)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
-	int rc = 0;
+	int rc = 0, serr = 0;
 
 	if (slash == NULL || slash == path)
 		return 0;
 	dir = xstrndup(path, (size_t)(slash - path));
 	if (mkdirs_up(dir) == -1) {
+		serr = errno;
 		buf_printf(err, "%s: cannot create directory: %s\n", dir,
-		    strerror(errno));
+		    strerror(serr));
 		rc = -1;
 	}
 	free(dir);
+	if (rc == -1)
+		errno = serr;
 	return rc;
 }
 
@@ -98,7 +101,7 @@ int
 fs_write(const char *path, const void *data, size_t len, struct buf *err)
 {
 	const char *slash = strrchr(path, '/');
-	int fd;
+	int fd, serr;
 
 	/* Open first: the folder is there for all but the first file of
 	 * each.  But a page is a folder of its own holding index.html
@@ -116,8 +119,7 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 	if (fd == -1)
 		goto fail;
 	if (fd_write_all(fd, data, len) == -1) {
-		int serr = errno;
-
+		serr = errno;
 		close(fd);
 		errno = serr;
 		goto fail;
@@ -126,7 +128,9 @@ fs_write(const char *path, const void *data, size_t len, struct buf *err)
 		goto fail;
 	return 0;
 fail:
-	buf_printf(err, "%s: cannot write: %s\n", path, strerror(errno));
+	serr = errno;
+	buf_printf(err, "%s: cannot write: %s\n", path, strerror(serr));
+	errno = serr;
 	return -1;
 }
 

@@ -11,9 +11,11 @@ struct buf;
 
 /* Create a directory and its parents (mode 0755).  0 or -1. */
 int	fs_mkdirs(const char *path, struct buf *err);
-/* Create the parent directories of a file's path.  0 or -1. */
+/* Create the parent directories of a file's path.  0 or -1 (errno as
+ * the call that failed left it). */
 int	fs_mkdirs_for(const char *path, struct buf *err);
-/* Write a whole file, creating its parent directories.  0 or -1. */
+/* Write a whole file, creating its parent directories.  0 or -1 (errno
+ * as the call that failed left it). */
 int	fs_write(const char *path, const void *data, size_t len,
 	    struct buf *err);
 /* Copy a regular file.  0 or -1. */

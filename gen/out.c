@@ -515,23 +515,17 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 		atomic_fetch_add(&o->wskipped, 1);
 		rc = -1;
 	} else if (stage) {
-		struct buf msg = BUF_INIT;
+		struct buf msg = BUF_INIT;	/* fs_write's, of the stage */
 
 		stage_path(o, &path, rel, slot);
+		rc = fs_write(path.ptr, data, len, &msg);
 		/* Of files failing at once on several threads, the first to
-		 * say so is reported, the others counted. */
-		if ((rc = fs_write(path.ptr, data, len, &msg)) == -1 &&
-		    !atomic_exchange(&o->wfailed, 1)) {
-			/* Named where it was going: in the stage, files have
-			 * numbers for names. */
-			if (msg.len > path.len &&
-			    memcmp(msg.ptr, path.ptr, path.len) == 0 &&
-			    msg.ptr[path.len] == ':')
-				buf_printf(err, "%s/%s%s", o->dir, rel,
-				    msg.ptr + path.len);
-			else
-				buf_addbuf(err, &msg);
-		} else if (rc == -1)
+		 * say so is reported, named where it was going (in the stage
+		 * files have numbers for names); the others are counted. */
+		if (rc == -1 && !atomic_exchange(&o->wfailed, 1))
+			buf_printf(err, "%s/%s: cannot write: %s\n", o->dir, rel,
+			    strerror(errno));
+		else if (rc == -1)
 			atomic_fetch_add(&o->wskipped, 1);
 		buf_release(&msg);
 	}
