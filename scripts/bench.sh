@@ -136,14 +136,15 @@ run() {
 	_tool=$1 _where=$2 _out=$3
 	sync
 	case $_tool in
-	gen)	set -- "$gen" build "$corpus/gen" -o "$_out" -q \
-		    --theme-dir "$top/themes" $genjobs ;;
+	gen|genbare)
+		_themes=$top/themes
+		[ "$_tool" = genbare ] && _themes=$bare
+		set -- "$gen" build "$corpus/gen" -o "$_out" -q \
+		    --theme-dir "$_themes" $genjobs ;;
 	hugo)	set -- hugo --quiet --noBuildLock -s "$corpus/hugo" -d "$_out" \
 		    --cacheDir "$corpus/hugo-cache" ;;
 	floor)	set -- "$B/floor" "$corpus/gen" "$_out" ;;
 	floorsz) set -- "$B/floor" "$corpus/gen" "$_out" "$B/sizes.txt" ;;
-	genbare) set -- "$gen" build "$corpus/gen" -o "$_out" -q \
-		    --theme-dir "$bare" $genjobs ;;
 	esac
 	echo "== $_tool $_where $_out" >>"$log"
 	"$B/measure" -o "$B/m.txt" -l "$log" -- "$@"
