@@ -26,7 +26,11 @@ GEN=${GEN:-build/gen}
 # trees, and ext4 creates files slowly for a while after such removals
 # (scripts/bench.sh), which would slow the suites after this one.  A kill
 # leaves what the page cache holds either way.
-work=$(mktemp -d /dev/shm/gen-crash.XXXXXX 2>/dev/null || mktemp -d)
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	work=$(mktemp -d /dev/shm/gen-crash.XXXXXX)
+else
+	work=$(mktemp -d)
+fi
 trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1795000000
 
@@ -45,6 +49,27 @@ build() {
 restore() {
 	rm -rf "$out" "$out".tmp-*
 	if [ -d "$before" ]; then cp -a "$before" "$out"; fi
+}
+
+# A clean build of the site as it is now, into $work/clean.
+clean_build() {
+	rm -rf "$work/clean"
+	build "$work/clean"
+}
+
+# The output back as it was, and how many of each call a build from it
+# makes, in $work/counts; $work/log, for what goes wrong, emptied.
+count_calls() {
+	restore
+	rm -f "$work/counts"
+	KILL_COUNT=$work/counts LD_PRELOAD=$work/killat.so build "$out"
+	: >"$work/log"
+}
+
+# The clean build's output, which the next change starts from.
+keep_clean() {
+	rm -rf "$before"
+	cp -a "$work/clean" "$before"
 }
 
 # Which calls to kill before: 1..K, or a spread of them; then K + 1.
@@ -101,14 +126,10 @@ one() {
 crashes() {
 	local call k n runs=0 kills
 	undo=${2:-} redo=${3:-}
-	rm -rf "$work/clean"
 	[ -z "$undo" ] || eval "$undo"
-	build "$work/clean"
+	clean_build
 	[ -z "$undo" ] || eval "$redo"
-	restore
-	rm -f "$work/counts"
-	KILL_COUNT=$work/counts LD_PRELOAD=$work/killat.so build "$out"
-	: >"$work/log"
+	count_calls
 	: >"$work/kills"
 	while read -r call k; do
 		[ "$k" -gt 0 ] || continue
@@ -126,9 +147,7 @@ crashes() {
 		not_ok "$1: killed at $kills of $runs points, the next build = a clean build"
 		head -n 40 "$work/log" | diag
 	fi
-	# This build's output, which the next change starts from.
-	rm -rf "$before"
-	cp -a "$work/clean" "$before"
+	keep_clean
 	[ -z "$undo" ] || eval "$undo"
 }
 
@@ -138,13 +157,9 @@ crashes() {
 # and the next build, the disk free again, gives the clean build's tree.
 fulls() {
 	local k n rc runs=0
-	rm -rf "$work/clean"
-	build "$work/clean"
-	restore
-	rm -f "$work/counts"
-	KILL_COUNT=$work/counts LD_PRELOAD=$work/killat.so build "$out"
+	clean_build
+	count_calls
 	k=$(sed -n 's/^write //p' "$work/counts")
-	: >"$work/log"
 	for n in $(seq 1 $((k + 1))); do
 		runs=$((runs + 1))
 		restore
@@ -165,8 +180,7 @@ fulls() {
 		not_ok "$1: the disk full from each of $k writes on, the next build = a clean build"
 		head -n 40 "$work/log" | diag
 	fi
-	rm -rf "$before"
-	cp -a "$work/clean" "$before"
+	keep_clean
 }
 
 crashes "a first build"
@@ -232,8 +246,7 @@ crashes "500 pages: a title edited"
 # from the third on fails with ENOSPC), of a title in the menu of every
 # page.
 sed -i 's/^title: 分類3 の記事 10$/title: 改題した記事 10/' "$site/s3/p10.md"
-rm -rf "$work/clean"
-build "$work/clean"
+clean_build
 restore
 FULL_AT=3 LD_PRELOAD=$work/killat.so build "$out" 2>"$work/err"
 rc=$?
