@@ -101,7 +101,7 @@ theme_walk(struct theme *t, const char *dir, const char *rel)
 	buf_printf(&full, "%s/%s", dir, rel);
 	n = fs_list(full.ptr, &names, &e);
 	for (i = 0; i < n; i++) {
-		if (names[i][0] == '.')
+		if (fs_skipped_name(names[i]))
 			continue;
 		buf_reset(&sub);
 		buf_printf(&sub, "%s%s", rel, names[i]);
@@ -192,6 +192,8 @@ theme_ids(struct theme *t, struct site *s)
 		for (i = 0; i < n; i++) {
 			const char *p, *q;
 
+			if (fs_skipped_name(names[i]))
+				continue;
 			buf_reset(&f);
 			buf_reset(&text);
 			buf_printf(&f, "%s/%s", dir.ptr, names[i]);

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "path.h"
 
 int
 fs_is_dir(const char *path)
@@ -26,6 +27,17 @@ fs_is_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+fs_skipped_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n == 0 || name[0] == '.' || name[n - 1] == '~' ||
+	    (n > 1 && name[0] == '#' && name[n - 1] == '#') ||
+	    strcmp(name, "4913") == 0 || str_endswith(name, ".swp") ||
+	    str_endswith(name, ".swx") || str_endswith(name, ".tmp");
 }
 
 int

@@ -31,6 +31,13 @@ int	fs_remove_tree(const char *path, struct buf *err);
 void	fs_remove_dead(const char *path, int suffixed);
 /* 1 when path is a directory / regular file. */
 int	fs_is_dir(const char *path);
+/*
+ * 1 for a name gen passes over in a site or a theme, and gen watch with
+ * it: hidden (".git", ".name.swp"), an editor's backup or scratch file
+ * ("name~", "#name#", "name.swp", vim's write test "4913") or a
+ * temporary file ("name.tmp").  None of them is ever published.
+ */
+int	fs_skipped_name(const char *name);
 int	fs_is_file(const char *path);
 
 /*

@@ -990,6 +990,8 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 
 	if (!o->incremental) {
 		o->st.written = o->n;
+		for (i = 0; i < o->n && i < OUT_NAMES; i++)
+			o->st.names[i] = xstrdup(ord[i]->path);
 		/* The stage as a whole: the private file in it, or not. */
 		private_wait(o);
 		if (fs_swap_into(o->stage, o->dir, err) == -1)

@@ -1288,7 +1288,7 @@ walk(struct site *s, const char *rel, int depth)
 	for (i = 0; i < d.n; i++) {
 		const char *name = d.names[i];
 
-		if (name[0] == '.')
+		if (fs_skipped_name(name))
 			continue;	/* editors' and VCS files */
 		/* Not content: settings, page templates, themes and the
 		 * default output of a build run inside the site folder. */
@@ -1340,7 +1340,7 @@ walk(struct site *s, const char *rel, int depth)
 
 				for (j = 0; j < dnn; j++) {
 					if (!str_endswith(dn[j], ".yaml") ||
-					    dn[j][0] == '.')
+					    fs_skipped_name(dn[j]))
 						continue;
 					s->datafiles = xreallocarray(s->datafiles,
 					    s->ndatafiles + 1, sizeof(char *));

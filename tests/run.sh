@@ -63,6 +63,7 @@ done
 GEN=build/gen-san suite "asan+ubsan/gen_build" bash tests/integration/gen_build.sh
 GEN=build/gen-san suite "asan+ubsan/incremental" bash tests/integration/incremental.sh
 GEN=build/gen-san suite "asan+ubsan/gen_check" bash tests/integration/gen_check.sh
+GEN=build/gen-san suite "asan+ubsan/gen_watch" bash tests/integration/gen_watch.sh
 # ThreadSanitizer stops gen (exit 66) at the first data race.
 TSAN_OPTIONS=halt_on_error=1:exitcode=66 GEN=build/gen-tsan \
 	suite "tsan/incremental" bash tests/integration/incremental.sh
