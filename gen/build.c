@@ -32,6 +32,17 @@ struct theme {
 	size_t		 nassets;
 	struct tmpl_set	*set;
 	uint64_t	 hash;		/* of its layouts and partials */
+	struct theme_ids *ids;		/* when not NULL: gets the templates */
+};
+
+/* One template of the theme, as struct theme_ids keeps it. */
+struct theme_tmpl {
+	char		*name;		/* "page", without .mustache */
+	int		 partial;	/* in partials/, not layouts/ */
+	char		**ids;		/* written literally */
+	size_t		 nids;
+	char		**refs;		/* partials and parents it names */
+	size_t		 nrefs;
 };
 
 /* What a rendering thread works with: shared, read-only state and its
@@ -132,8 +143,10 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 	const char *bases[5];
 	size_t i, nb = 0;
 	char *tried = NULL;
+	struct theme_ids *ids = t->ids;
 
 	memset(t, 0, sizeof(*t));
+	t->ids = ids;
 	if (o->theme_dir != NULL)
 		bases[nb++] = o->theme_dir;
 	if (env != NULL && *env != '\0')
@@ -173,6 +186,115 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 	return 0;
 }
 
+/* The partials ({{> name}}) and parents ({{< name}}) template text
+ * names, into tt->refs; dynamic names ({{>*name}}) are not followed. */
+static void
+tmpl_refs(struct theme_tmpl *tt, const char *text)
+{
+	const char *p = text, *q;
+
+	while ((p = strstr(p, "{{")) != NULL) {
+		p += 2;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '>' && *p != '<')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		q = p + strcspn(p, " \t}*");
+		if (q == p || *p == '*')
+			continue;
+		tt->refs = xreallocarray(tt->refs, tt->nrefs + 1,
+		    sizeof(char *));
+		tt->refs[tt->nrefs++] = xstrndup(p, (size_t)(q - p));
+		p = q;
+	}
+}
+
+/* The template a name leads to, as theme_loader() finds it: a layout
+ * first, then a partial. */
+static const struct theme_tmpl *
+find_tmpl(const struct theme_ids *ti, const char *name)
+{
+	const struct theme_tmpl *found = NULL;
+	size_t i;
+
+	for (i = 0; i < ti->n; i++)
+		if (strcmp(ti->v[i].name, name) == 0 &&
+		    (found == NULL || !ti->v[i].partial))
+			found = &ti->v[i];
+	return found;
+}
+
+/* The ids of template `name` and of those it includes, into m; each
+ * template once (`seen`, indexes into ti->v). */
+static void
+gather_ids(const struct theme_ids *ti, const char *name, struct map *m,
+    char *seen)
+{
+	const struct theme_tmpl *tt = find_tmpl(ti, name);
+	size_t i;
+
+	if (tt == NULL || seen[tt - ti->v])
+		return;
+	seen[tt - ti->v] = 1;
+	for (i = 0; i < tt->nids; i++)
+		map_put(m, tt->ids[i], strlen(tt->ids[i]), (void *)ti);
+	for (i = 0; i < tt->nrefs; i++)
+		gather_ids(ti, tt->refs[i], m, seen);
+}
+
+static const char *layout_of(const struct page *);
+
+const struct map *
+theme_ids_of(struct theme_ids *ti, const struct page *p)
+{
+	const char *layout = layout_of(p);
+	struct map *m;
+	char *seen;
+
+	if (ti->by_layout == NULL)
+		ti->by_layout = xcalloc(1, sizeof(*ti->by_layout));
+	if ((m = map_gets(ti->by_layout, layout)) != NULL)
+		return m;
+	m = xcalloc(1, sizeof(*m));
+	seen = xcalloc(ti->n + 1, 1);
+	gather_ids(ti, layout, m, seen);
+	free(seen);
+	map_put(ti->by_layout, layout, strlen(layout), m);
+	return m;
+}
+
+void
+theme_ids_release(struct theme_ids *ti)
+{
+	size_t i, j;
+
+	for (i = 0; i < ti->n; i++) {
+		struct theme_tmpl *tt = &ti->v[i];
+
+		for (j = 0; j < tt->nids; j++)
+			free(tt->ids[j]);
+		for (j = 0; j < tt->nrefs; j++)
+			free(tt->refs[j]);
+		free(tt->ids);
+		free(tt->refs);
+		free(tt->name);
+	}
+	free(ti->v);
+	if (ti->by_layout != NULL) {
+		for (i = 0; i < ti->by_layout->cap; i++)
+			if (ti->by_layout->slots[i].key != NULL) {
+				map_release(ti->by_layout->slots[i].val);
+				free(ti->by_layout->slots[i].val);
+			}
+		map_release(ti->by_layout);
+		free(ti->by_layout);
+	}
+	memset(ti, 0, sizeof(*ti));
+}
+
 /* Ids the theme's templates write literally (id="main"), which headings
  * must not take; and the hash of the templates, read on the way. */
 static void
@@ -190,6 +312,7 @@ theme_ids(struct theme *t, struct site *s)
 		if ((n = fs_list(dir.ptr, &names, &e)) < 0)
 			continue;
 		for (i = 0; i < n; i++) {
+			struct theme_tmpl *tt;
 			const char *p, *q;
 
 			if (fs_skipped_name(names[i]))
@@ -205,12 +328,33 @@ theme_ids(struct theme *t, struct site *s)
 			t->hash = hash_cstr(dirs[d], t->hash);
 			t->hash = hash_cstr(names[i], t->hash);
 			t->hash = hash64(text.ptr, text.len, t->hash);
+			tt = NULL;
+			if (t->ids != NULL && str_endswith(names[i],
+			    ".mustache")) {
+				struct theme_ids *ti = t->ids;
+
+				ti->v = xreallocarray(ti->v, ti->n + 1,
+				    sizeof(*ti->v));
+				tt = &ti->v[ti->n++];
+				memset(tt, 0, sizeof(*tt));
+				tt->name = xstrndup(names[i],
+				    strlen(names[i]) - strlen(".mustache"));
+				tt->partial = d == 1;
+				tmpl_refs(tt, text.ptr);
+			}
 			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
 			    p = q) {
 				p += 5;
 				q = p + strcspn(p, "\"{");
-				if (*q == '"' && q > p)
-					site_reserve_id(s, p, (size_t)(q - p));
+				if (*q != '"' || q == p)
+					continue;
+				site_reserve_id(s, p, (size_t)(q - p));
+				if (tt != NULL) {
+					tt->ids = xreallocarray(tt->ids,
+					    tt->nids + 1, sizeof(char *));
+					tt->ids[tt->nids++] = xstrndup(p,
+					    (size_t)(q - p));
+				}
 			}
 		}
 		fs_list_free(names, n);
@@ -1537,11 +1681,14 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 }
 
 int
-build_load(struct site *s, const struct build_opts *o)
+build_load(struct site *s, const struct build_opts *o, struct theme_ids *ids)
 {
 	struct theme theme;
 	int have_theme;
 
+	if (ids != NULL)
+		memset(ids, 0, sizeof(*ids));
+	theme.ids = ids;
 	prepare(s, &theme, &have_theme, o, NULL);
 	if (have_theme)
 		theme_close(&theme);
@@ -1695,6 +1842,7 @@ build_run(const struct build_opts *o)
 	open_cache(&cache, out.ptr, id);
 	o_out = out_start(out.ptr);
 
+	theme.ids = NULL;
 	prepare(&s, &theme, &have_theme, o, &cache);
 	if (s.home == NULL)
 		goto out;

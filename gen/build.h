@@ -55,7 +55,26 @@ int	build_run(const struct build_opts *);
  * Returns 0, or -1 with messages in s->err; site_release() it either way.
  */
 struct site;
-int	build_load(struct site *s, const struct build_opts *);
+struct page;
+struct map;
+/*
+ * What each template of the theme writes literally (id="...") and which
+ * others it includes, for telling the ids a page's layout gives it from
+ * those of other layouts (an anchor to the home page's "home-news-title"
+ * is broken on any other page).
+ */
+struct theme_ids {
+	struct theme_tmpl *v;
+	size_t		 n;
+	struct map	*by_layout;	/* layout -> its ids (struct map *) */
+};
+/* `ids`, when not NULL, gets the theme's templates. */
+int	build_load(struct site *s, const struct build_opts *,
+	    struct theme_ids *ids);
+/* The ids page p's layout writes, with the templates it includes, as a
+ * map from id to non-NULL; made on first use. */
+const struct map *theme_ids_of(struct theme_ids *, const struct page *p);
+void	theme_ids_release(struct theme_ids *);
 
 /*
  * The time of the build in Japan (UTC+9), broken down: now, or

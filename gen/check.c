@@ -163,6 +163,7 @@ struct check {
 	struct ext	*ext;
 	size_t		 n_ext, ext_cap;
 	struct map	 ext_by_url;	/* url -> index + 1 */
+	struct theme_ids tids;		/* the ids each layout writes */
 };
 
 /* ---------------------------------------------------------------- *
@@ -352,8 +353,8 @@ on_lint(void *arg, const struct md_lint_item *it)
 
 /*
  * The output file a relative URL leads to from folder `dir` ("a/b/"),
- * in out ("x/index.html" for a folder).  -1 when it is malformed or
- * climbs out of the site.
+ * in out ("x/index.html" for a folder).  -1 when it has a malformed
+ * %-escape, -2 when it climbs out of the site.
  */
 static int
 target_of(struct buf *out, const char *dir, const char *url, size_t n)
@@ -370,8 +371,10 @@ target_of(struct buf *out, const char *dir, const char *url, size_t n)
 		buf_puts(&joined, dir);
 		buf_addbuf(&joined, &dec);
 	}
-	if (path_normalize(out, joined.ptr, joined.len) == -1)
+	if (path_normalize(out, joined.ptr, joined.len) == -1) {
+		rc = -2;
 		goto done;
+	}
 	if (out->len == 0 || out->ptr[out->len - 1] == '/')
 		BUF_PUTSL(out, "index.html");
 	rc = 0;
@@ -381,12 +384,24 @@ done:
 	return rc;
 }
 
+/* Whether page `to` has id `id`: one of its headings', one its HTML
+ * gives, or one its layout writes. */
+static int
+has_id_as(struct check *c, const struct cpage *to, const char *id, size_t n)
+{
+	const struct md_doc *doc = to->p->doc;
+
+	/* A page not rendered has no document, nor its headings' ids. */
+	return (doc != NULL && md_doc_heading_id(doc, id, n)) ||
+	    map_get(&to->rawids, id, n) != NULL ||
+	    map_get(theme_ids_of(&c->tids, to->p), id, n) != NULL;
+}
+
 /* Whether page `to` has the id named by fragment `frag` (as written,
  * percent-encoded or not); an empty fragment is the top of the page. */
 static int
-has_id(const struct cpage *to, const char *frag, size_t n)
+has_id(struct check *c, const struct cpage *to, const char *frag, size_t n)
 {
-	const struct md_doc *doc = to->p->doc;
 	struct buf id = BUF_INIT;
 	int yes;
 
@@ -396,20 +411,16 @@ has_id(const struct cpage *to, const char *frag, size_t n)
 		buf_reset(&id);
 		buf_add(&id, frag, n);
 	}
-	/* A page not rendered has no document, nor its headings' ids. */
-	yes = (doc != NULL && md_doc_has_id(doc, id.ptr, id.len)) ||
-	    map_get(&to->rawids, id.ptr, id.len) != NULL ||
-	    (doc != NULL && md_doc_has_id(doc, frag, n)) ||
-	    map_get(&to->rawids, frag, n) != NULL;
+	yes = has_id_as(c, to, id.ptr, id.len) || has_id_as(c, to, frag, n);
 	buf_release(&id);
 	return yes;
 }
 
 static void
-check_anchor(struct cpage *from, const struct link *l,
+check_anchor(struct check *c, struct cpage *from, const struct link *l,
     const struct cpage *to, const char *frag, size_t n)
 {
-	if (has_id(to, frag, n))
+	if (has_id(c, to, frag, n))
 		return;
 	if (to == from)
 		add(&from->found, from->p->file, l->line, CK_ANCHOR,
@@ -433,6 +444,7 @@ check_link(struct check *c, struct cpage *cp, const struct link *l)
 	struct buf t = BUF_INIT;
 	struct cpage *to;
 	size_t n, plen;
+	int rc;
 
 	if (u == NULL)
 		return;		/* broken: the build said so */
@@ -448,7 +460,7 @@ check_link(struct check *c, struct cpage *cp, const struct link *l)
 	if (plen == 0) {
 		/* "#id" (or "?x"): this page. */
 		if (hash != NULL)
-			check_anchor(cp, l, cp, hash + 1,
+			check_anchor(c, cp, l, cp, hash + 1,
 			    n - (size_t)(hash + 1 - u));
 		return;
 	}
@@ -459,10 +471,11 @@ check_link(struct check *c, struct cpage *cp, const struct link *l)
 		    "which gen makes relative)", l->url);
 		return;
 	}
-	if (target_of(&t, cp->p->outdir, u, plen) == -1) {
+	if ((rc = target_of(&t, cp->p->outdir, u, plen)) < 0) {
 		if (l->raw)
 			add(&cp->found, cp->p->file, l->line, CK_LINK, "link "
-			    "'%s' leads outside the site", l->url);
+			    "'%s' %s", l->url, rc == -1 ? "has a malformed "
+			    "%-escape" : "leads outside the site");
 		goto done;
 	}
 	if (l->raw && map_get(&s->outputs, t.ptr, t.len) == NULL) {
@@ -480,7 +493,7 @@ check_link(struct check *c, struct cpage *cp, const struct link *l)
 	}
 	if (hash != NULL &&
 	    (to = map_get(&c->by_out, t.ptr, t.len)) != NULL)
-		check_anchor(cp, l, to, hash + 1,
+		check_anchor(c, cp, l, to, hash + 1,
 		    n - (size_t)(hash + 1 - u));
 done:
 	buf_release(&t);
@@ -494,7 +507,7 @@ static void
 external_add(struct check *c, const struct cpage *cp, const struct link *l)
 {
 	struct buf url = BUF_INIT;
-	const char *u = l->url;
+	const char *u = l->url, *host, *hostend;
 	struct ext *e;
 	uintptr_t k;
 	size_t i;
@@ -507,10 +520,19 @@ external_add(struct check *c, const struct cpage *cp, const struct link *l)
 	    strncasecmp(u, "https://", 8) != 0)
 		return;		/* mailto:, tel: ... */
 	/* Without its fragment, and percent-encoded where a request line
-	 * may not hold the bytes raw (spaces, controls, non-ASCII). */
+	 * may not hold the bytes raw (spaces, controls, non-ASCII), but
+	 * for a host name in Japanese (IDN), which goes in its xn-- form. */
+	host = strstr(u, "//");
+	host = host != NULL ? host + 2 : u;
+	hostend = host + strcspn(host, "/?#\\");
 	for (i = 0; u[i] != '\0' && u[i] != '#'; i++) {
 		unsigned char ch = (unsigned char)u[i];
 
+		if (u + i == host && url_idna_host(&url, host,
+		    (size_t)(hostend - host)) == 0) {
+			i = (size_t)(hostend - u) - 1;
+			continue;
+		}
 		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '<' ||
 		    ch == '>' || ch == '\\' || ch == '^' || ch == '`' ||
 		    ch == '{' || ch == '|' || ch == '}')
@@ -630,10 +652,12 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			if (res == CURLE_WRITE_ERROR && status > 0)
 				res = CURLE_OK;
 			/* A time-out is no refusal of HEAD: trying GET would
-			 * only wait as long again. */
+			 * only wait as long again.  Any other failure may be
+			 * the server's with HEAD alone (405, 403, 501, and
+			 * some answer 404 or 400 to HEAD for a page that is
+			 * there): GET says. */
 			if (!e->get && res != CURLE_OPERATION_TIMEDOUT &&
-			    (res != CURLE_OK || status == 403 ||
-			    status == 405 || status == 501) &&
+			    (res != CURLE_OK || status >= 400) &&
 			    ext_start(m, e, timeout, 1) == 0)
 				continue;
 			e->res = res;
@@ -646,6 +670,37 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			cu.multi_poll(m, NULL, 0, 1000, NULL);
 	}
 	cu.multi_cleanup(m);
+}
+
+/* What an error status says, for the common ones. */
+static const char *
+status_note(long status)
+{
+	switch (status) {
+	case 400:
+		return " (bad request)";
+	case 401:
+		return " (sign-in required)";
+	case 403:
+		return " (forbidden)";
+	case 404:
+		return " (not found)";
+	case 410:
+		return " (gone for good)";
+	case 429:
+		return " (too many requests: the server turned the check "
+		    "away for now, so the link may be fine; check again "
+		    "later, or with a lower --jobs-external)";
+	case 500:
+		return " (server error)";
+	case 502:
+	case 504:
+		return " (the server's gateway failed)";
+	case 503:
+		return " (service unavailable: down or busy for now)";
+	default:
+		return "";
+	}
 }
 
 static void
@@ -663,7 +718,8 @@ external_report(struct check *c)
 			buf_puts(&why, e->errbuf[0] != '\0' ? e->errbuf :
 			    cu.easy_strerror(e->res));
 		else
-			buf_printf(&why, "HTTP %ld", e->status);
+			buf_printf(&why, "HTTP %ld%s", e->status,
+			    status_note(e->status));
 		while (why.len > 0 && why.ptr[why.len - 1] == '\n')
 			buf_truncate(&why, why.len - 1);
 		for (j = 0; j < e->nplaces; j++)
@@ -746,7 +802,7 @@ check_run(const struct check_opts *o)
 	bo.drafts = o->drafts;
 	bo.quiet = 1;
 
-	build_load(s, &bo);
+	build_load(s, &bo, &c.tids);
 	if (s->home != NULL) {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -813,6 +869,7 @@ check_run(const struct check_opts *o)
 	free(c.ext);
 	map_release(&c.ext_by_url);
 	map_release(&c.by_out);
+	theme_ids_release(&c.tids);
 	findings_release(&c.found);
 	site_release(s);
 	return rc;

@@ -264,6 +264,32 @@ put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
 
 /* Resolve a link or image URL through the caller and write it as an
  * attribute value. */
+/* Whether p, in the source, is the URL of a link reference definition
+ * ("[name]: URL", the URL perhaps on the next line, perhaps in <>). */
+static int
+in_definition(const struct rend *r, const char *p)
+{
+	const char *s = r->src, *q = p, *ls;
+	size_t k;
+
+	while (q > s && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '<'))
+		q--;
+	if (q > s && q[-1] == '\n') {
+		q--;
+		if (q > s && q[-1] == '\r')
+			q--;
+		while (q > s && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+	}
+	if (q - s < 3 || q[-1] != ':' || q[-2] != ']')
+		return 0;
+	for (ls = q; ls > s && ls[-1] != '\n'; ls--)
+		;
+	for (k = 0; k < 3 && ls[k] == ' '; k++)
+		;
+	return ls[k] == '[';
+}
+
 static void
 put_url(struct rend *r, const MD_ATTRIBUTE *a, int is_link)
 {
@@ -273,11 +299,13 @@ put_url(struct rend *r, const MD_ATTRIBUTE *a, int is_link)
 
 	buf_reset(&r->scratch);
 	attr_text(&r->scratch, a);
-	if (a->text >= r->src && a->text < r->src + r->len)
+	if (a->text >= r->src && a->text < r->src + r->len &&
+	    !in_definition(r, a->text))
 		note_pos(r, a->text);
 	else {
-		/* md4c made the URL up (escapes, entities, a reference):
-		 * the link's "](" or "][" after the last text seen. */
+		/* md4c made the URL up (escapes, entities) or took it from
+		 * a reference's definition, elsewhere in the page: the
+		 * link's "](" or "][" after the last text seen. */
 		const char *q = r->src + r->pos, *end = r->src + r->len;
 
 		for (; q + 1 < end; q++)
@@ -1323,28 +1351,35 @@ lint_tag(struct rend *r)
 		else if (has_ink(attr_get(at, na, "alt")->val,
 		    attr_get(at, na, "alt")->vlen))
 			ink(r);
-		if ((a = attr_get(at, na, "srcset")) != NULL) {
-			/* Candidates: "URL 2x, URL 640w". */
-			const char *c = a->val, *end = a->val + a->vlen;
+	}
+	if ((strcmp(name, "img") == 0 || strcmp(name, "source") == 0) &&
+	    (a = attr_get(at, na, "srcset")) != NULL) {
+		/* Candidates: "URL 2x, URL 640w". */
+		const char *c = a->val, *end = a->val + a->vlen;
 
-			while (c < end) {
-				const char *ce;
+		while (c < end) {
+			const char *ce;
 
-				while (c < end && (*c == ' ' || *c == ',' ||
-				    *c == '\n' || *c == '\t'))
-					c++;
-				for (ce = c; ce < end && *ce != ' ' &&
-				    *ce != ',' && *ce != '\n'; ce++)
-					;
-				if (is_remote(c, (size_t)(ce - c)))
-					lint_emit(r, MD_LINT_ASSET, a->line,
-					    "<img srcset> loads '%s' from outside "
-					    "the site (put the file in the site)",
-					    subject(&l->q1, c, (size_t)(ce - c)));
-				while (ce < end && *ce != ',')
-					ce++;
-				c = ce;
-			}
+			while (c < end && (*c == ' ' || *c == ',' ||
+			    *c == '\n' || *c == '\t'))
+				c++;
+			for (ce = c; ce < end && *ce != ' ' &&
+			    *ce != ',' && *ce != '\n'; ce++)
+				;
+			if (ce == c)
+				break;
+			if (is_remote(c, (size_t)(ce - c)))
+				lint_emit(r, MD_LINT_ASSET, a->line,
+				    "<%s srcset> loads '%s' from outside "
+				    "the site (put the file in the site)",
+				    name, subject(&l->q1, c,
+				    (size_t)(ce - c)));
+			else
+				lint_link(r, a->line, c,
+				    (size_t)(ce - c), NULL, 0, 1);
+			while (ce < end && *ce != ',')
+				ce++;
+			c = ce;
 		}
 	}
 	if (fetches_src(name))
@@ -1357,6 +1392,10 @@ lint_tag(struct rend *r)
 				    "loads '%s' from outside the site (put the "
 				    "file in the site)", name, urlattrs[i],
 				    subject(&l->q1, l->tmp.ptr, l->tmp.len));
+			else if (has_ink(l->tmp.ptr, l->tmp.len))
+				/* A file of the site: it must be there. */
+				lint_link(r, a->line, l->tmp.ptr, l->tmp.len,
+				    NULL, 0, 1);
 		}
 	if (strcmp(name, "link") == 0 &&
 	    (a = attr_get(at, na, "href")) != NULL) {
@@ -1737,6 +1776,12 @@ md_doc_has_id(const struct md_doc *d, const char *id, size_t n)
 {
 	return map_get(&d->ids, id, n) != NULL ||
 	    (d->reserved != NULL && map_get(d->reserved, id, n) != NULL);
+}
+
+int
+md_doc_heading_id(const struct md_doc *d, const char *id, size_t n)
+{
+	return map_get(&d->ids, id, n) != NULL;
 }
 
 void

@@ -113,6 +113,8 @@ void	md_doc_set_reserved(struct md_doc *, const struct map *);
 
 /* 1 when the page has the id: a heading's or a reserved one. */
 int	md_doc_has_id(const struct md_doc *, const char *, size_t);
+/* 1 when one of the page's headings has the id. */
+int	md_doc_heading_id(const struct md_doc *, const char *, size_t);
 
 /* Have md_render() report to `fn` (see above); NULL turns it off. */
 void	md_doc_set_linter(struct md_doc *, md_linter fn, void *arg);

@@ -1,10 +1,13 @@
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
 #include "bytes.h"
 #include "escape.h"
+#include "utf8.h"
 
 /*
  * HTML/XML escapes.  The table covers every byte that can end a text run
@@ -296,4 +299,126 @@ url_decode(struct buf *out, const char *s, size_t n)
 		i += 2;
 	}
 	return 0;
+}
+
+/* RFC 3492's bias adaptation. */
+static uint32_t
+puny_adapt(uint32_t delta, uint32_t points, int first)
+{
+	uint32_t k = 0;
+
+	delta = first ? delta / 700 : delta / 2;
+	delta += delta / points;
+	for (; delta > 35 * 26 / 2; k += 36)
+		delta /= 35;
+	return k + 36 * delta / (delta + 38);
+}
+
+static char
+puny_digit(uint32_t d)
+{
+	return (char)(d < 26 ? 'a' + d : '0' + (d - 26));
+}
+
+/* A label of n code points in Punycode (RFC 3492), "xn--" first; -1 on
+ * overflow. */
+static int
+punycode(struct buf *out, const uint32_t *cp, size_t n)
+{
+	uint32_t next = 128, delta = 0, bias = 72, h, b = 0, m, q, k, t;
+	size_t i;
+
+	BUF_PUTSL(out, "xn--");
+	for (i = 0; i < n; i++)
+		if (cp[i] < 0x80) {
+			buf_putc(out, (char)cp[i]);
+			b++;
+		}
+	if (b > 0)
+		buf_putc(out, '-');
+	for (h = b; h < n; delta++, next++) {
+		for (m = UINT32_MAX, i = 0; i < n; i++)
+			if (cp[i] >= next && cp[i] < m)
+				m = cp[i];
+		if (m - next > (UINT32_MAX - delta) / (h + 1))
+			return -1;
+		delta += (m - next) * (h + 1);
+		next = m;
+		for (i = 0; i < n; i++) {
+			if (cp[i] < next && ++delta == 0)
+				return -1;
+			if (cp[i] != next)
+				continue;
+			for (q = delta, k = 36;; k += 36) {
+				t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+				if (q < t)
+					break;
+				buf_putc(out, puny_digit(t + (q - t) % (36 - t)));
+				q = (q - t) / (36 - t);
+			}
+			buf_putc(out, puny_digit(q));
+			bias = puny_adapt(delta, h + 1, h == b);
+			delta = 0;
+			h++;
+		}
+	}
+	return 0;
+}
+
+/* See escape.h. */
+int
+url_idna_host(struct buf *out, const char *h, size_t n)
+{
+	struct buf b = BUF_INIT;
+	uint32_t *cps = xreallocarray(NULL, n + 1, sizeof(*cps)), c;
+	const char *at = NULL, *end = h + n, *stop = h + n, *p;
+	size_t j, k, ncp = 0;
+	int rc = 0, ascii = 1;
+
+	for (p = h; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL) {
+		buf_add(&b, h, (size_t)(at + 1 - h));
+		h = at + 1;
+	}
+	for (p = h; p <= end && rc == 0; p += k) {
+		k = 1;
+		c = '.';
+		if (p < end && *p == ':' && *h != '[')
+			end = p;	/* the port: the rest, as it is */
+		else if (p < end && (k = utf8_decode(p, (size_t)(end - p),
+		    &c)) == 0) {
+			rc = -1;
+			break;
+		}
+		if (c == 0x3002 || c == 0xff0e || c == 0xff61)
+			c = '.';
+		if (p < end && c != '.') {
+			if (c >= 'A' && c <= 'Z')
+				c |= 0x20;
+			ascii &= c < 0x80;
+			cps[ncp++] = c;
+			continue;
+		}
+		/* A label ends. */
+		if (ascii)
+			for (j = 0; j < ncp; j++)
+				buf_putc(&b, (char)cps[j]);
+		else
+			rc = punycode(&b, cps, ncp);
+		if (p < end)
+			buf_putc(&b, '.');
+		ncp = 0;
+		ascii = 1;
+		if (p >= end)
+			break;
+	}
+	if (rc == 0) {
+		buf_addbuf(out, &b);
+		buf_add(out, end, (size_t)(stop - end));
+	}
+	free(cps);
+	buf_release(&b);
+	return rc;
 }

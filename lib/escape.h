@@ -54,5 +54,14 @@ int	url_is_safe(const char *, size_t);
 
 /* 1 when the URL has a scheme ("x:") or is scheme-relative ("//"). */
 int	url_is_external(const char *, size_t);
+/*
+ * Append a URL's host (with any "user@" and ":port") with its labels that
+ * are not ASCII in Punycode (RFC 3492), ASCII letters in lower case, as a
+ * resolver wants them: "日本語.jp" is "xn--wgv71a119e.jp".  The
+ * full-width dots of Japanese input (。．｡) part labels too.  0, or -1
+ * (nothing appended) when it is not UTF-8 or a label cannot be encoded.
+ * No other IDNA mapping is made (the name is taken as NFC).
+ */
+int	url_idna_host(struct buf *, const char *host, size_t n);
 
 #endif

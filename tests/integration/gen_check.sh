@@ -80,9 +80,9 @@ description: 生の HTML などの問題
 
 # 本文の h1
 
-<img src="images/logo.svg">
+<img src="../images/logo.svg">
 
-<img src="images/logo.svg" alt="">
+<img src="../images/logo.svg" alt="">
 
 <a href="../guide/"></a> <a href="../guide/" aria-label="手引き"></a>
 
@@ -119,6 +119,20 @@ if (a < b) { document.write('<img src="script.png">'); }
 
 [生の見出しへ](#raw) [見出しへ](#main-2) [上へ](#top) [本文へ](#main)
 [手引きへ](guide.md#steps) <a href="../guide/#steps">手引きへ</a> <a href="../guide/#none">無い</a>
+
+<img src="missing.png" alt="無い画像"> <img src="../images/logo.svg" alt="ある画像">
+
+<picture><source srcset="https://example.com/a.webp 2x"><source srcset="../images/logo.svg 1x, ../images/none.svg 2x"><img src="../images/logo.svg" alt="ロゴ"></picture>
+
+<a href="file%zz.pdf">壊れた</a>
+
+[ホームだけの見出し](#home-news-title) [一覧だけの見出し](#entries-title) [ページ先頭](#top)
+
+参照の[][ref]と![][refimg]と[参照先なし][gone]
+
+[ref]: guide.md
+[refimg]: images/logo.svg
+[gone]: nowhere.md
 MD
 printf -- '---\ntitle: 綴り違い\ntittle: x\ndescription: y\n---\n' >"$site/typo.md"
 $GEN check "$site" --theme-dir themes >"$out" 2>"$work/err"
@@ -126,7 +140,7 @@ rc=$?
 check "exit status 1 ($rc)" test "$rc" -eq 1
 m=$site/more.md
 has "$m:6: heading: h1 in the body"
-has "$m:8: alt: image 'images/logo.svg' has no alt attribute"
+has "$m:8: alt: image '../images/logo.svg' has no alt attribute"
 hasnt "$m:10: "		# alt="" marks a decorative image
 has "$m:12: link-text: link '../guide/' has no text"
 n=$(grep -c "^$m:12: link-text" "$out")
@@ -150,6 +164,24 @@ hasnt "$m:45: "		# ids from raw HTML, headings and the theme
 has "$m:46: anchor: link '../guide/#none': no id 'none' on $site/guide.md"
 n=$(grep -c "^$m:46: " "$out")
 check "valid links on the same line are not reported ($n)" test "$n" -eq 1
+has "$m:48: link: link 'missing.png' in HTML: no page or file 'more/missing.png'"
+n=$(grep -c "^$m:48: " "$out")
+check "an image of the site that is there is not reported ($n)" test "$n" -eq 1
+has "$m:50: outside-asset: <source srcset> loads 'https://example.com/a.webp'"
+has "$m:50: link: link '../images/none.svg' in HTML: no page or file 'images/none.svg'"
+n=$(grep -c "^$m:50: " "$out")
+check "srcset candidates that are there are not reported ($n)" test "$n" -eq 2
+has "$m:52: link: link 'file%zz.pdf' has a malformed %-escape"
+has "$m:54: anchor: link '#home-news-title': no id 'home-news-title' on this page"
+has "$m:54: anchor: link '#entries-title': no id 'entries-title' on this page"
+n=$(grep -c "^$m:54: " "$out")
+check "ids of the page's own layout are there ($n findings on line 54)" test "$n" -eq 2
+has "$m:56: link-text: link 'guide.md' has no text"
+has "$m:56: alt: image 'images/logo.svg' has no alt text"
+has "$m:56: link: link 'nowhere.md': no page or file 'nowhere.md'"
+hasnt "$m:58: "		# reference definitions: found where they are used
+hasnt "$m:59: "
+hasnt "$m:60: "
 has "$site/typo.md:3: error: unknown key 'tittle' (did you mean 'title'?)"
 has "$site/problems.md:8: link: link 'missing.md'"	# the rest still reported
 
@@ -196,8 +228,10 @@ MD
 	hasnt "$ext/_index.md:9: "	# 301, followed to a 200
 	n=$(grep -c '^' "$out")
 	check "exactly four findings and the summary ($n lines)" test "$n" -eq 5
-	n=$(grep -c '"[A-Z]* /missing.html ' "$NGINX_DIR/access.log")
+	n=$(grep -c '"HEAD /missing.html ' "$NGINX_DIR/access.log")
 	check "a URL linked three times is requested once ($n)" test "$n" -eq 1
+	n=$(grep -c '"GET /missing.html ' "$NGINX_DIR/access.log")
+	check "and, answered 404 to HEAD, once with GET ($n)" test "$n" -eq 1
 	check "with HEAD" grep -q '"HEAD /ok.html ' "$NGINX_DIR/access.log"
 	check "the redirect is followed" grep -q '"HEAD /sub/ ' "$NGINX_DIR/access.log"
 	check "a fragment is not sent" sh -c "! grep -q '#' '$NGINX_DIR/access.log'"
@@ -217,6 +251,15 @@ const s = http.createServer((q, r) => {
 	if (q.url === "/no-head") {
 		r.statusCode = q.method === "HEAD" ? 405 : 200;
 		r.end(q.method === "HEAD" ? "" : "ok");
+	} else if (q.url === "/head-404") {
+		r.statusCode = q.method === "HEAD" ? 404 : 200;
+		r.end(q.method === "HEAD" ? "" : "ok");
+	} else if (q.url === "/busy") {
+		r.statusCode = 429;
+		r.setHeader("Retry-After", "1");
+		r.end();
+	} else if (q.url.startsWith("http://xn--")) {
+		r.end("proxied");	/* as the proxy of the IDN test */
 	} else if (q.url !== "/silent") {
 		r.statusCode = 404;
 		r.end();
@@ -235,8 +278,8 @@ if [ -n "$port" ]; then
 	ext2=$work/ext2
 	mkdir -p "$ext2"
 	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext2/site.yaml"
-	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n' \
-		"$port" "$port" >"$ext2/_index.md"
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n' \
+		"$port" "$port" "$port" "$port" >"$ext2/_index.md"
 	start=$SECONDS
 	$GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
 	rc=$?
@@ -246,6 +289,24 @@ if [ -n "$port" ]; then
 	check "which timed out ($(grep -o 'timed out' "$out" | head -n 1))" grep -q 'timed out' "$out"
 	check "within the time-out, HEAD and GET ($((SECONDS - start)) s)" test $((SECONDS - start)) -le 6
 	check "exit status 1 ($rc)" test "$rc" -eq 1
+	hasnt "$ext2/_index.md:8: "	# HEAD 404, GET 200: the page is there
+	check "HEAD 404: GET instead" grep -q '^GET /head-404' "$work/server.log"
+	has "$ext2/_index.md:9: external: link 'http://127.0.0.1:$port/busy': HTTP 429 (too many requests"
+
+	# A host name in Japanese goes as its xn-- form (the server as the
+	# proxy: nothing is looked up), full-width dots too, the path
+	# percent-encoded.
+	ext3=$work/ext3
+	mkdir -p "$ext3"
+	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext3/site.yaml"
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[日本語](http://日本語.invalid/)\n[全角の点](http://日本語。invalid/パス)\n' >"$ext3/_index.md"
+	env -u no_proxy -u NO_PROXY http_proxy="http://127.0.0.1:$port" \
+	    $GEN check "$ext3" --theme-dir themes --external --timeout 5 >"$out" 2>"$work/err"
+	rc=$?
+	check "a Japanese host name: found ($rc)" test "$rc" -eq 0
+	check "asked for as xn--wgv71a119e" grep -q '^HEAD http://xn--wgv71a119e.invalid/$' "$work/server.log"
+	check "with a full-width dot, and the path encoded" \
+	    grep -q '^HEAD http://xn--wgv71a119e.invalid/%E3%83%91%E3%82%B9$' "$work/server.log"
 	kill "$node_pid" 2>/dev/null
 	wait "$node_pid" 2>/dev/null
 	node_pid=

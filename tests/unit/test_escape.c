@@ -442,9 +442,50 @@ test_url_decode(void)
 	buf_release(&b);
 }
 
+static void
+check_host(const char *desc, const char *in, const char *want)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	BUF_PUTSL(&b, "<");
+	rc = url_idna_host(&b, in, strlen(in));
+	if (want == NULL) {
+		test_cond(desc, rc == -1 && strcmp(b.ptr, "<") == 0);
+	} else {
+		test_cond(desc, rc == 0);
+		test_streq(desc, b.ptr + 1, want);
+	}
+	buf_release(&b);
+}
+
+static void
+test_idna_host(void)
+{
+	check_host("idna: ASCII as it is, lower case", "Example.JP",
+	    "example.jp");
+	check_host("idna: a Japanese label", "日本語.jp", "xn--wgv71a119e.jp");
+	/* RFC 3492 7.1 (L), its ASCII in lower case as in a host name. */
+	check_host("idna: RFC 3492's 3年B組金八先生", "3年B組金八先生.jp",
+	    "xn--3b-ww4c5e180e575a65lsy2b.jp");
+	check_host("idna: katakana", "ドメイン名例.jp",
+	    "xn--eckwd4c7cu47r2wf.jp");
+	check_host("idna: full-width dots part labels", "日本語。jp",
+	    "xn--wgv71a119e.jp");
+	check_host("idna: U+FF0E and U+FF61 too", "日本語．例｡jp",
+	    "xn--wgv71a119e.xn--fsq.jp");
+	check_host("idna: user and port kept", "user@日本語.jp:8080",
+	    "user@xn--wgv71a119e.jp:8080");
+	check_host("idna: an IPv6 literal as it is", "[::1]:80", "[::1]:80");
+	check_host("idna: not UTF-8 fails, appends nothing", "a\xff.jp",
+	    NULL);
+	check_host("idna: empty", "", "");
+}
+
 int
 main(void)
 {
+	test_idna_host();
 	test_url_decode();
 	test_html();
 	test_href();
