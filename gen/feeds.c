@@ -276,10 +276,6 @@ write_robots(struct site *s, struct out *out, struct buf *err)
  * the old array of objects with \u escapes was 30.7 MB.
  */
 
-/* Folding never adds bytes and seldom removes many: this much of a long
- * text is enough to fill FEEDS_SEARCH_TEXT_MAX, and bounds the work. */
-#define SEARCH_FOLD_MAX	(4 * FEEDS_SEARCH_TEXT_MAX)
-
 /* '"', '\' or a control byte, escaped for a JavaScript string. */
 static void
 js_string_byte(struct buf *b, unsigned char c)
@@ -454,8 +450,10 @@ search_field(struct buf *b, const char *s, size_t n, size_t max)
 	size_t i = 0, k, len;
 	char u[4];
 
-	if (n > SEARCH_FOLD_MAX)
-		n = SEARCH_FOLD_MAX;
+	/* Not cut before: runs of white space, one byte each once
+	 * collapsed, may be most of a text, and a cut in the source could
+	 * split a character.  The field stops at a whole character once
+	 * full, its work bounded by the page's size. */
 	buf_putc(b, '"');
 	while (i < n && !f.full) {
 		k = jtext_fold_span(s + i, n - i, JTEXT_HALFKANA);

@@ -50,7 +50,8 @@ int	feeds_write(struct site *, struct out *, struct search_plan *,
 struct page;
 void	feeds_search_entry(const struct page *, struct buf *b);
 
-/* The number of bytes of a page's text kept in the search index. */
-#define FEEDS_SEARCH_TEXT_MAX	4096
+/* The number of bytes of a page's text kept in the search index, white
+ * space collapsed: about 5,000 characters of Japanese. */
+#define FEEDS_SEARCH_TEXT_MAX	16384
 
 #endif

@@ -56,8 +56,9 @@ static const char usage_build[] =
 "bytes changed and removes those the site no longer makes; it ends with a\n"
 "line saying how many files it wrote, left unchanged and removed.\n"
 "\n"
-"News items whose 'expires' date has passed leave lists and the feed; the\n"
-"date is today's in Japan, or the day of SOURCE_DATE_EPOCH when it is set.\n";
+"Pages whose 'expires' date has passed leave lists, the feed, the sitemap\n"
+"and the search index (their pages stay); the date is today's in Japan, or\n"
+"the day of SOURCE_DATE_EPOCH when it is set.\n";
 
 static const char usage_watch[] =
 "usage: gen watch [SITE_DIR] [-o OUT] [--drafts] [--theme-dir DIR] [-j N]\n"

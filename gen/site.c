@@ -1403,6 +1403,10 @@ nearest(struct site *s, const char *dir, int sections)
 static int
 members_of(struct page *p)
 {
+	/* The folder members/ is the area the server guards, all of it:
+	 * a page there is never public, whatever it says. */
+	if (strncmp(p->path, "members/", 8) == 0)
+		return p->members = 1;
 	if (p->access_set || p->parent == NULL)
 		return p->members;
 	return p->members = members_of(p->parent);
@@ -1768,9 +1772,9 @@ build_tree(struct site *s)
 			if (p->date == NULL)
 				site_error(s, "%s:1: news items need a 'date' "
 				    "(YYYY-MM-DD)", p->file);
-			p->expired = p->expires != NULL &&
-			    strcmp(p->expires, s->today) < 0;
 		}
+		p->expired = p->expires != NULL &&
+		    strcmp(p->expires, s->today) < 0;
 		if (p->notfound) {
 			/* One allocation (page_free): "" and "404.html". */
 			p->outdir = xmalloc(1 + sizeof("404.html"));

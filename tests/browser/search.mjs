@@ -283,6 +283,26 @@ async function servedChecks(browser, vp) {
 		`${w} a query that matches nothing announces 見つかりませんでした and lists nothing`, describe(r));
 	await axeCheck(tap, page, `${w} with nothing found`);
 
+	// A query longer than the script looks at: cut before a character
+	// outside the BMP, never inside it, and the status line quotes what
+	// was searched.
+	{
+		const long = 'あ'.repeat(199) + '😀';
+		const box = page.getByRole('searchbox', { name: 'サイト内検索' });
+		await box.click();
+		await box.fill('');
+		await box.fill(long);
+		await page.keyboard.press('Enter');
+		const st = await page.waitForFunction(() => [...document.querySelectorAll('[role="status"]')]
+			.map(s => s.textContent).find(t => /見つかりました|見つかりませんでした/.test(t) &&
+				t.includes('あああ')), null, { timeout: WAIT })
+			.then(h => h.jsonValue()).catch(e => 'error: ' + e.message.split('\n')[0]);
+		tap.ok(typeof st === 'string' && st.includes('「' + 'あ'.repeat(199) + '」') &&
+			!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(st),
+			`${w} a query of 201 code units is cut to 199 before its emoji, and quoted so`,
+			[`status: ${st}`]);
+	}
+
 	// Members pages stay out.
 	if (membersPage) {
 		r = await search(page, membersPage.query);

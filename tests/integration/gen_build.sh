@@ -327,4 +327,40 @@ order=$(grep -o 'href="\(n[0-9]\|old\)/index.html"' "$work/fxout/news/index.html
 check "the news lists its items newest first (got: $order)" \
 	test "$order" = "n6 n4 n2 n3 n1 n5 old "
 
+# --- what the search index holds --------------------------------------
+check "the end of a long page's text is in the search index" \
+	grep -q '連絡先を伝えておきましょう' -r "$out/search-index"
+srch=$work/srch
+mkdir -p "$srch/members" "$srch/jobs"
+printf 'title: 検索\ndescription: x\ntheme: default\nbase_url: https://example.jp/\n' >"$srch/site.yaml"
+printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n本文\n' >"$srch/_index.md"
+# Mostly white space (a code block of blank lines), then a word.
+{
+	printf -- '---\ntitle: 空白の多いページ\ndescription: x\n---\n\n```\n'
+	for _ in $(seq 1 3000); do printf '        \n'; done
+	printf '```\n\n白紙のあとの言葉\n'
+} >"$srch/blank.md"
+printf -- '---\ntitle: 会員\ndescription: x\naccess: members\n---\n\n会員の入口\n' >"$srch/members/_index.md"
+printf -- '---\ntitle: 会員だけの知らせ\ndescription: x\naccess: public\n---\n\n会員の部屋にある言葉\n' >"$srch/members/notice.md"
+printf -- '---\ntitle: 募集\ndescription: x\n---\n\n一覧\n' >"$srch/jobs/_index.md"
+printf -- '---\ntitle: 締め切った募集\ndescription: x\nexpires: 2026-01-31\n---\n\n終わった募集の言葉\n' >"$srch/jobs/closed.md"
+printf -- '---\ntitle: 受付中の募集\ndescription: x\nexpires: 2027-01-31\n---\n\n受付中の言葉\n' >"$srch/jobs/open.md"
+if $GEN build "$srch" -o "$work/srchout" -q --theme-dir themes 2>"$work/err"; then
+	idx=$work/srchout/search-index
+	check "text after long white space is in the index" grep -q '白紙のあとの言葉' -r "$idx"
+	check "the index is valid UTF-8" sh -c "cat '$idx'/*.js '$work/srchout/search-index.js' | iconv -f UTF-8 -t UTF-8 >/dev/null"
+	check "a page in members/ that says public is not in the index" \
+	    sh -c "! grep -q '会員の部屋' -r '$idx' '$work/srchout/search-index.js'"
+	check "nor in the sitemap" sh -c "! grep -q 'members/' '$work/srchout/sitemap.xml'"
+	check "an expired page that is no news item leaves the index" \
+	    sh -c "! grep -q '終わった募集' -r '$idx'"
+	check "and its section's list" sh -c "! grep -q 'closed/index.html' '$work/srchout/jobs/index.html'"
+	check "and the sitemap" sh -c "! grep -q 'jobs/closed/' '$work/srchout/sitemap.xml'"
+	check "but its page stays" test -s "$work/srchout/jobs/closed/index.html"
+	check "a page not yet expired stays in the index" grep -q '受付中の言葉' -r "$idx"
+	check "and in its section's list" grep -q 'open/index.html' "$work/srchout/jobs/index.html"
+else
+	not_ok "gen build of the search site"; diag <"$work/err"
+fi
+
 done_testing

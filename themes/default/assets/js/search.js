@@ -245,9 +245,17 @@
 
   /* ---- Searching ------------------------------------------------------ */
 
+  /* The part of a query looked at: MAX_QUERY code units, never half of
+     a character outside the BMP. */
+  function head(q) {
+    var n = MAX_QUERY, c = q.charCodeAt(n);
+    if (q.length > n && c >= 0xdc00 && c <= 0xdfff) n--;
+    return q.slice(0, n);
+  }
+
   function terms(q) {
     var seen = {}, out = [];
-    foldQuery(q.slice(0, MAX_QUERY)).split(/\s+/).forEach(function (t) {
+    foldQuery(head(q)).split(/\s+/).forEach(function (t) {
       if (t && !seen['$' + t]) {
         seen['$' + t] = true;
         out.push(t);
@@ -430,7 +438,7 @@
     list.textContent = '';
     shown = { hits: hits, ts: ts, n: 0 };
     setOpen(true);
-    var quoted = '「' + q.trim().replace(/\s+/g, ' ') + '」';
+    var quoted = '「' + head(q).trim().replace(/\s+/g, ' ') + '」';
     if (!hits.length) {
       panel.hidden = true;
       more.hidden = true;
