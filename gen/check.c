@@ -522,14 +522,16 @@ external_add(struct check *c, const struct cpage *cp, const struct link *l)
 	/* Without its fragment, and percent-encoded where a request line
 	 * may not hold the bytes raw (spaces, controls, non-ASCII), but
 	 * for a host name in Japanese (IDN), which goes in its xn-- form. */
-	host = strstr(u, "//");
-	host = host != NULL ? host + 2 : u;
+	if (url.len > 0)
+		host = u[1] != '\0' ? u + 2 : u + 1;
+	else
+		host = strstr(u, "://") + 3;	/* there, as checked */
 	hostend = host + strcspn(host, "/?#\\");
 	for (i = 0; u[i] != '\0' && u[i] != '#'; i++) {
 		unsigned char ch = (unsigned char)u[i];
 
-		if (u + i == host && url_idna_host(&url, host,
-		    (size_t)(hostend - host)) == 0) {
+		if (u + i == host && hostend > host && url_idna_host(&url,
+		    host, (size_t)(hostend - host)) == 0) {
 			i = (size_t)(hostend - u) - 1;
 			continue;
 		}

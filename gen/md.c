@@ -262,8 +262,6 @@ put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
 	buf_putc(r->out, '"');
 }
 
-/* Resolve a link or image URL through the caller and write it as an
- * attribute value. */
 /* Whether p, in the source, is the URL of a link reference definition
  * ("[name]: URL", the URL perhaps on the next line, perhaps in <>). */
 static int
@@ -290,6 +288,8 @@ in_definition(const struct rend *r, const char *p)
 	return ls[k] == '[';
 }
 
+/* Resolve a link or image URL through the caller and write it as an
+ * attribute value. */
 static void
 put_url(struct rend *r, const MD_ATTRIBUTE *a, int is_link)
 {
