@@ -278,7 +278,7 @@ if [ -n "$port" ]; then
 	ext2=$work/ext2
 	mkdir -p "$ext2"
 	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext2/site.yaml"
-	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n' \
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n' \
 		"$port" "$port" "$port" "$port" >"$ext2/_index.md"
 	start=$SECONDS
 	$GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
@@ -292,6 +292,7 @@ if [ -n "$port" ]; then
 	hasnt "$ext2/_index.md:8: "	# HEAD 404, GET 200: the page is there
 	check "HEAD 404: GET instead" grep -q '^GET /head-404' "$work/server.log"
 	has "$ext2/_index.md:9: external: link 'http://127.0.0.1:$port/busy': HTTP 429 (too many requests"
+	has "$ext2/_index.md:10: external: link 'http:///x': "
 
 	# A host name in Japanese goes as its xn-- form (the server as the
 	# proxy: nothing is looked up), full-width dots too, the path
