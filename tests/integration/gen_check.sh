@@ -281,7 +281,7 @@ if [ -n "$port" ]; then
 	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n' \
 		"$port" "$port" "$port" "$port" >"$ext2/_index.md"
 	start=$SECONDS
-	$GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
+	timeout 60 $GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
 	rc=$?
 	check "HEAD refused: GET instead" sh -c "grep -q '^HEAD /no-head' '$work/server.log' && grep -q '^GET /no-head' '$work/server.log'"
 	hasnt "$ext2/_index.md:6: "
