@@ -522,10 +522,8 @@ external_add(struct check *c, const struct cpage *cp, const struct link *l)
 	/* Without its fragment, and percent-encoded where a request line
 	 * may not hold the bytes raw (spaces, controls, non-ASCII), but
 	 * for a host name in Japanese (IDN), which goes in its xn-- form. */
-	if (url.len > 0)
-		host = u[1] != '\0' ? u + 2 : u + 1;
-	else
-		host = strstr(u, "://") + 3;	/* there, as checked */
+	/* "//" (url_is_external() said so) or "http(s)://". */
+	host = url.len > 0 ? u + 2 : strstr(u, "://") + 3;
 	hostend = host + strcspn(host, "/?#\\");
 	for (i = 0; u[i] != '\0' && u[i] != '#'; i++) {
 		unsigned char ch = (unsigned char)u[i];
@@ -657,9 +655,11 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			 * only wait as long again.  Any other failure may be
 			 * the server's with HEAD alone (405, 403, 501, and
 			 * some answer 404 or 400 to HEAD for a page that is
-			 * there): GET says. */
+			 * there): GET says.  But not to a server that asks
+			 * for fewer requests (429). */
 			if (!e->get && res != CURLE_OPERATION_TIMEDOUT &&
-			    (res != CURLE_OK || status >= 400) &&
+			    (res != CURLE_OK || (status >= 400 &&
+			    status != 429)) &&
 			    ext_start(m, e, timeout, 1) == 0)
 				continue;
 			e->res = res;

@@ -262,6 +262,13 @@ put_attr(struct rend *r, const char *name, const MD_ATTRIBUTE *a)
 	buf_putc(r->out, '"');
 }
 
+/* HTML's white space, in attribute values. */
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* Whether p, in the source, is the URL of a link reference definition
  * ("[name]: URL", the URL perhaps on the next line, perhaps in <>). */
 static int
@@ -300,12 +307,18 @@ put_url(struct rend *r, const MD_ATTRIBUTE *a, int is_link)
 	buf_reset(&r->scratch);
 	attr_text(&r->scratch, a);
 	if (a->text >= r->src && a->text < r->src + r->len &&
-	    !in_definition(r, a->text))
+	    in_definition(r, a->text)) {
+		/* From a reference's definition, elsewhere in the page:
+		 * the link is at the first '[' after the last text seen. */
+		const char *q = memchr(r->src + r->pos, '[', r->len - r->pos);
+
+		if (q != NULL)
+			r->pos = (size_t)(q - r->src);
+	} else if (a->text >= r->src && a->text < r->src + r->len)
 		note_pos(r, a->text);
 	else {
-		/* md4c made the URL up (escapes, entities) or took it from
-		 * a reference's definition, elsewhere in the page: the
-		 * link's "](" or "][" after the last text seen. */
+		/* md4c made the URL up (escapes, entities): the link's
+		 * "](" or "][" after the last text seen. */
 		const char *q = r->src + r->pos, *end = r->src + r->len;
 
 		for (; q + 1 < end; q++)
@@ -1354,31 +1367,36 @@ lint_tag(struct rend *r)
 	}
 	if ((strcmp(name, "img") == 0 || strcmp(name, "source") == 0) &&
 	    (a = attr_get(at, na, "srcset")) != NULL) {
-		/* Candidates: "URL 2x, URL 640w". */
-		const char *c = a->val, *end = a->val + a->vlen;
+		/* Candidates, as HTML parses them: "URL 2x, URL 640w", each
+		 * URL up to white space (a data: URL holds commas), less
+		 * the commas it ends with. */
+		const char *c, *end, *ce, *ue;
 
+		attr_value(&l->tmp, a);
+		c = l->tmp.ptr;
+		end = c + l->tmp.len;
 		while (c < end) {
-			const char *ce;
-
-			while (c < end && (*c == ' ' || *c == ',' ||
-			    *c == '\n' || *c == '\t'))
+			while (c < end && (is_space(*c) || *c == ','))
 				c++;
-			for (ce = c; ce < end && *ce != ' ' &&
-			    *ce != ',' && *ce != '\n'; ce++)
+			for (ce = c; ce < end && !is_space(*ce); ce++)
 				;
 			if (ce == c)
 				break;
-			if (is_remote(c, (size_t)(ce - c)))
+			for (ue = ce; ue > c && ue[-1] == ','; ue--)
+				;
+			if (ue > c && is_remote(c, (size_t)(ue - c)))
 				lint_emit(r, MD_LINT_ASSET, a->line,
 				    "<%s srcset> loads '%s' from outside "
 				    "the site (put the file in the site)",
 				    name, subject(&l->q1, c,
-				    (size_t)(ce - c)));
-			else
-				lint_link(r, a->line, c,
-				    (size_t)(ce - c), NULL, 0, 1);
-			while (ce < end && *ce != ',')
-				ce++;
+				    (size_t)(ue - c)));
+			else if (ue > c)
+				lint_link(r, a->line, c, (size_t)(ue - c),
+				    NULL, 0, 1);
+			/* Its descriptors, when it did not end with ','. */
+			if (ue == ce)
+				while (ce < end && *ce != ',')
+					ce++;
 			c = ce;
 		}
 	}

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,13 +119,14 @@ static void
 add_dir(struct watcher *w, const char *dir)
 {
 	struct buf sub = BUF_INIT, e = BUF_INIT;
+	struct stat st;
 	struct wdir *d;
 	char **names = NULL;
 	long n, i;
 	int wd;
 
-	if (is_output(w, dir) ||
-	    (wd = inotify_add_watch(w->fd, dir, WATCH_EVENTS | IN_ONLYDIR)) < 0)
+	if (is_output(w, dir) || (wd = inotify_add_watch(w->fd, dir,
+	    WATCH_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW)) < 0)
 		return;
 	/* A folder watched already (moved within the site) keeps its
 	 * descriptor, under its new name. */
@@ -145,7 +147,9 @@ add_dir(struct watcher *w, const char *dir)
 			continue;
 		buf_reset(&sub);
 		buf_printf(&sub, "%s/%s", dir, names[i]);
-		if (fs_is_dir(sub.ptr))
+		/* Not through a link, which the build does not follow
+		 * either (and which may lead round in circles). */
+		if (lstat(sub.ptr, &st) == 0 && S_ISDIR(st.st_mode))
 			add_dir(w, sub.ptr);
 	}
 	fs_list_free(names, n > 0 ? n : 0);
@@ -177,6 +181,17 @@ theme_apart(const struct watcher *w)
 	    (w->site.real == NULL || !is_under(w->theme.real, w->site.real));
 }
 
+/* The theme's folder no longer watched; the site's, which may lie in it
+ * (a theme's example site), still is. */
+static void
+drop_theme(struct watcher *w)
+{
+	drop_tree(w, w->theme.real);
+	if (w->site.real != NULL && !w->site.lost &&
+	    is_under(w->site.real, w->theme.real))
+		add_dir(w, w->site.real);
+}
+
 /* The theme the last build found, watched instead of the one before
  * (site.yaml may have named another, or the first build found none). */
 static void
@@ -193,7 +208,7 @@ follow_theme(struct watcher *w, const struct buf *found)
 	}
 	free(real);
 	if (theme_apart(w))
-		drop_tree(w, w->theme.real);
+		drop_theme(w);
 	free(w->theme.given);
 	w->theme.given = xstrdup(found->ptr);
 	watch_root(w, &w->theme);
@@ -203,8 +218,10 @@ follow_theme(struct watcher *w, const struct buf *found)
 static void
 root_gone(struct watcher *w, struct root *r)
 {
-	if (r->real != NULL)
-		drop_tree(w, r->real);
+	if (r == &w->theme && theme_apart(w))
+		drop_theme(w);
+	else if (r == &w->site && w->site.real != NULL)
+		drop_tree(w, w->site.real);
 	r->lost = 1;
 }
 
@@ -327,12 +344,14 @@ drain(struct watcher *w)
 			if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
 				/* Under a root, the event in its parent
 				 * says so; a root's own is the only one. */
-				struct root *r = w->site.real != NULL &&
-				    strcmp(d->path, w->site.real) == 0 ?
-				    &w->site : w->theme.real != NULL &&
-				    strcmp(d->path, w->theme.real) == 0 ?
-				    &w->theme : NULL;
+				struct root *r = NULL;
 
+				if (w->site.real != NULL &&
+				    strcmp(d->path, w->site.real) == 0)
+					r = &w->site;
+				else if (w->theme.real != NULL &&
+				    strcmp(d->path, w->theme.real) == 0)
+					r = &w->theme;
 				if (r != NULL) {
 					note(w, r->real, SEEN_GONE);
 					root_gone(w, r);
@@ -362,12 +381,21 @@ drain(struct watcher *w)
 	return changed;
 }
 
-/* After lost events: every watch dropped, and the roots watched anew. */
+/* After lost events: every watch dropped, and the roots watched anew,
+ * on a new inotify instance (removing the watches one by one would queue
+ * an event for each, enough to overflow again on a large site). */
 static void
 rewatch(struct watcher *w)
 {
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	if (fd != -1) {
+		close(w->fd);
+		w->fd = fd;
+	}
 	while (w->n > 0) {
-		inotify_rm_watch(w->fd, w->v[w->n - 1].wd);
+		if (fd == -1)
+			inotify_rm_watch(w->fd, w->v[w->n - 1].wd);
 		forget(w, &w->v[w->n - 1]);
 	}
 	watch_root(w, &w->site);
@@ -445,8 +473,10 @@ watch_run(struct build_opts *o)
 		/* Let the editor finish saving. */
 		while (poll(&pfd, 1, WATCH_SETTLE_MS) > 0)
 			drain(&w);
-		if (w.rescan)
+		if (w.rescan) {
 			rewatch(&w);
+			pfd.fd = w.fd;
+		}
 		buf_reset(&what);
 		changes(&w, &what);
 		round_reset(&w);

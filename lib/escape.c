@@ -365,30 +365,60 @@ punycode(struct buf *out, const uint32_t *cp, size_t n)
 	return 0;
 }
 
+/* Whether s[0..n) is all ASCII. */
+static int
+all_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* See escape.h. */
 int
 url_idna_host(struct buf *out, const char *h, size_t n)
 {
 	struct buf b = BUF_INIT;
-	uint32_t *cps = xreallocarray(NULL, n + 1, sizeof(*cps)), c;
-	const char *at = NULL, *end = h + n, *stop = h + n, *p;
+	uint32_t *cps, c;
+	const char *at = NULL, *end, *stop = h + n, *p;
 	size_t j, k, ncp = 0;
 	int rc = 0, ascii = 1;
 
-	for (p = h; p < end; p++)
+	/* Bytes no host, user or port may hold as they are: left to the
+	 * caller's percent-encoding. */
+	for (p = h; p < stop; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return -1;
 		if (*p == '@')
 			at = p;
-	if (at != NULL) {
-		buf_add(&b, h, (size_t)(at + 1 - h));
-		h = at + 1;
 	}
-	for (p = h; p <= end && rc == 0; p += k) {
+	/* Only a name's labels may be other than ASCII: not a user, a
+	 * port, nor an IPv6 literal. */
+	if (at != NULL && !all_ascii(h, (size_t)(at - h)))
+		return -1;
+	if (at != NULL)
+		h = at + 1;
+	if (h < stop && *h == '[') {
+		/* An IPv6 literal, as it is. */
+		if (!all_ascii(h, (size_t)(stop - h)))
+			return -1;
+		buf_add(out, stop - n, n);
+		return 0;
+	}
+	end = memchr(h, ':', (size_t)(stop - h));
+	if (end == NULL)
+		end = stop;
+	else if (!all_ascii(end, (size_t)(stop - end)))
+		return -1;
+	buf_add(&b, stop - n, (size_t)(h - (stop - n)));
+	cps = xreallocarray(NULL, (size_t)(end - h) + 1, sizeof(*cps));
+	for (p = h; p <= end; p += k) {
 		k = 1;
 		c = '.';
-		if (p < end && *p == ':' && *h != '[')
-			end = p;	/* the port: the rest, as it is */
-		else if (p < end && (k = utf8_decode(p, (size_t)(end - p),
-		    &c)) == 0) {
+		if (p < end && (k = utf8_decode(p, (size_t)(end - p), &c)) == 0) {
 			rc = -1;
 			break;
 		}
@@ -405,8 +435,8 @@ url_idna_host(struct buf *out, const char *h, size_t n)
 		if (ascii)
 			for (j = 0; j < ncp; j++)
 				buf_putc(&b, (char)cps[j]);
-		else
-			rc = punycode(&b, cps, ncp);
+		else if ((rc = punycode(&b, cps, ncp)) == -1)
+			break;
 		if (p < end)
 			buf_putc(&b, '.');
 		ncp = 0;
@@ -416,7 +446,7 @@ url_idna_host(struct buf *out, const char *h, size_t n)
 	}
 	if (rc == 0) {
 		buf_addbuf(out, &b);
-		buf_add(out, end, (size_t)(stop - end));
+		buf_add(out, end, (size_t)(stop - end));	/* the port */
 	}
 	free(cps);
 	buf_release(&b);

@@ -59,8 +59,11 @@ int	url_is_external(const char *, size_t);
  * are not ASCII in Punycode (RFC 3492), ASCII letters in lower case, as a
  * resolver wants them: "日本語.jp" is "xn--wgv71a119e.jp".  The
  * full-width dots of Japanese input (。．｡) part labels too.  0, or -1
- * (nothing appended) when it is not UTF-8 or a label cannot be encoded.
- * No other IDNA mapping is made (the name is taken as NFC).
+ * (nothing appended, for the caller to percent-encode it) when it holds
+ * a space or a control, bytes other than ASCII outside the name's labels
+ * (in the user, the port or an IPv6 literal), bytes that are not UTF-8,
+ * or a label that cannot be encoded.  All it appends is ASCII.  No other
+ * IDNA mapping is made (the name is taken as NFC).
  */
 int	url_idna_host(struct buf *, const char *host, size_t n);
 

@@ -133,6 +133,12 @@ if (a < b) { document.write('<img src="script.png">'); }
 [ref]: guide.md
 [refimg]: images/logo.svg
 [gone]: nowhere.md
+
+<img srcset="data:image/png;base64,iVBORw0KGgo= 1x, ../images/logo.svg	2x,../images/logo&#46;svg 3x" alt="候補">
+
+短い参照 [gone] です。
+
+長い参照 [別の名前][ref] です。
 MD
 printf -- '---\ntitle: 綴り違い\ntittle: x\ndescription: y\n---\n' >"$site/typo.md"
 $GEN check "$site" --theme-dir themes >"$out" 2>"$work/err"
@@ -182,6 +188,9 @@ has "$m:56: link: link 'nowhere.md': no page or file 'nowhere.md'"
 hasnt "$m:58: "		# reference definitions: found where they are used
 hasnt "$m:59: "
 hasnt "$m:60: "
+hasnt "$m:62: "		# srcset: a data: URL's commas, a tab, an entity
+has "$m:64: link: link 'nowhere.md': no page or file 'nowhere.md'"
+hasnt "$m:66: "
 has "$site/typo.md:3: error: unknown key 'tittle' (did you mean 'title'?)"
 has "$site/problems.md:8: link: link 'missing.md'"	# the rest still reported
 

@@ -223,4 +223,27 @@ check "the theme switched from is no longer watched" no_build "$n"
 check "and the output is a fresh watch's" same_as_fresh "$site" "$themes"
 stop
 
+# --- a site inside its theme's folder; a link leading round -----------
+themes=$work/themes2
+mkdir "$themes"
+cp -r themes/default "$themes/default"
+cp -r themes/default "$themes/alt"
+site=$themes/default/example
+cp -r content/center "$site"
+ln -s . "$site/about/round"
+check "a link to its own folder does not stop watch from starting" \
+    start s5 "$site" "$themes"
+check "the build says what is wrong" grep -q 'round' "$log"
+n=$(builds)
+rm "$site/about/round"
+check "and the site is rebuilt once it is gone" wait_build "$n"
+n=$(builds)
+sed -i 's/^theme: default$/theme: alt/' "$site/site.yaml"
+wait_build "$n"
+n=$(builds)
+printf '\n例の中です。\n' >>"$site/policy.md"
+check "a site inside the theme switched from is still watched" wait_build "$n"
+check "with the edit" grep -q '例の中です' "$out/policy/index.html"
+stop
+
 done_testing

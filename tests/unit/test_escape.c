@@ -480,6 +480,12 @@ test_idna_host(void)
 	check_host("idna: not UTF-8 fails, appends nothing", "a\xff.jp",
 	    NULL);
 	check_host("idna: empty", "", "");
+	check_host("idna: a space is left to percent-encoding", "exa mple.com",
+	    NULL);
+	check_host("idna: a user not in ASCII too", "ユーザー@x.jp", NULL);
+	check_host("idna: a port not in ASCII too", "例.jp:８０", NULL);
+	check_host("idna: an IPv6 literal not in ASCII too", "[日本::1]", NULL);
+	check_host("idna: a user with nothing after", "user@", "user@");
 }
 
 int
