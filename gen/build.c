@@ -32,17 +32,6 @@ struct theme {
 	size_t		 nassets;
 	struct tmpl_set	*set;
 	uint64_t	 hash;		/* of its layouts and partials */
-	struct theme_ids *ids;		/* when not NULL: gets the templates */
-};
-
-/* One template of the theme, as struct theme_ids keeps it. */
-struct theme_tmpl {
-	char		*name;		/* "page", without .mustache */
-	int		 partial;	/* in partials/, not layouts/ */
-	char		**ids;		/* written literally */
-	size_t		 nids;
-	char		**refs;		/* partials and parents it names */
-	size_t		 nrefs;
 };
 
 /* What a rendering thread works with: shared, read-only state and its
@@ -143,10 +132,8 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 	const char *bases[5];
 	size_t i, nb = 0;
 	char *tried = NULL;
-	struct theme_ids *ids = t->ids;
 
 	memset(t, 0, sizeof(*t));
-	t->ids = ids;
 	if (o->theme_dir != NULL)
 		bases[nb++] = o->theme_dir;
 	if (env != NULL && *env != '\0')
@@ -186,113 +173,25 @@ theme_open(struct theme *t, const struct build_opts *o, struct site *s)
 	return 0;
 }
 
-/* The partials ({{> name}}) and parents ({{< name}}) template text
- * names, into tt->refs; dynamic names ({{>*name}}) are not followed. */
+/* Each id a template's text writes literally (id="main"), to fn. */
 static void
-tmpl_refs(struct theme_tmpl *tt, const char *text)
+each_id(const char *text, void (*fn)(void *, const char *, size_t),
+    void *arg)
 {
-	const char *p = text, *q;
+	const char *p, *q;
 
-	while ((p = strstr(p, "{{")) != NULL) {
-		p += 2;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '>' && *p != '<')
-			continue;
-		p++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		q = p + strcspn(p, " \t}*");
-		if (q == p || *p == '*')
-			continue;
-		tt->refs = xreallocarray(tt->refs, tt->nrefs + 1,
-		    sizeof(char *));
-		tt->refs[tt->nrefs++] = xstrndup(p, (size_t)(q - p));
-		p = q;
+	for (p = text; (p = strstr(p, " id=\"")) != NULL; p = q) {
+		p += 5;
+		q = p + strcspn(p, "\"{");
+		if (*q == '"' && q > p)
+			fn(arg, p, (size_t)(q - p));
 	}
 }
 
-/* The template a name leads to, as theme_loader() finds it: a layout
- * first, then a partial. */
-static const struct theme_tmpl *
-find_tmpl(const struct theme_ids *ti, const char *name)
-{
-	const struct theme_tmpl *found = NULL;
-	size_t i;
-
-	for (i = 0; i < ti->n; i++)
-		if (strcmp(ti->v[i].name, name) == 0 &&
-		    (found == NULL || !ti->v[i].partial))
-			found = &ti->v[i];
-	return found;
-}
-
-/* The ids of template `name` and of those it includes, into m; each
- * template once (`seen`, indexes into ti->v). */
 static void
-gather_ids(const struct theme_ids *ti, const char *name, struct map *m,
-    char *seen)
+reserve_id(void *arg, const char *id, size_t n)
 {
-	const struct theme_tmpl *tt = find_tmpl(ti, name);
-	size_t i;
-
-	if (tt == NULL || seen[tt - ti->v])
-		return;
-	seen[tt - ti->v] = 1;
-	for (i = 0; i < tt->nids; i++)
-		map_put(m, tt->ids[i], strlen(tt->ids[i]), (void *)ti);
-	for (i = 0; i < tt->nrefs; i++)
-		gather_ids(ti, tt->refs[i], m, seen);
-}
-
-static const char *layout_of(const struct page *);
-
-const struct map *
-theme_ids_of(struct theme_ids *ti, const struct page *p)
-{
-	const char *layout = layout_of(p);
-	struct map *m;
-	char *seen;
-
-	if (ti->by_layout == NULL)
-		ti->by_layout = xcalloc(1, sizeof(*ti->by_layout));
-	if ((m = map_gets(ti->by_layout, layout)) != NULL)
-		return m;
-	m = xcalloc(1, sizeof(*m));
-	seen = xcalloc(ti->n + 1, 1);
-	gather_ids(ti, layout, m, seen);
-	free(seen);
-	map_put(ti->by_layout, layout, strlen(layout), m);
-	return m;
-}
-
-void
-theme_ids_release(struct theme_ids *ti)
-{
-	size_t i, j;
-
-	for (i = 0; i < ti->n; i++) {
-		struct theme_tmpl *tt = &ti->v[i];
-
-		for (j = 0; j < tt->nids; j++)
-			free(tt->ids[j]);
-		for (j = 0; j < tt->nrefs; j++)
-			free(tt->refs[j]);
-		free(tt->ids);
-		free(tt->refs);
-		free(tt->name);
-	}
-	free(ti->v);
-	if (ti->by_layout != NULL) {
-		for (i = 0; i < ti->by_layout->cap; i++)
-			if (ti->by_layout->slots[i].key != NULL) {
-				map_release(ti->by_layout->slots[i].val);
-				free(ti->by_layout->slots[i].val);
-			}
-		map_release(ti->by_layout);
-		free(ti->by_layout);
-	}
-	memset(ti, 0, sizeof(*ti));
+	site_reserve_id(arg, id, n);
 }
 
 /* Ids the theme's templates write literally (id="main"), which headings
@@ -312,9 +211,6 @@ theme_ids(struct theme *t, struct site *s)
 		if ((n = fs_list(dir.ptr, &names, &e)) < 0)
 			continue;
 		for (i = 0; i < n; i++) {
-			struct theme_tmpl *tt;
-			const char *p, *q;
-
 			if (fs_skipped_name(names[i]))
 				continue;
 			buf_reset(&f);
@@ -328,34 +224,7 @@ theme_ids(struct theme *t, struct site *s)
 			t->hash = hash_cstr(dirs[d], t->hash);
 			t->hash = hash_cstr(names[i], t->hash);
 			t->hash = hash64(text.ptr, text.len, t->hash);
-			tt = NULL;
-			if (t->ids != NULL && str_endswith(names[i],
-			    ".mustache")) {
-				struct theme_ids *ti = t->ids;
-
-				ti->v = xreallocarray(ti->v, ti->n + 1,
-				    sizeof(*ti->v));
-				tt = &ti->v[ti->n++];
-				memset(tt, 0, sizeof(*tt));
-				tt->name = xstrndup(names[i],
-				    strlen(names[i]) - strlen(".mustache"));
-				tt->partial = d == 1;
-				tmpl_refs(tt, text.ptr);
-			}
-			for (p = text.ptr; (p = strstr(p, " id=\"")) != NULL;
-			    p = q) {
-				p += 5;
-				q = p + strcspn(p, "\"{");
-				if (*q != '"' || q == p)
-					continue;
-				site_reserve_id(s, p, (size_t)(q - p));
-				if (tt != NULL) {
-					tt->ids = xreallocarray(tt->ids,
-					    tt->nids + 1, sizeof(char *));
-					tt->ids[tt->nids++] = xstrndup(p,
-					    (size_t)(q - p));
-				}
-			}
+			each_id(text.ptr, reserve_id, s);
 		}
 		fs_list_free(names, n);
 	}
@@ -1461,17 +1330,6 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 	return failed ? -1 : 0;
 }
 
-/* 1 when path `in` is `dir` or lies inside it (both real paths). */
-static int
-is_within_dir(const char *in, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return 1;
-	return strncmp(in, dir, n) == 0 && (in[n] == '\0' || in[n] == '/');
-}
-
 /*
  * The absolute form of `path`, which need not exist: the real path of its
  * longest existing head, then the rest.  Empty when that rest holds "..".
@@ -1530,20 +1388,20 @@ check_output(struct site *s, const struct theme *t, const char *out)
 		goto done;
 	}
 	buf_printf(&pub, "%s/public", site);
-	if (is_within_dir(site, full.ptr) || is_within_dir(theme, full.ptr) ||
-	    is_within_dir(cwd, full.ptr)) {
+	if (path_within(site, full.ptr) || path_within(theme, full.ptr) ||
+	    path_within(cwd, full.ptr)) {
 		site_error(s, "%s: the output folder would hold the site, the "
 		    "theme or the current folder, and gen replaces it as a "
 		    "whole: choose another with -o", out);
 		goto done;
 	}
-	if (is_within_dir(full.ptr, theme)) {
+	if (path_within(full.ptr, theme)) {
 		site_error(s, "%s: the output folder is inside the theme, whose "
 		    "assets are copied into every build; choose another with -o",
 		    out);
 		goto done;
 	}
-	if (is_within_dir(full.ptr, site) && !is_within_dir(full.ptr, pub.ptr)) {
+	if (path_within(full.ptr, site) && !path_within(full.ptr, pub.ptr)) {
 		site_error(s, "%s: the output folder is inside the site folder, "
 		    "whose files are all content; use %s/public/... or a folder "
 		    "outside it", out, s->dir);
@@ -1680,6 +1538,86 @@ prepare(struct site *s, struct theme *theme, int *have_theme,
 	buf_release(&b);
 }
 
+/* What gather_ids() puts together: the ids of a layout and of every
+ * template it includes, each template once. */
+struct gather {
+	struct tmpl_set	*set;
+	struct map	*ids;
+	struct map	 seen;
+};
+
+static void
+put_id(void *arg, const char *id, size_t n)
+{
+	struct gather *g = arg;
+
+	map_put(g->ids, id, n, g->ids);
+}
+
+static void
+gather_ids(void *arg, const char *name)
+{
+	struct gather *g = arg;
+	struct buf e = BUF_INIT;
+	const struct tmpl *t;
+	size_t len;
+
+	/* A template that cannot be had is the build's error, not here. */
+	if (map_add(&g->seen, name, strlen(name), g, NULL) == 0 &&
+	    (t = tmpl_set_get(g->set, name, &e)) != NULL) {
+		each_id(tmpl_source(t, &len), put_id, g);
+		tmpl_includes(t, gather_ids, g);
+	}
+	buf_release(&e);
+}
+
+/* The ids each layout the pages use writes, into ids. */
+static void
+layout_ids(struct theme *t, const struct site *s, struct theme_ids *ids)
+{
+	size_t i;
+
+	ids->by_layout = xcalloc(1, sizeof(*ids->by_layout));
+	for (i = 0; i < s->npages; i++) {
+		const char *layout = layout_of(s->pages[i]);
+		struct gather g = { t->set, NULL, MAP_INIT };
+
+		if (map_gets(ids->by_layout, layout) != NULL)
+			continue;
+		g.ids = xcalloc(1, sizeof(*g.ids));
+		gather_ids(&g, layout);
+		map_release(&g.seen);
+		map_put(ids->by_layout, layout, strlen(layout), g.ids);
+	}
+}
+
+const struct map *
+theme_ids_of(const struct theme_ids *ids, const struct page *p)
+{
+	static const struct map none = MAP_INIT;
+	const struct map *m = ids->by_layout != NULL ?
+	    map_gets(ids->by_layout, layout_of(p)) : NULL;
+
+	return m != NULL ? m : &none;
+}
+
+void
+theme_ids_release(struct theme_ids *ids)
+{
+	size_t i;
+
+	if (ids->by_layout == NULL)
+		return;
+	for (i = 0; i < ids->by_layout->cap; i++)
+		if (ids->by_layout->slots[i].key != NULL) {
+			map_release(ids->by_layout->slots[i].val);
+			free(ids->by_layout->slots[i].val);
+		}
+	map_release(ids->by_layout);
+	free(ids->by_layout);
+	ids->by_layout = NULL;
+}
+
 int
 build_load(struct site *s, const struct build_opts *o, struct theme_ids *ids)
 {
@@ -1688,8 +1626,9 @@ build_load(struct site *s, const struct build_opts *o, struct theme_ids *ids)
 
 	if (ids != NULL)
 		memset(ids, 0, sizeof(*ids));
-	theme.ids = ids;
 	prepare(s, &theme, &have_theme, o, NULL);
+	if (have_theme && ids != NULL)
+		layout_ids(&theme, s, ids);
 	if (have_theme)
 		theme_close(&theme);
 	return s->home == NULL || s->nerr > 0 ? -1 : 0;
@@ -1842,7 +1781,6 @@ build_run(const struct build_opts *o)
 	open_cache(&cache, out.ptr, id);
 	o_out = out_start(out.ptr);
 
-	theme.ids = NULL;
 	prepare(&s, &theme, &have_theme, o, &cache);
 	if (s.home == NULL)
 		goto out;

@@ -56,24 +56,21 @@ int	build_run(const struct build_opts *);
  */
 struct site;
 struct page;
-struct map;
 /*
- * What each template of the theme writes literally (id="...") and which
- * others it includes, for telling the ids a page's layout gives it from
- * those of other layouts (an anchor to the home page's "home-news-title"
- * is broken on any other page).
+ * The ids each layout of the theme writes literally (id="..."), with
+ * the partials and parents it includes, for telling the ids a page's
+ * layout gives it from those of other layouts (an anchor to the home
+ * page's "home-news-title" is broken on any other page).
  */
+struct map;
 struct theme_ids {
-	struct theme_tmpl *v;
-	size_t		 n;
 	struct map	*by_layout;	/* layout -> its ids (struct map *) */
 };
-/* `ids`, when not NULL, gets the theme's templates. */
+/* `ids`, when not NULL, gets those of the layouts the pages use. */
 int	build_load(struct site *s, const struct build_opts *,
 	    struct theme_ids *ids);
-/* The ids page p's layout writes, with the templates it includes, as a
- * map from id to non-NULL; made on first use. */
-const struct map *theme_ids_of(struct theme_ids *, const struct page *p);
+/* The ids page p's layout writes, as a map from id to non-NULL. */
+const struct map *theme_ids_of(const struct theme_ids *, const struct page *p);
 void	theme_ids_release(struct theme_ids *);
 
 /*

@@ -76,6 +76,16 @@ path_dirname(struct buf *out, const char *p)
 }
 
 int
+path_within(const char *in, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(in, dir, n) == 0 && (in[n] == '\0' || in[n] == '/');
+}
+
+int
 str_endswith(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);

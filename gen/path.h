@@ -40,6 +40,10 @@ void	path_to_root(struct buf *out, const char *dir);
 /* Append the directory part of `p` with its trailing slash ("" if none). */
 void	path_dirname(struct buf *out, const char *p);
 
+/* 1 when path `in` is `dir` or lies inside it (both absolute, without
+ * "." or ".." segments). */
+int	path_within(const char *in, const char *dir);
+
 /* 1 when `s` ends with `suffix`. */
 int	str_endswith(const char *s, const char *suffix);
 

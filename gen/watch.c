@@ -13,6 +13,7 @@
 #include "build.h"
 #include "fs.h"
 #include "map.h"
+#include "path.h"
 #include "watch.h"
 
 /* Quiet time after the last change before rebuilding: editors save in
@@ -69,15 +70,6 @@ is_output(const struct watcher *w, const char *path)
 	    (path[n] == '\0' || path[n] == '/' || strncmp(path + n, ".tmp-", 5) == 0);
 }
 
-/* `path` is `dir` or lies under it. */
-static int
-is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 static struct wdir *
 find_wd(struct watcher *w, int wd)
 {
@@ -105,7 +97,7 @@ drop_tree(struct watcher *w, const char *dir)
 	size_t i = 0;
 
 	while (i < w->n) {
-		if (is_under(w->v[i].path, copy)) {
+		if (path_within(w->v[i].path, copy)) {
 			inotify_rm_watch(w->fd, w->v[i].wd);
 			forget(w, &w->v[i]);
 		} else
@@ -178,7 +170,7 @@ static int
 theme_apart(const struct watcher *w)
 {
 	return w->theme.real != NULL &&
-	    (w->site.real == NULL || !is_under(w->theme.real, w->site.real));
+	    (w->site.real == NULL || !path_within(w->theme.real, w->site.real));
 }
 
 /* The theme's folder no longer watched; the site's, which may lie in it
@@ -188,7 +180,7 @@ drop_theme(struct watcher *w)
 {
 	drop_tree(w, w->theme.real);
 	if (w->site.real != NULL && !w->site.lost &&
-	    is_under(w->site.real, w->theme.real))
+	    path_within(w->site.real, w->theme.real))
 		add_dir(w, w->site.real);
 }
 
@@ -232,9 +224,9 @@ show_path(const struct watcher *w, const char *path, struct buf *b)
 {
 	const struct root *r = NULL;
 
-	if (w->site.real != NULL && is_under(path, w->site.real))
+	if (w->site.real != NULL && path_within(path, w->site.real))
 		r = &w->site;
-	else if (w->theme.real != NULL && is_under(path, w->theme.real))
+	else if (w->theme.real != NULL && path_within(path, w->theme.real))
 		r = &w->theme;
 	if (r == NULL) {
 		buf_puts(b, path);

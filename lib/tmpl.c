@@ -1033,6 +1033,33 @@ tmpl_set_get(struct tmpl_set *set, const char *name, struct buf *err)
 	return NULL;
 }
 
+const char *
+tmpl_source(const struct tmpl *t, size_t *len)
+{
+	*len = t->len;
+	return t->src;
+}
+
+static void
+includes(const struct node *v, size_t n, void (*fn)(void *, const char *),
+    void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].kind == K_PARTIAL || v[i].kind == K_PARENT)
+			fn(arg, v[i].name);
+		includes(v[i].kids, v[i].nkids, fn, arg);
+	}
+}
+
+void
+tmpl_includes(const struct tmpl *t, void (*fn)(void *, const char *),
+    void *arg)
+{
+	includes(t->kids, t->nkids, fn, arg);
+}
+
 /* ---------------------------------------------------------------- */
 /* Rendering                                                        */
 /* ---------------------------------------------------------------- */

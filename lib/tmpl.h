@@ -96,6 +96,12 @@ int		 tmpl_set_add(struct tmpl_set *, const char *name,
  * NULL when missing or invalid (message in err).  The set owns it. */
 const struct tmpl *tmpl_set_get(struct tmpl_set *, const char *name,
 		    struct buf *err);
+/* Its source as parsed, and the name of each partial ({{> name}}) and
+ * parent ({{< name}}) it includes, to fn, in order: what a theme's
+ * layout brings into a page. */
+const char	*tmpl_source(const struct tmpl *, size_t *len);
+void		 tmpl_includes(const struct tmpl *,
+		    void (*fn)(void *arg, const char *name), void *arg);
 
 /*
  * Render `t` with `data` as the top of the context stack, appending to

@@ -623,9 +623,40 @@ test_memo(void)
 	tmpl_set_free(set);
 }
 
+static void
+add_name(void *arg, const char *name)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s;", name);
+}
+
+static void
+test_includes(void)
+{
+	const char *src = "{{< base}}{{$main}}{{#a}}{{> item}}{{/a}}"
+	    "{{! {{> not}} }}{{=<% %>=}}<%> later%>{{> not}}<%/main%><%/base%>";
+	struct buf b = BUF_INIT;
+	struct tmpl *t = tmpl_parse(src, strlen(src), "t", NULL);
+	size_t len = 0;
+
+	test_cond("includes: parses", t != NULL);
+	if (t == NULL)
+		return;
+	tmpl_includes(t, add_name, &b);
+	test_streq("includes: parents and partials, in order, not in "
+	    "comments nor text after a change of delimiters", b.ptr,
+	    "base;item;later;");
+	test_cond("includes: the source as parsed",
+	    strcmp(tmpl_source(t, &len), src) == 0 && len == strlen(src));
+	tmpl_free(t);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_includes();
 	test_syntax_errors();
 	test_nesting_limit();
 	test_escaping();
