@@ -113,7 +113,7 @@ else
 	not_ok "sample site builds with the side pattern"; diag <"$work/err"
 fi
 check "side pattern: the body says so" grep -q 'class="pattern-side' "$side/index.html"
-check "side pattern: the active section starts open" grep -q '<details class="menu-group" open>' "$side/about/concept/index.html"
+check "side pattern: the active section starts open" grep -q '<details open>' "$side/about/concept/index.html"
 check "news list page 2 exists" test -s "$side/news/page/2/index.html"
 check "news list page 3 exists" test -s "$side/news/page/3/index.html"
 check "page 2 links back to page 1 by file" grep -q 'href="../../index.html" rel="prev"' "$side/news/page/2/index.html"

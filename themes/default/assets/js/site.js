@@ -49,7 +49,7 @@
 
   /* ---- Dropdowns (top pattern) ---------------------------------------- */
 
-  var groups = nav && isTop ? nav.querySelectorAll('details.menu-group') : [];
+  var groups = nav && isTop ? nav.querySelectorAll('.menu details') : [];
 
   function closeGroup(d, refocus) {
     d.open = false;
@@ -105,7 +105,7 @@
     if (e.key !== 'Escape' && e.key !== 'Esc') return;
     if (!nav) return;
     var a = doc.activeElement;
-    var d = a && nav.contains(a) && a.closest ? a.closest('details.menu-group') : null;
+    var d = a && nav.contains(a) && a.closest ? a.closest('.menu details') : null;
     if (d && !d.open) d = null;
     if (!d) d = openGroup();
     if (d) {
