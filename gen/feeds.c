@@ -475,6 +475,9 @@ feeds_search_entry(const struct page *p, struct buf *b)
 
 	if (!public_page(p))
 		return;
+	/* Room for the fields as they most often are, escaping nothing. */
+	buf_grow(b, strlen(p->title) + strlen(d) + strlen(p->out) + 32 +
+	    (p->doc != NULL ? p->doc->text.len : 0));
 	BUF_PUTSL(b, "\n[");
 	search_field(b, p->title, strlen(p->title), SIZE_MAX);
 	buf_putc(b, ',');

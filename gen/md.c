@@ -93,8 +93,10 @@ struct rend {
 	size_t		 pos;		/* last source offset seen */
 	size_t		*lines;		/* offsets of line starts in src */
 	size_t		*lineno;	/* the file line each stands for */
-	size_t		 nlines;
+	size_t		 nlines;	/* 0: src is the body as it is */
 	size_t		 lines_cap;
+	size_t		 at_off;	/* there, lines counted up to at_off: */
+	size_t		 at_line;	/* the line of src[at_off] */
 	unsigned	 ntables;
 	struct lint	 lt;		/* gen check's, when doc->lint is set */
 };
@@ -114,10 +116,34 @@ static void	lint_block_end(struct rend *);
  * ---------------------------------------------------------------- */
 
 static size_t
-line_at(const struct rend *r, size_t off)
+line_at(struct rend *r, size_t off)
 {
 	size_t lo = 0, hi = r->nlines;
+	const char *p, *end;
 
+	if (hi == 0) {
+		/* The body as it is: its newlines counted when asked,
+		 * between the last offset asked about and this one (the
+		 * parser moves forward): no table of every line for the
+		 * few links and headings most pages ask about. */
+		if (off > r->len)
+			off = r->len;
+		if (off >= r->at_off) {
+			p = r->src + r->at_off;
+			end = r->src + off;
+			for (; (p = memchr(p, '\n', (size_t)(end - p))) !=
+			    NULL; p++)
+				r->at_line++;
+		} else {
+			p = r->src + off;
+			end = r->src + r->at_off;
+			for (; (p = memchr(p, '\n', (size_t)(end - p))) !=
+			    NULL; p++)
+				r->at_line--;
+		}
+		r->at_off = off;
+		return r->at_line;
+	}
 	/* The last line start <= off. */
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
@@ -1659,25 +1685,16 @@ emit_line(struct rend *r, struct buf *x, const char *s, size_t n,
 /*
  * A body with no line starting ":::" has no accordion, and one that
  * ends its last line reads the same rewritten: it is parsed as it is,
- * its lines only noted.  1 when so.
+ * and line_at() counts its lines.  1 when so.
  */
 static int
-plain_source(struct rend *r, const char *src, size_t len)
+plain_source(const char *src, size_t len)
 {
-	const char *p, *nl, *end = src + len;
-	size_t line = r->first_line;
-
 	if (len == 0 || src[len - 1] != '\n')
 		return 0;
-	for (p = src; p < end; p = nl + 1, line++) {
-		if (end - p >= 3 && p[0] == ':' && p[1] == ':' && p[2] == ':') {
-			r->nlines = 0;
-			return 0;
-		}
-		nl = memchr(p, '\n', (size_t)(end - p));
-		note_line(r, (size_t)(p - src), line);
-	}
-	return 1;
+	if (len >= 3 && memcmp(src, ":::", 3) == 0)
+		return 0;
+	return memmem(src, len, "\n:::", 4) == NULL;
 }
 
 /*
@@ -1837,9 +1854,10 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 	buf_init(&r.htext);
 	buf_init(&r.scratch);
 	lint_init(&r.lt, doc);
-	if (plain_source(&r, src, len)) {
+	if (plain_source(src, len)) {
 		r.src = src;
 		r.len = len;
+		r.at_line = first_line;
 	} else {
 		rewrite_accordions(&r, src, len, &x);
 		if (r.nlines == 0)
@@ -1847,6 +1865,10 @@ md_render(struct md_doc *doc, const char *src, size_t len, const char *file,
 		r.src = x.ptr;
 		r.len = x.len;
 	}
+	/* Room at once for what most bodies make (HTML under twice the
+	 * Markdown, text under it), not doubling from 64 bytes. */
+	buf_grow(r.out, 2 * r.len);
+	buf_grow(&doc->text, r.len);
 	if (md_parse(r.src, (MD_SIZE)r.len, &p, &r) != 0) {
 		buf_printf(err, "%s:%zu: cannot parse Markdown\n", file,
 		    first_line);

@@ -132,6 +132,10 @@ main(void)
 	render("line 1\n\n:::details x\ny\n:::\n\n[b](x\\_y.md)\n", 1);
 	test_cond("copied URLs get their own line", strstr(log_.ptr, "7:x_y.md;") != NULL);
 
+	render("[a](one.md)\n\ntext\n[b](two.md) [c](three.md)\n\n\n[d][r] a ::: b\n\n[r]: four.md\n", 3);
+	test_cond("each link with its own line, counted on from the last",
+	    strcmp(log_.ptr, "3:one.md;6:two.md;6:three.md;9:four.md;") == 0);
+
 	render("hello\nworld\n", 1);
 	test_cond("soft breaks separate words in the plain text", strstr(doc.text.ptr, "hello world") != NULL);
 
