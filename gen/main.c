@@ -65,10 +65,11 @@ static const char usage_watch[] =
 "\n"
 "Builds the site as gen build does, then watches SITE_DIR and its theme\n"
 "folder and rebuilds whenever a file changes, printing which files it\n"
-"wrote and how long it took.  Every page gets a small script\n"
-"(live-reload.js) that reloads it in the browser after a rebuild when the\n"
-"site is served over HTTP (make run does that); build with gen build\n"
-"before handing the site over.  Runs until stopped (Ctrl-C).\n"
+"wrote and how long it took; an output removed by hand is built again.\n"
+"Every page gets a small script (live-reload.js) that reloads it in the\n"
+"browser after a rebuild when the site is served over HTTP (make run\n"
+"does that); build with gen build before handing the site over.  Runs\n"
+"until stopped (Ctrl-C).\n"
 "\n"
 "options: as for gen build (gen build --help)\n";
 

@@ -21,7 +21,7 @@
 #define WATCH_SETTLE_MS	150
 
 /* How often a folder that went away (the site's, the theme's) is looked
- * for again. */
+ * for again, and the output looked at. */
 #define WATCH_LOST_MS	500
 
 #define WATCH_EVENTS (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | \
@@ -39,6 +39,14 @@ struct root {
 	char		*given;		/* as the user or the build named it */
 	char		*real;		/* its absolute path when watched */
 	int		 lost;		/* gone: looked for every WATCH_LOST_MS */
+};
+
+/* The output as the last build left it: its marker, and whether it was
+ * there.  An output removed by hand (rm -rf public/site) is built again,
+ * not left missing until the next change to the site. */
+struct output {
+	char		*marker;	/* OUT/.gen-output */
+	int		 made;
 };
 
 /* What changed in one round of events, by path: a name made and gone
@@ -396,6 +404,14 @@ rewatch(struct watcher *w)
 	w->rescan = 0;
 }
 
+static int
+output_there(const struct output *out)
+{
+	struct stat st;
+
+	return lstat(out->marker, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* A root that went away and is back: 1 when one is. */
 static int
 found_again(struct watcher *w)
@@ -415,6 +431,7 @@ watch_run(struct build_opts *o)
 {
 	struct watcher w;
 	struct buf what = BUF_INIT, themes = BUF_INIT, out = BUF_INIT;
+	struct output made;
 	struct pollfd pfd;
 	int lost_told = 0;
 
@@ -427,6 +444,9 @@ watch_run(struct build_opts *o)
 	o->list_written = 1;
 	o->theme_found = &themes;
 	build_run(o);
+	buf_printf(&what, "%s/%s", o->out_dir, BUILD_MARKER);
+	made.marker = buf_detach(&what, NULL);
+	made.made = output_there(&made);
 
 	/* Watch the site and the theme it uses; not the output, which may
 	 * lie inside the site (public/), nor its staging folder. */
@@ -445,7 +465,7 @@ watch_run(struct build_opts *o)
 	pfd.fd = w.fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		int lost = w.site.lost || w.theme.lost, r;
+		int lost = w.site.lost || w.theme.lost, r, gone = 0;
 
 		if (lost && !lost_told) {
 			printf("gen: %s is gone; watching for it to come "
@@ -454,11 +474,12 @@ watch_run(struct build_opts *o)
 			fflush(stdout);
 		}
 		lost_told = lost;
-		r = poll(&pfd, 1, lost ? WATCH_LOST_MS : -1);
+		r = poll(&pfd, 1, lost || made.made ? WATCH_LOST_MS : -1);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r == 0) {
-			if (!found_again(&w))
+			gone = made.made && !output_there(&made);
+			if (!found_again(&w) && !gone)
 				continue;
 		} else if (!drain(&w))
 			continue;
@@ -472,15 +493,20 @@ watch_run(struct build_opts *o)
 		buf_reset(&what);
 		changes(&w, &what);
 		round_reset(&w);
-		printf("gen: %s changed; rebuilding\n", what.len ? what.ptr :
-		    o->site_dir);
+		if (what.len == 0 && gone)
+			printf("gen: %s is gone; rebuilding\n", o->out_dir);
+		else
+			printf("gen: %s changed; rebuilding\n", what.len ?
+			    what.ptr : o->site_dir);
 		fflush(stdout);
 		/* Expiry follows the calendar while watching for days. */
 		build_today(o->today);
 		build_run(o);
+		made.made = output_there(&made);
 		follow_theme(&w, &themes);
 	}
 	close(w.fd);
+	free(made.marker);
 	free(w.skip);
 	while (w.n > 0)
 		forget(&w, &w.v[w.n - 1]);

@@ -1,10 +1,11 @@
 #!/bin/bash
 # gen watch against what editors and tools do to a site while it runs:
 # saves in place and by rename, editors' scratch files, a theme switched
-# in site.yaml, the site's folder deleted and made again, more events
-# than inotify queues, folders moved out of the site.  After each, the
-# output must be what a fresh gen watch makes of the same files (watch's
-# pages carry the live-reload script, so not a plain build's).
+# in site.yaml, the site's folder deleted and made again, the output
+# removed by hand, more events than inotify queues, folders moved out of
+# the site.  After each, the output must be what a fresh gen watch makes
+# of the same files (watch's pages carry the live-reload script, so not
+# a plain build's).
 # Every wait is bounded; each gen watch is stopped by the PID recorded.
 set -u
 cd "$(dirname "$0")/../.."
@@ -172,6 +173,21 @@ printf '\n戻ってきました。\n' >>"$site/policy.md"
 check "and watched again" wait_build "$n"
 check "with the edit" grep -q '戻ってきました' "$out/policy/index.html"
 check "and the output is a fresh watch's" same_as_fresh "$site"
+stop
+
+# --- the output removed by hand ---------------------------------------
+site=$work/s6
+cp -r content/center "$site"
+start s6 "$site"
+n=$(builds)
+rm -rf "$out"
+check "an output removed by hand is built again" wait_build "$n" 30
+check "which says so" grep -q "^gen: $out is gone; rebuilding" "$log"
+check "and the output is a fresh watch's" same_as_fresh "$site"
+n=$(builds)
+check "and nothing is rebuilt while it stays" no_build "$n"
+rm -f "$out/.gen-output"
+check "an output whose marker is removed is built again too" wait_build "$n" 30
 stop
 
 # --- more events than inotify keeps -----------------------------------
