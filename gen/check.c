@@ -1,9 +1,11 @@
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -67,6 +69,10 @@ curl_load(struct buf *err)
 }
 #define CHECK_DEFAULT_TIMEOUT	10	/* seconds */
 #define CHECK_MAX_REDIRECTS	5
+/* A 429 is asked again once, after its Retry-After (or this many seconds
+ * when it gives none), if that is no longer than CHECK_MAX_WAIT. */
+#define CHECK_RETRY_DEFAULT	2
+#define CHECK_MAX_WAIT		30
 
 enum check_kind {
 	CK_ERROR,
@@ -149,6 +155,9 @@ struct ext {
 	size_t		 nplaces;
 	CURL		*h;
 	int		 get;		/* on GET, after HEAD */
+	long		 wait;		/* seconds a 429 asked to wait, or 0 */
+	int		 retried;	/* asked again after a 429 */
+	struct timespec	 due;		/* when, while waiting to */
 	long		 status;	/* HTTP status, 0 if none */
 	CURLcode	 res;
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -601,16 +610,53 @@ ext_start(CURLM *m, struct ext *e, unsigned timeout, int get)
 	return cu.multi_add_handle(m, e->h) == CURLM_OK ? 0 : -1;
 }
 
+/* Milliseconds from now until t (negative once past). */
+static long long
+ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(t->tv_sec - now.tv_sec) * 1000 +
+	    (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * Whether to ask again, later, a server that answered 429 (too many
+ * requests): once, after the Retry-After it gave (or a short pause when
+ * none), unless it asks for longer than gen check waits.  Sets e->due.
+ */
+static int
+retry_later(struct ext *e, CURL *h)
+{
+	curl_off_t after = 0;
+
+	if (e->retried)
+		return 0;
+	if (cu.easy_getinfo(h, CURLINFO_RETRY_AFTER, &after) != CURLE_OK ||
+	    after <= 0)
+		after = CHECK_RETRY_DEFAULT;
+	e->wait = after > LONG_MAX ? LONG_MAX : (long)after;
+	if (after > CHECK_MAX_WAIT)
+		return 0;
+	e->retried = 1;
+	clock_gettime(CLOCK_MONOTONIC, &e->due);
+	e->due.tv_sec += (time_t)after;
+	return 1;
+}
+
 /*
  * Check every outside URL: HEAD, then GET when HEAD fails (but for a
- * time-out) or is refused (405, 403, 501); at most `jobs` at once, each
+ * time-out) or is refused (405, 403, 501); a 429 asked again once after
+ * the time it asks for (retry_later()); at most `jobs` at once, each
  * within `timeout` s.
  */
 static void
 external_run(struct check *c, unsigned jobs, unsigned timeout)
 {
 	CURLM *m;
-	size_t next = 0, running = 0;
+	struct ext **waiting;
+	size_t next = 0, running = 0, nwaiting = 0, i;
 
 	if (c->n_ext == 0)
 		return;
@@ -618,10 +664,32 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 		add(&c->found, "", 0, CK_ERROR, "cannot start libcurl");
 		return;
 	}
+	waiting = xcalloc(c->n_ext, sizeof(*waiting));
 	for (;;) {
 		CURLMsg *msg;
+		long long wait = 1000, until;
 		int still, left;
 
+		/* Those asked to wait first, when their time has come;
+		 * then new ones. */
+		for (i = 0; i < nwaiting && running < jobs; ) {
+			struct ext *e = waiting[i];
+
+			if ((until = ms_until(&e->due)) > 0) {
+				if (until < wait)
+					wait = until;
+				i++;
+				continue;
+			}
+			waiting[i] = waiting[--nwaiting];
+			if (ext_start(m, e, timeout, e->get) == -1) {
+				e->res = CURLE_FAILED_INIT;
+				cu.easy_cleanup(e->h);
+				e->h = NULL;
+				continue;
+			}
+			running++;
+		}
 		while (running < jobs && next < c->n_ext) {
 			struct ext *e = &c->ext[next++];
 
@@ -633,7 +701,7 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			}
 			running++;
 		}
-		if (running == 0)
+		if (running == 0 && nwaiting == 0)
 			break;
 		cu.multi_perform(m, &still);
 		while ((msg = cu.multi_info_read(m, &left)) != NULL) {
@@ -656,21 +724,32 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 			 * the server's with HEAD alone (405, 403, 501, and
 			 * some answer 404 or 400 to HEAD for a page that is
 			 * there): GET says.  But not to a server that asks
-			 * for fewer requests (429). */
+			 * for fewer requests (429): that one is asked the
+			 * same again, later. */
 			if (!e->get && res != CURLE_OPERATION_TIMEDOUT &&
 			    (res != CURLE_OK || (status >= 400 &&
 			    status != 429)) &&
 			    ext_start(m, e, timeout, 1) == 0)
 				continue;
+			running--;
+			if (res == CURLE_OK && status == 429 &&
+			    retry_later(e, msg->easy_handle)) {
+				waiting[nwaiting++] = e;
+				continue;
+			}
 			e->res = res;
 			e->status = status;
 			cu.easy_cleanup(e->h);
 			e->h = NULL;
-			running--;
 		}
 		if (running > 0)
-			cu.multi_poll(m, NULL, 0, 1000, NULL);
+			cu.multi_poll(m, NULL, 0, (int)wait, NULL);
+		else if (nwaiting > 0 && wait > 0)
+			/* Nothing under way: sleep until the first is due. */
+			nanosleep(&(struct timespec){ (time_t)(wait / 1000),
+			    (long)(wait % 1000) * 1000000 }, NULL);
 	}
+	free(waiting);
 	cu.multi_cleanup(m);
 }
 
@@ -689,10 +768,6 @@ status_note(long status)
 		return " (not found)";
 	case 410:
 		return " (gone for good)";
-	case 429:
-		return " (too many requests: the server turned the check "
-		    "away for now, so the link may be fine; check again "
-		    "later, or with a lower --jobs-external)";
 	case 500:
 		return " (server error)";
 	case 502:
@@ -719,7 +794,19 @@ external_report(struct check *c)
 		if (e->res != CURLE_OK)
 			buf_puts(&why, e->errbuf[0] != '\0' ? e->errbuf :
 			    cu.easy_strerror(e->res));
-		else
+		else if (e->status == 429) {
+			buf_puts(&why, "HTTP 429 (too many requests: the "
+			    "server turned the check away for now, so the link "
+			    "may be fine; ");
+			if (e->retried)
+				buf_printf(&why, "asked again %ld s later, it "
+				    "did so again; ", e->wait);
+			else if (e->wait > CHECK_MAX_WAIT)
+				buf_printf(&why, "it asks to wait %ld s, longer "
+				    "than gen check waits; ", e->wait);
+			buf_puts(&why, "check again later, or with a lower "
+			    "--jobs-external)");
+		} else
 			buf_printf(&why, "HTTP %ld%s", e->status,
 			    status_note(e->status));
 		while (why.len > 0 && why.ptr[why.len - 1] == '\n')

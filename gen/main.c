@@ -111,6 +111,8 @@ static const char usage_check[] =
 "  -t, --theme-dir DIR    folder holding themes (as for gen build)\n"
 "  -e, --external         also request every outside http(s) link, once per\n"
 "                         address: HEAD, then GET if HEAD fails or is refused;\n"
+"                         a 429 asked again once after its Retry-After (at\n"
+"                         most 30 s);\n"
 "                         redirects followed (up to 5); proxies from the\n"
 "                         usual environment variables (https_proxy, no_proxy)\n"
 "      --jobs-external N  requests at once (default 8, at most 64)\n"

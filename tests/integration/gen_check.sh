@@ -255,6 +255,7 @@ fi
 # never answers: GET after HEAD, and the time-out.
 cat >"$work/server.js" <<'JS'
 const http = require("http");
+let busyOnce = 0;
 const s = http.createServer((q, r) => {
 	console.log(q.method + " " + q.url);
 	if (q.url === "/no-head") {
@@ -266,6 +267,15 @@ const s = http.createServer((q, r) => {
 	} else if (q.url === "/busy") {
 		r.statusCode = 429;
 		r.setHeader("Retry-After", "1");
+		r.end();
+	} else if (q.url === "/busy-once") {
+		r.statusCode = busyOnce++ === 0 ? 429 : 200;
+		if (r.statusCode === 429)
+			r.setHeader("Retry-After", "1");
+		r.end();
+	} else if (q.url === "/busy-long") {
+		r.statusCode = 429;
+		r.setHeader("Retry-After", "3600");
 		r.end();
 	} else if (q.url.startsWith("http://xn--")) {
 		r.end("proxied");	/* as the proxy of the IDN test */
@@ -287,8 +297,8 @@ if [ -n "$port" ]; then
 	ext2=$work/ext2
 	mkdir -p "$ext2"
 	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext2/site.yaml"
-	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n' \
-		"$port" "$port" "$port" "$port" >"$ext2/_index.md"
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n[一度だけ混雑](http://127.0.0.1:%s/busy-once)\n[一時間待て](http://127.0.0.1:%s/busy-long)\n' \
+		"$port" "$port" "$port" "$port" "$port" "$port" >"$ext2/_index.md"
 	start=$SECONDS
 	timeout 60 $GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
 	rc=$?
@@ -301,6 +311,13 @@ if [ -n "$port" ]; then
 	hasnt "$ext2/_index.md:8: "	# HEAD 404, GET 200: the page is there
 	check "HEAD 404: GET instead" grep -q '^GET /head-404' "$work/server.log"
 	has "$ext2/_index.md:9: external: link 'http://127.0.0.1:$port/busy': HTTP 429 (too many requests"
+	check "which was asked again" grep -q "/busy': HTTP 429 (too many requests: the server turned the check away for now, so the link may be fine; asked again 1 s later, it did so again; check again later" "$out"
+	check "a 429 is asked again once, the same way" test "$(grep -c '^HEAD /busy$' "$work/server.log")" -eq 2
+	check "and never with GET" sh -c "! grep -q '^GET /busy' '$work/server.log'"
+	hasnt "$ext2/_index.md:11: "	# 429, then 200 when asked again
+	check "a 429 then 200: asked twice" test "$(grep -c '^HEAD /busy-once$' "$work/server.log")" -eq 2
+	has "$ext2/_index.md:12: external: link 'http://127.0.0.1:$port/busy-long': HTTP 429 (too many requests: the server turned the check away for now, so the link may be fine; it asks to wait 3600 s, longer than gen check waits;"
+	check "a 429 asking for an hour is not waited for" test "$(grep -c '^HEAD /busy-long$' "$work/server.log")" -eq 1
 	has "$ext2/_index.md:10: external: link 'http:///x': "
 
 	# A host name in Japanese goes as its xn-- form (the server as the
