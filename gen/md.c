@@ -89,7 +89,8 @@ struct rend {
 	struct buf	 htext;		/* heading text */
 	struct buf	 scratch;
 	int		 softbr;	/* a soft break waits for the next text */
-	uint32_t	 last_cp;	/* last character of text written */
+	char		 tail[4];	/* the last bytes of text written, */
+	unsigned	 ntail;		/* decoded at a soft break only */
 	size_t		 pos;		/* last source offset seen */
 	size_t		*lines;		/* offsets of line starts in src */
 	size_t		*lineno;	/* the file line each stands for */
@@ -200,7 +201,7 @@ flush_softbr(struct rend *r, const char *next, size_t n)
 		return;
 	r->softbr = 0;
 	if (next != NULL && utf8_decode(next, n, &cp) > 0 &&
-	    is_wide(cp) && is_wide(r->last_cp))
+	    is_wide(cp) && is_wide(last_char(r->tail, r->ntail)))
 		return;
 	buf_putc(r->out, '\n');
 	buf_putc(r->hlevel ? &r->htext : &r->doc->text, ' ');
@@ -879,7 +880,15 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 			buf_add(&r->htext, s, n);
 		else
 			buf_add(&r->doc->text, s, n);
-		r->last_cp = last_char(s, n);
+		if (n >= sizeof(r->tail)) {
+			memcpy(r->tail, s + n - sizeof(r->tail),
+			    sizeof(r->tail));
+			r->ntail = sizeof(r->tail);
+		} else {
+			if (n > 0)
+				memcpy(r->tail, s, n);
+			r->ntail = (unsigned)n;
+		}
 		break;
 	}
 	return 0;
