@@ -345,32 +345,42 @@ valid_by_decode(const char *s, size_t n, size_t *bad)
 
 /*
  * utf8_valid takes runs of ASCII and of three-byte characters by fast
- * paths: on strings made of pieces that meet their edges (ASCII, kana
- * and kanji, the leads E0 and ED with their limits, four-byte
- * characters, stray and cut bytes), it must say what utf8_decode says.
+ * paths (8 and 16 bytes at a time): on strings made of pieces that meet
+ * their edges (ASCII, kana and kanji, the leads E0 and ED with their
+ * limits, four-byte characters, stray and cut bytes), it must say what
+ * utf8_decode says.  `common` pieces come `weight` times as often, so
+ * that long runs of them reach every lane of the 16-byte paths.
  */
 static int
-valid_agrees(void)
+valid_agrees(size_t len, unsigned weight)
 {
 	static const char *const pieces[] = {
 		"a", "abcdefgh", "\xe3\x81\x82", "\xe6\x97\xa5", "\xef\xbd\xb1",
 		"\xe0\xa0\x80", "\xe0\x80\x80", "\xed\x9f\xbf", "\xed\xa0\x80",
 		"\xee\x80\x80", "\xf0\x9f\x98\x80", "\xc3\xa9", "\x80", "\xe3\x81",
-		"\xff", "\xc0\xaf", "\xf4\x90\x80\x80",
+		"\xff", "\xc0\xaf", "\xf4\x90\x80\x80", "\xec\xbf\xbf",
+		"\xe1\x80\x80", "\xe3\x81\xc2", "\xe3\xc1\x82", "\xe3\x81\x82\x82",
 	};
-	char s[64];
-	size_t n, k, b1, b2, round;
+	static const char *const common[] = {
+		"\xe3\x81\x82", "\xe6\x97\xa5", "\xef\xbd\xb1", "abcdefghijklmnop",
+	};
+	size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	size_t ncommon = sizeof(common) / sizeof(common[0]);
+	char s[256];
+	size_t n, k, b1, b2, round, pick;
 	unsigned x = 12345;
 	int v1, v2;
+	const char *piece;
 
 	for (round = 0; round < 20000; round++) {
 		n = 0;
-		while (n < 40) {
+		while (n < len) {
 			x = x * 1103515245u + 12345u;
-			k = strlen(pieces[(x >> 16) % (sizeof(pieces) /
-			    sizeof(pieces[0]))]);
-			memcpy(s + n, pieces[(x >> 16) % (sizeof(pieces) /
-			    sizeof(pieces[0]))], k);
+			pick = (x >> 16) % (npieces + ncommon * weight);
+			piece = pick < npieces ? pieces[pick] :
+			    common[(pick - npieces) % ncommon];
+			k = strlen(piece);
+			memcpy(s + n, piece, k);
 			n += k;
 		}
 		/* Cut anywhere, so that sequences end early too. */
@@ -408,7 +418,9 @@ test_utf8_valid(void)
 	test_cond("valid: NULL bad", !VALID("\xff", NULL));
 	test_cond("valid: n bounds the read", utf8_valid("a\xff", 1, &bad));
 	test_cond("valid: agrees with utf8_decode on random bytes",
-	    valid_agrees());
+	    valid_agrees(40, 0));
+	test_cond("valid: and on long runs of kana, kanji and ASCII with "
+	    "bad bytes among them", valid_agrees(200, 12));
 
 	test_cond("len: ASCII", LEN("hello") == 5);
 	test_cond("len: Japanese", LEN("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e")
