@@ -41,12 +41,15 @@ struct root {
 	int		 lost;		/* gone: looked for every WATCH_LOST_MS */
 };
 
-/* The output as the last build left it: its marker, and whether it was
- * there.  An output removed by hand (rm -rf public/site) is built again,
- * not left missing until the next change to the site. */
+/* The output as the last build left it.  One removed by hand (rm -rf
+ * public/site) is built again once its folder is gone, not left missing
+ * until the next change to the site; a folder still there (rm -rf not
+ * done yet, or only some files removed) is left alone: a build refuses
+ * to write into a folder without its marker. */
 struct output {
+	char		*dir;		/* OUT */
 	char		*marker;	/* OUT/.gen-output */
-	int		 made;
+	int		 made;		/* the last build left its marker */
 };
 
 /* What changed in one round of events, by path: a name made and gone
@@ -405,11 +408,19 @@ rewatch(struct watcher *w)
 }
 
 static int
-output_there(const struct output *out)
+output_made(const struct output *out)
 {
 	struct stat st;
 
 	return lstat(out->marker, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
+output_gone(const struct output *out)
+{
+	struct stat st;
+
+	return lstat(out->dir, &st) == -1 && errno == ENOENT;
 }
 
 /* A root that went away and is back: 1 when one is. */
@@ -444,9 +455,10 @@ watch_run(struct build_opts *o)
 	o->list_written = 1;
 	o->theme_found = &themes;
 	build_run(o);
+	made.dir = xstrdup(o->out_dir);
 	buf_printf(&what, "%s/%s", o->out_dir, BUILD_MARKER);
 	made.marker = buf_detach(&what, NULL);
-	made.made = output_there(&made);
+	made.made = output_made(&made);
 
 	/* Watch the site and the theme it uses; not the output, which may
 	 * lie inside the site (public/), nor its staging folder. */
@@ -478,7 +490,7 @@ watch_run(struct build_opts *o)
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r == 0) {
-			gone = made.made && !output_there(&made);
+			gone = !lost && made.made && output_gone(&made);
 			if (!found_again(&w) && !gone)
 				continue;
 		} else if (!drain(&w))
@@ -502,10 +514,11 @@ watch_run(struct build_opts *o)
 		/* Expiry follows the calendar while watching for days. */
 		build_today(o->today);
 		build_run(o);
-		made.made = output_there(&made);
+		made.made = output_made(&made);
 		follow_theme(&w, &themes);
 	}
 	close(w.fd);
+	free(made.dir);
 	free(made.marker);
 	free(w.skip);
 	while (w.n > 0)
