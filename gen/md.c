@@ -98,6 +98,7 @@ struct rend {
 	size_t		 lines_cap;
 	size_t		 at_off;	/* there, lines counted up to at_off: */
 	size_t		 at_line;	/* the line of src[at_off] */
+	size_t		 counted;	/* bytes gone over to count them */
 	unsigned	 ntables;
 	struct lint	 lt;		/* gen check's, when doc->lint is set */
 };
@@ -116,19 +117,44 @@ static void	lint_block_end(struct rend *);
  * Small helpers
  * ---------------------------------------------------------------- */
 
+static void	note_line(struct rend *, size_t, size_t);
+
+/* The table of line starts of a body parsed as it is. */
+static void
+note_lines(struct rend *r)
+{
+	const char *p = r->src, *nl, *end = r->src + r->len;
+	size_t line = r->first_line;
+
+	for (; p < end; p = nl + 1, line++) {
+		note_line(r, (size_t)(p - r->src), line);
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+	}
+}
+
 static size_t
 line_at(struct rend *r, size_t off)
 {
 	size_t lo = 0, hi = r->nlines;
 	const char *p, *end;
 
+	if (hi == 0 && r->counted > 2 * r->len + 4096) {
+		/* Asked about far apart offsets, back and forth (a link's
+		 * URL, then its text; a definition md4c reads where a page
+		 * does not): the table after all. */
+		note_lines(r);
+		hi = r->nlines;
+	}
 	if (hi == 0) {
 		/* The body as it is: its newlines counted when asked,
-		 * between the last offset asked about and this one (the
-		 * parser moves forward): no table of every line for the
-		 * few links and headings most pages ask about. */
+		 * between the last offset asked about and this one, which
+		 * are most often near: no table of every line for the few
+		 * links and headings most pages ask about. */
 		if (off > r->len)
 			off = r->len;
+		r->counted += off > r->at_off ? off - r->at_off :
+		    r->at_off - off;
 		if (off >= r->at_off) {
 			p = r->src + r->at_off;
 			end = r->src + off;

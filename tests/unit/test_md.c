@@ -58,6 +58,38 @@ slug(const char *s)
 	return b.ptr;
 }
 
+/*
+ * Links whose reference definitions md4c reads at the end of the body (in
+ * a block quote), so that the lines asked about go back and forth across
+ * it: past a point the renderer makes its table of lines, and every
+ * link's line stays right.
+ */
+static void
+far_apart_lines(void)
+{
+	struct buf src = BUF_INIT, want = BUF_INIT;
+	const char *p;
+	size_t i, n = 300, bad = 0;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&src, "[x][r%zu] [y](t%zu.md)\n", i, i);
+	buf_putc(&src, '\n');
+	for (i = 0; i < n; i++)
+		buf_printf(&src, "> [r%zu]: u%zu.md\n", i, i);
+	render(src.ptr, 1);
+	for (i = 0; i < n; i++) {
+		buf_reset(&want);
+		buf_printf(&want, ";%zu:t%zu.md;", i + 1, i);
+		p = strstr(log_.ptr, want.ptr + (i == 0));
+		if (p == NULL)
+			bad++;
+	}
+	test_cond("lines right when asked about far apart (table made)",
+	    bad == 0);
+	buf_release(&src);
+	buf_release(&want);
+}
+
 int
 main(void)
 {
@@ -135,6 +167,12 @@ main(void)
 	render("[a](one.md)\n\ntext\n[b](two.md) [c](three.md)\n\n\n[d][r] a ::: b\n\n[r]: four.md\n", 3);
 	test_cond("each link with its own line, counted on from the last",
 	    strcmp(log_.ptr, "3:one.md;6:two.md;6:three.md;9:four.md;") == 0);
+
+	render("[![a](i.png)\nmore](m1.md)\n\n[c](m2.md)\n", 5);
+	test_cond("lines counted back as well as on (a link's URL, then its image)",
+	    strcmp(log_.ptr, "6:m1.md;5:i.png;8:m2.md;") == 0);
+
+	far_apart_lines();
 
 	render("hello\nworld\n", 1);
 	test_cond("soft breaks separate words in the plain text", strstr(doc.text.ptr, "hello world") != NULL);
