@@ -477,7 +477,8 @@ feeds_search_entry(const struct page *p, struct buf *b)
 		return;
 	/* Room for the fields as they most often are, escaping nothing. */
 	buf_grow(b, strlen(p->title) + strlen(d) + strlen(p->out) + 32 +
-	    (p->doc != NULL ? p->doc->text.len : 0));
+	    (p->doc == NULL ? 0 : p->doc->text.len < FEEDS_SEARCH_TEXT_MAX ?
+	    p->doc->text.len : FEEDS_SEARCH_TEXT_MAX));
 	BUF_PUTSL(b, "\n[");
 	search_field(b, p->title, strlen(p->title), SIZE_MAX);
 	buf_putc(b, ',');

@@ -2341,8 +2341,9 @@ site_prepare_markdown(struct site *s)
 	struct buf id = BUF_INIT;
 	size_t i, nmenu = s->nmenu + s->nfooter;
 
-	/* The menu's ids: menu-N and submenu-menu-N, N counting entries
-	 * and their children. */
+	/* The ids a theme may make of the menu's entries: an entry's own
+	 * id, menu-N, and submenu-menu-N (the default theme's sub-menus
+	 * had them), N counting entries and their children. */
 	for (i = 0; i < s->nmenu; i++)
 		nmenu += s->menu[i].nkids;
 	for (i = 1; i <= nmenu; i++) {

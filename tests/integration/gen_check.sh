@@ -255,7 +255,7 @@ fi
 # never answers: GET after HEAD, and the time-out.
 cat >"$work/server.js" <<'JS'
 const http = require("http");
-let busyOnce = 0;
+let busyOnce = 0, busyQuiet = 0, noHeadBusy = 0;
 const s = http.createServer((q, r) => {
 	console.log(q.method + " " + q.url);
 	if (q.url === "/no-head") {
@@ -270,6 +270,15 @@ const s = http.createServer((q, r) => {
 		r.end();
 	} else if (q.url === "/busy-once") {
 		r.statusCode = busyOnce++ === 0 ? 429 : 200;
+		if (r.statusCode === 429)
+			r.setHeader("Retry-After", "1");
+		r.end();
+	} else if (q.url === "/busy-quiet") {
+		r.statusCode = busyQuiet++ === 0 ? 429 : 200;	/* no Retry-After */
+		r.end();
+	} else if (q.url === "/no-head-busy") {
+		r.statusCode = q.method === "HEAD" ? 405 :
+		    noHeadBusy++ === 0 ? 429 : 200;
 		if (r.statusCode === 429)
 			r.setHeader("Retry-After", "1");
 		r.end();
@@ -297,8 +306,8 @@ if [ -n "$port" ]; then
 	ext2=$work/ext2
 	mkdir -p "$ext2"
 	printf 'title: 外部リンク\ndescription: x\ntheme: default\n' >"$ext2/site.yaml"
-	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n[一度だけ混雑](http://127.0.0.1:%s/busy-once)\n[一時間待て](http://127.0.0.1:%s/busy-long)\n' \
-		"$port" "$port" "$port" "$port" "$port" "$port" >"$ext2/_index.md"
+	printf -- '---\ntitle: ホーム\ndescription: x\n---\n\n[HEAD 不可](http://127.0.0.1:%s/no-head)\n[応答なし](http://127.0.0.1:%s/silent)\n[HEAD で 404](http://127.0.0.1:%s/head-404)\n[混雑](http://127.0.0.1:%s/busy)\n[空のホスト](http:///x)\n[一度だけ混雑](http://127.0.0.1:%s/busy-once)\n[一時間待て](http://127.0.0.1:%s/busy-long)\n[理由なく混雑](http://127.0.0.1:%s/busy-quiet)\n[GET で混雑](http://127.0.0.1:%s/no-head-busy)\n' \
+		"$port" "$port" "$port" "$port" "$port" "$port" "$port" "$port" >"$ext2/_index.md"
 	start=$SECONDS
 	timeout 60 $GEN check "$ext2" --theme-dir themes --external --timeout 1 >"$out" 2>"$work/err"
 	rc=$?
@@ -318,6 +327,10 @@ if [ -n "$port" ]; then
 	check "a 429 then 200: asked twice" test "$(grep -c '^HEAD /busy-once$' "$work/server.log")" -eq 2
 	has "$ext2/_index.md:12: external: link 'http://127.0.0.1:$port/busy-long': HTTP 429 (too many requests: the server turned the check away for now, so the link may be fine; it asks to wait 3600 s, longer than gen check waits;"
 	check "a 429 asking for an hour is not waited for" test "$(grep -c '^HEAD /busy-long$' "$work/server.log")" -eq 1
+	hasnt "$ext2/_index.md:13: "	# 429 without Retry-After, then 200
+	check "a 429 without Retry-After: asked again" test "$(grep -c '^HEAD /busy-quiet$' "$work/server.log")" -eq 2
+	hasnt "$ext2/_index.md:14: "	# HEAD 405, GET 429, GET 200
+	check "a 429 to the GET after HEAD: GET again" sh -c "test \$(grep -c '^HEAD /no-head-busy\$' '$work/server.log') -eq 1 && test \$(grep -c '^GET /no-head-busy\$' '$work/server.log') -eq 2"
 	has "$ext2/_index.md:10: external: link 'http:///x': "
 
 	# A host name in Japanese goes as its xn-- form (the server as the
