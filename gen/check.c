@@ -610,6 +610,18 @@ ext_start(CURLM *m, struct ext *e, unsigned timeout, int get)
 	return cu.multi_add_handle(m, e->h) == CURLM_OK ? 0 : -1;
 }
 
+/* ext_start(), or the URL marked as failed to start and let go. */
+static int
+ext_begin(CURLM *m, struct ext *e, unsigned timeout, int get)
+{
+	if (ext_start(m, e, timeout, get) == 0)
+		return 0;
+	e->res = CURLE_FAILED_INIT;
+	cu.easy_cleanup(e->h);
+	e->h = NULL;
+	return -1;
+}
+
 /* Milliseconds from now until t (negative once past). */
 static long long
 ms_until(const struct timespec *t)
@@ -682,24 +694,12 @@ external_run(struct check *c, unsigned jobs, unsigned timeout)
 				continue;
 			}
 			waiting[i] = waiting[--nwaiting];
-			if (ext_start(m, e, timeout, e->get) == -1) {
-				e->res = CURLE_FAILED_INIT;
-				cu.easy_cleanup(e->h);
-				e->h = NULL;
-				continue;
-			}
-			running++;
+			if (ext_begin(m, e, timeout, e->get) == 0)
+				running++;
 		}
 		while (running < jobs && next < c->n_ext) {
-			struct ext *e = &c->ext[next++];
-
-			if (ext_start(m, e, timeout, 0) == -1) {
-				e->res = CURLE_FAILED_INIT;
-				cu.easy_cleanup(e->h);
-				e->h = NULL;
-				continue;
-			}
-			running++;
+			if (ext_begin(m, &c->ext[next++], timeout, 0) == 0)
+				running++;
 		}
 		if (running == 0 && nwaiting == 0)
 			break;

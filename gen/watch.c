@@ -47,7 +47,7 @@ struct root {
  * done yet, or only some files removed) is left alone: a build refuses
  * to write into a folder without its marker. */
 struct output {
-	char		*dir;		/* OUT */
+	const char	*dir;		/* OUT */
 	char		*marker;	/* OUT/.gen-output */
 	int		 made;		/* the last build left its marker */
 };
@@ -408,14 +408,6 @@ rewatch(struct watcher *w)
 }
 
 static int
-output_made(const struct output *out)
-{
-	struct stat st;
-
-	return lstat(out->marker, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int
 output_gone(const struct output *out)
 {
 	struct stat st;
@@ -455,10 +447,10 @@ watch_run(struct build_opts *o)
 	o->list_written = 1;
 	o->theme_found = &themes;
 	build_run(o);
-	made.dir = xstrdup(o->out_dir);
+	made.dir = o->out_dir;
 	buf_printf(&what, "%s/%s", o->out_dir, BUILD_MARKER);
 	made.marker = buf_detach(&what, NULL);
-	made.made = output_made(&made);
+	made.made = fs_is_file(made.marker);
 
 	/* Watch the site and the theme it uses; not the output, which may
 	 * lie inside the site (public/), nor its staging folder. */
@@ -514,11 +506,10 @@ watch_run(struct build_opts *o)
 		/* Expiry follows the calendar while watching for days. */
 		build_today(o->today);
 		build_run(o);
-		made.made = output_made(&made);
+		made.made = fs_is_file(made.marker);
 		follow_theme(&w, &themes);
 	}
 	close(w.fd);
-	free(made.dir);
 	free(made.marker);
 	free(w.skip);
 	while (w.n > 0)
