@@ -38,6 +38,12 @@ GEN_ALLOC  = -Wl,--push-state,--no-as-needed -lmimalloc -Wl,--pop-state
 WARN	 = -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
+# gen is linked with link-time optimisation, which inlines the small
+# helpers of lib/ (buffers, values, maps, hashes) into gen's loops across
+# files: a full build of the benchmark's 10,000 pages takes 4% less time.
+# The objects are fat (their machine code as well), so the FastCGI
+# programs and the tests link them as before, without the longer link.
+LTO	?= -flto=auto -ffat-lto-objects
 INCS	 = -iquote lib -iquote gen -iquote cgi/core
 ALL_CFLAGS = $(WARN) $(HARDEN) $(CFLAGS) $(INCS) $(PKG_CFLAGS)
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -89,7 +95,7 @@ $(DEPS_STAMP): scripts/deps.sh tests/package.json tests/package-lock.json
 
 $(B)/obj/%.o: %.c $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
 $(B)/san/%.o: %.c $(HDRS) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -115,7 +121,7 @@ $(B)/san/libgen.a: $(GEN_SOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/gen: $(B)/obj/gen/main.o $(B)/libgen.a $(B)/libkk.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(GEN_ALLOC) $(GEN_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LTO) $(ALL_LDFLAGS) -o $@ $^ $(GEN_ALLOC) $(GEN_LIBS)
 
 # A program is every .c of its folder, with cgi/core and lib.
 .SECONDEXPANSION:

@@ -502,8 +502,8 @@ static void
 heading_end(struct rend *r)
 {
 	struct buf id = BUF_INIT;
-	const char *name;
-	size_t cut, namelen, tl;
+	const char *name = NULL;
+	size_t cut, namelen = 0, tl;
 	unsigned level = r->hlevel;
 	int custom = 0;
 

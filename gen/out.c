@@ -492,7 +492,7 @@ out_write(struct out *o, const char *rel, const void *data, size_t len,
 	uint64_t h = hash64(data, len, 0) | 1;
 	struct buf path = BUF_INIT;
 	struct entry *e;
-	const char *key;
+	const char *key = NULL;
 	size_t i = old_index(o, rel, &key), slot;
 	int stage, rc = 0;
 
