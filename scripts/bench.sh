@@ -37,6 +37,13 @@
 # until the end, and the tmpfs runs come first, which leaves the file
 # system time to settle after whatever was deleted before the bench.
 # `sync` before every run keeps the write-back of one run out of the next.
+#
+# Its kernel also pages out file data it has not seen used for a while
+# (DAMON's proactive reclaim, which samples memory too sparsely to see a
+# corpus read for a fraction of a second every few seconds), so each
+# timed build first reads every file it is to read (warm()): otherwise a
+# tool that runs after Hugo, which reads a copy of its own, finds part of
+# gen's corpus back on the disk, and its time is partly the disk's.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -130,22 +137,37 @@ cat >"$bare/default/layouts/base.mustache" <<'EOF'
 </html>
 EOF
 
+# The files given, and every file below the folders given, read into the
+# page cache (see the top); what is not there is passed over.
+warm() {
+	for _d in "$@"; do
+		[ -e "$_d" ] && find "$_d" -type f -exec cat {} + >/dev/null
+	done
+	return 0
+}
+
 # One timed build: TOOL WHERE OUT (names with _: sh has no locals).
 # Appends "TOOL WHERE WALL CPU RSS_KB" to $runs.
 run() {
 	_tool=$1 _where=$2 _out=$3
-	sync
 	case $_tool in
 	gen|genbare)
 		_themes=$top/themes
 		[ "$_tool" = genbare ] && _themes=$bare
+		# and a rebuild's own files from the build before it
+		warm "$corpus/gen" "$_themes" "$_out/.gen-cache" \
+		    "$_out/.gen-output"
 		set -- "$gen" build "$corpus/gen" -o "$_out" -q \
 		    --theme-dir "$_themes" $genjobs ;;
-	hugo)	set -- hugo --quiet --noBuildLock -s "$corpus/hugo" -d "$_out" \
+	hugo)	warm "$corpus/hugo" "$corpus/hugo-cache"
+		set -- hugo --quiet --noBuildLock -s "$corpus/hugo" -d "$_out" \
 		    --cacheDir "$corpus/hugo-cache" ;;
-	floor)	set -- "$B/floor" "$corpus/gen" "$_out" ;;
-	floorsz) set -- "$B/floor" "$corpus/gen" "$_out" "$B/sizes.txt" ;;
+	floor)	warm "$corpus/gen"
+		set -- "$B/floor" "$corpus/gen" "$_out" ;;
+	floorsz) warm "$corpus/gen"
+		set -- "$B/floor" "$corpus/gen" "$_out" "$B/sizes.txt" ;;
 	esac
+	sync
 	echo "== $_tool $_where $_out" >>"$log"
 	"$B/measure" -o "$B/m.txt" -l "$log" -- "$@"
 	read -r _wall _cpu _rss _status <"$B/m.txt"
