@@ -40,7 +40,8 @@ HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
 # gen is linked with link-time optimisation, which inlines the small
 # helpers of lib/ (buffers, values, maps, hashes) into gen's loops across
-# files: a full build of the benchmark's 10,000 pages takes 4% less time.
+# files: a full build of the benchmark's 10,000 pages takes 2 to 4% less
+# time.
 # The objects are fat (their machine code as well), so the FastCGI
 # programs and the tests link them as before, without the longer link.
 LTO	?= -flto=auto -ffat-lto-objects

@@ -154,7 +154,8 @@ run() {
 	gen|genbare)
 		_themes=$top/themes
 		[ "$_tool" = genbare ] && _themes=$bare
-		# and a rebuild's own files from the build before it
+		# The corpus, the theme, and for a rebuild the files of its
+		# own that the build before it left.
 		warm "$corpus/gen" "$_themes" "$_out/.gen-cache" \
 		    "$_out/.gen-output"
 		set -- "$gen" build "$corpus/gen" -o "$_out" -q \
