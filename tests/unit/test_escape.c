@@ -382,7 +382,7 @@ valid_agrees(size_t len, int one)
 		while (n < len) {
 			x = x * 1103515245u + 12345u;
 			pick = (x >> 16) % (one ? ncommon : npieces);
-			piece = !one ? pieces[pick] : n >= at && at != SIZE_MAX ?
+			piece = !one ? pieces[pick] : n >= at ?
 			    pieces[(x >> 8) % npieces] : common[pick];
 			if (one && n >= at)
 				at = SIZE_MAX;
