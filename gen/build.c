@@ -43,7 +43,8 @@ struct ctx {
 	const struct tval *site_data;	/* shared by every page */
 	struct buf	 err;
 	int		 failed;
-	size_t		*next;		/* the next page to take */
+	size_t		*next;		/* the next batch to take */
+	unsigned	 stripes;	/* how the batches cut the pages */
 	size_t		*done;		/* pages done, for the progress line */
 	size_t		*kept;		/* pages not rendered: unchanged */
 	struct out_keeps keeps;		/* this thread's kept files */
@@ -1200,6 +1201,32 @@ keep_page(struct ctx *c, struct page *p)
  */
 #define RENDER_BATCH	16
 
+/*
+ * The pages of batch b, [*lo, *hi), which is empty for a batch past the
+ * end of a shorter last stripe; 0 once every batch is taken.  The pages
+ * are cut into as many stripes as there are threads, and the batches
+ * taken in turn come from the stripes in turn: so the threads work in
+ * different sections at the same time, and do not queue for the same
+ * folder's lock when they create their pages' folders in it.
+ */
+static int
+batch_pages(size_t npages, unsigned stripes, size_t b, size_t *lo,
+    size_t *hi)
+{
+	size_t len = (npages + stripes - 1) / stripes;
+	size_t per = (len + RENDER_BATCH - 1) / RENDER_BATCH;
+	size_t start = (b % stripes) * len + (b / stripes) * RENDER_BATCH;
+	size_t end = (b % stripes + 1) * len;
+
+	if (b / stripes >= per)
+		return 0;
+	if (end > npages)
+		end = npages;
+	*lo = start < end ? start : end;
+	*hi = start + RENDER_BATCH < end ? start + RENDER_BATCH : end;
+	return 1;
+}
+
 /* A rendering thread: takes pages a batch at a time until none is left. */
 static void *
 render_pages(void *arg)
@@ -1207,26 +1234,23 @@ render_pages(void *arg)
 	struct ctx *c = arg;
 	struct site *s = c->site;
 	struct page *p;
-	size_t i = 0, end = 0, done, kept = 0, n = 0, run;
+	size_t i = 0, end = 0, b, done, kept = 0, n = 0, run;
 
 	for (;; i++) {
-		if (i >= end) {
+		while (i >= end) {
 			pthread_mutex_lock(c->lock);
 			*c->kept += kept;
 			done = *c->done += n;
-			i = *c->next;
-			*c->next += RENDER_BATCH;
+			b = (*c->next)++;
 			pthread_mutex_unlock(c->lock);
-			end = i + RENDER_BATCH < s->npages ? i + RENDER_BATCH :
-			    s->npages;
 			kept = n = 0;
 			/* A line that rewrites itself, now and then. */
 			if (c->progress && done > 0)
 				fprintf(stderr, "\rgen: %zu/%zu pages", done,
 				    s->npages);
+			if (!batch_pages(s->npages, c->stripes, b, &i, &end))
+				goto out;
 		}
-		if (i >= s->npages)
-			break;
 		/* Markdown, then the page, then the memory back: a page's
 		 * source and body are not needed once it is written. */
 		p = s->pages[i];
@@ -1254,6 +1278,7 @@ render_pages(void *arg)
 			fail(c);
 		n++;
 	}
+out:
 	out_keeps_flush(c->out, &c->keeps);
 	out_keeps_release(&c->keeps);
 	return NULL;
@@ -1292,6 +1317,7 @@ render_all(struct ctx *proto, unsigned jobs, size_t *kept)
 		tmpl_memo_pin_tv(w[i].memo, w[i].site_data);
 		buf_init(&w[i].err);
 		w[i].next = &next;
+		w[i].stripes = jobs;
 		w[i].done = &done;
 		w[i].kept = kept;
 		w[i].page_err = page_err;

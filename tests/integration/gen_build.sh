@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
+. tests/lib/corpus.sh
 
 GEN=${GEN:-build/gen}
 work=$(mktemp -d)
@@ -70,6 +71,21 @@ fi
 $GEN build content/center -o "$work/again" -q
 # gen's cache records when the sources were read: the site is the rest.
 check "two builds give identical trees" diff -r -x .gen-cache "$out" "$work/again"
+
+# The same tree from any number of threads: they take the pages in
+# batches from stripes of the site, as many stripes as threads; the
+# 506 pages of corpus500 leave the last stripe, or the last batch of
+# each, short.
+corpus500 "$work/jsite"
+$GEN build "$work/jsite" -o "$work/j1" -q --theme-dir themes --jobs 1
+for j in 2 3 7; do
+	$GEN build "$work/jsite" -o "$work/j$j" -q --theme-dir themes \
+	    --jobs "$j"
+	check "--jobs $j writes the tree --jobs 1 does" \
+	    diff -r -x .gen-cache "$work/j1" "$work/j$j"
+done
+check "--jobs 1 writes every page" \
+    test "$(find "$work/j1" -name index.html | wc -l)" -ge 506
 
 # The ZIP: deterministic, and it unpacks to the same tree.
 $GEN zip content/center -i "$out" -o "$work/a.zip" -q
