@@ -7,7 +7,10 @@
 #
 # Environment:
 #   BENCH_PAGES  Markdown files in the corpus (default 10000)
-#   BENCH_RUNS   timed runs of each build; the table gives medians (default 3)
+#   BENCH_RUNS   timed runs of each build; the table gives medians (default 5:
+#                the machine's spells come and go within a run; in one of
+#                2026-12-07 the floor's three runs on tmpfs took 0.17,
+#                0.35 and 0.20 s)
 #   BENCH_ONE_RUNS  timed one-page rebuilds in each place (default 15: at
 #                a twentieth of a second each, a median of 3 would say more
 #                about the spell the machine is in than about gen)
@@ -50,7 +53,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 PAGES=${BENCH_PAGES:-10000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 ONE_RUNS=${BENCH_ONE_RUNS:-15}
 GEN=${GEN:-$top/build/gen}
 CC=${CC:-cc}

@@ -143,6 +143,14 @@ main(void)
 	render(":::details 外\n:::details 内\nx\n:::\n:::\n", 1);
 	test_cond("nested accordions", has("<summary>内</summary>"));
 
+	render("10:30 から a:::b まで\n\n:::details 時刻\n9:00\n:::\n", 1);
+	test_cond("colons inside a line are text", has("<p>10:30 から a:::b まで</p>"));
+	test_cond("an accordion after them", has("<summary>時刻</summary>"));
+
+	render("説明 a:::b\n", 1);
+	test_cond("colons inside a line make no accordion",
+	    has("<p>説明 a:::b</p>") && strstr(doc.html.ptr, "details") == NULL);
+
 	render("```\n:::details not one\n```\n", 1);
 	test_cond("accordion syntax inside code is code", has("<pre><code>:::details not one\n</code></pre>"));
 
