@@ -327,6 +327,19 @@ fs_list_free(char **names, long n)
 }
 
 int
+fs_replace_file(const char *tmp, const char *dst)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE) == 0) {
+		/* A file left at tmp is in the stage, removed with it. */
+		(void)unlink(tmp);
+		return 0;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOENT)
+		return -1;
+	return rename(tmp, dst);
+}
+
+int
 fs_swap_into(const char *tmp, const char *dst, struct buf *err)
 {
 	if (fs_is_dir(dst)) {

@@ -71,4 +71,14 @@ void	fs_dir_free(struct fs_dir *);
  */
 int	fs_swap_into(const char *tmp, const char *dst, struct buf *err);
 
+/*
+ * Put file `tmp` in the place of file `dst`, which exists, in one step:
+ * exchanged with it, the old file (now at tmp) then removed, where the
+ * file system can exchange; else renamed over it.  Not renamed over it
+ * where it need not be: ext4 then writes the new file out to disk there
+ * and then (auto_da_alloc), and a write into it soon after waits for
+ * that.  0, or -1 with errno set.
+ */
+int	fs_replace_file(const char *tmp, const char *dst);
+
 #endif

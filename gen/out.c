@@ -868,7 +868,11 @@ put_staged(const struct out *o, struct buf *man, int marked)
  * is set for each slot of the old map whose file this build does not
  * make.  When this build makes the same files (same_files), `man` is
  * the new manifest, in the last one's order, and becomes this one; the
- * file stays open for put_hashes(), as *fd (else -1).
+ * file stays open for put_hashes(), as *fd (else -1).  Exchanged with
+ * the last one (fs_replace_file), it is written out to disk when the
+ * kernel sees fit, not there and then: a crash of the machine before
+ * that may leave it empty, and the next build then makes the output
+ * anew as a whole, as for an output without a manifest of gen's.
  */
 static int
 mark_touched(struct out *o, int same, struct buf *man, char *gone, int *fd,
@@ -906,7 +910,7 @@ mark_touched(struct out *o, int same, struct buf *man, char *gone, int *fd,
 	if (wfd == -1 || fd_write_all(wfd, man->ptr, man->len) == -1)
 		buf_printf(err, "%s: cannot write: %s\n", tmp.ptr,
 		    strerror(errno));
-	else if (rename(tmp.ptr, to.ptr) == -1)
+	else if (fs_replace_file(tmp.ptr, to.ptr) == -1)
 		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
 	else
 		rc = 0;
@@ -1060,7 +1064,7 @@ out_commit(struct out *o, struct out_stats *st, struct buf *err)
 		buf_reset(&to);
 		buf_printf(&from, "%s/%s", o->stage, BUILD_MARKER);
 		buf_printf(&to, "%s/%s", o->dir, BUILD_MARKER);
-		if (rename(from.ptr, to.ptr) == -1) {
+		if (fs_replace_file(from.ptr, to.ptr) == -1) {
 			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
 			goto fail;
 		}
