@@ -105,10 +105,11 @@ add_tree(struct zctx *z, const char *rel)
 		zip_source_t *src;
 		zip_int64_t idx;
 
-		/* gen's own manifest and cache, and the programs' data,
-		 * are not part of the deliverable. */
+		/* gen's own manifest and cache (and its changes), and the
+		 * programs' data, are not part of the deliverable. */
 		if (rel[0] == '\0' && (strcmp(names[i], BUILD_MARKER) == 0 ||
 		    strcmp(names[i], CACHE_FILE) == 0 ||
+		    strcmp(names[i], CACHE_CHANGES) == 0 ||
 		    strcmp(names[i], APP_DATA) == 0))
 			continue;
 		buf_reset(&sub);

@@ -1664,29 +1664,34 @@ build_load(struct site *s, const struct build_opts *o, struct theme_ids *ids)
 static void
 open_cache(struct cache *cache, const char *out, uint64_t id)
 {
-	struct buf f = BUF_INIT;
+	struct buf f = BUF_INIT, ch = BUF_INIT;
 
 	buf_printf(&f, "%s/%s", out, BUILD_MARKER);
 	if (fs_is_file(f.ptr)) {
 		buf_reset(&f);
 		buf_printf(&f, "%s/%s", out, CACHE_FILE);
+		buf_printf(&ch, "%s/%s", out, CACHE_CHANGES);
 		/* Read while the site is walked (site_load waits for it). */
-		cache_load_start(cache, f.ptr, id);
+		cache_load_start(cache, f.ptr, ch.ptr, id);
 	} else
-		cache_load(cache, NULL, id);
+		cache_load(cache, NULL, NULL, id);
 	buf_release(&f);
+	buf_release(&ch);
 }
 
 /*
  * The next build's cache: every page's record, in page order, written as
  * it is made (it is as large as the search index), on a thread of its
  * own while the build writes its last files and commits the others (the
- * commit puts it in place last, out_private_later()).  A cache that
- * cannot be written is left out: the next build reads every page.
+ * commit puts it in place last, out_private_later()).  When the pages'
+ * records are most of them the last cache's file's, only the changes,
+ * beside it (cache.c).  A cache that cannot be written is left out: the
+ * next build reads every page.
  */
 struct cache_save {
 	struct site	*site;
-	int		 fd;
+	struct cache	*last;
+	struct out	*out;
 	uint64_t	 id;
 	int64_t		 start;
 	int		 rc;
@@ -1694,40 +1699,87 @@ struct cache_save {
 	pthread_t	 tid;
 };
 
+/* Page p's record as the cache is to have it. */
+static void
+page_fields(const struct page *p, struct cache_fields *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->src = p->src;
+	f->st = &p->st;
+	f->srchash = p->srchash;
+	f->key = p->key;
+	f->part = p->search_part;
+	f->soff = p->search_off;
+	f->slen = p->search_len;
+	f->orderhash = p->orderhash;
+	f->order = p->order;
+	f->orderlen = p->order != NULL ? p->nkids * sizeof(uint32_t) : 0;
+	f->outs = page_outs(p, &f->outslen);
+	f->fm = page_fmrec(p, &f->fmlen);
+}
+
+/* The changes of the last cache, written as the cache: 1 when so, 0 when
+ * they would not fit (the cache is then written whole), -1 when they
+ * could not be written. */
+static int
+write_changes(struct cache_save *cs)
+{
+	const struct site *s = cs->site;
+	struct cache_changes ch;
+	struct cache_fields f;
+	size_t i;
+	int fd, rc = 0;
+
+	if (!cache_can_change(cs->last) || !out_incremental(cs->out))
+		return 0;
+	cache_changes_begin(&ch, cs->last, cs->start);
+	for (i = 0; i < s->ndirs; i++)
+		cache_changes_dir(&ch, s->dirs[i].path, &s->dirs[i].st,
+		    s->dirs[i].ents, s->dirs[i].entslen, i);
+	for (i = 0; i < s->npages; i++) {
+		page_fields(s->pages[i], &f);
+		cache_changes_put(&ch, s->pages[i]->rec, &f);
+	}
+	if (cache_changes_fit(&ch)) {
+		fd = out_private(cs->out, CACHE_CHANGES, CACHE_FILE, NULL);
+		rc = fd != -1 && cache_changes_write(&ch, fd, cs->id) == 0 ?
+		    1 : -1;
+		if (fd != -1 && close(fd) == -1)
+			rc = -1;
+	}
+	cache_changes_release(&ch);
+	return rc;
+}
+
 static void *
 write_cache(void *arg)
 {
 	struct cache_save *cs = arg;
 	const struct site *s = cs->site;
 	struct cache_writer w;
+	struct cache_fields f;
 	size_t i;
+	int fd;
 
-	cache_writer_begin(&w, cs->fd, cs->id, cs->start, s->npages);
+	if ((cs->rc = write_changes(cs)) != 0) {
+		cs->rc = cs->rc == 1 ? 0 : -1;
+		return NULL;
+	}
+	if ((fd = out_private(cs->out, CACHE_FILE, NULL, CACHE_CHANGES)) ==
+	    -1) {
+		cs->rc = -1;
+		return NULL;
+	}
+	cache_writer_begin(&w, fd, cs->id, cs->start, s->npages);
 	for (i = 0; i < s->ndirs; i++)
 		cache_writer_dir(&w, cs->start, s->dirs[i].path,
 		    &s->dirs[i].st, s->dirs[i].ents, s->dirs[i].entslen);
 	for (i = 0; i < s->npages && !w.failed; i++) {
-		const struct page *p = s->pages[i];
-		struct cache_fields f = {
-			.src = p->src,
-			.st = &p->st,
-			.srchash = p->srchash,
-			.key = p->key,
-			.part = p->search_part,
-			.soff = p->search_off,
-			.slen = p->search_len,
-			.orderhash = p->orderhash,
-			.order = p->order,
-			.orderlen = p->order != NULL ?
-			    p->nkids * sizeof(uint32_t) : 0,
-		};
-
-		f.outs = page_outs(p, &f.outslen);
-		f.fm = page_fmrec(p, &f.fmlen);
-		cache_writer_put(&w, p->rec, cs->start, &f);
+		page_fields(s->pages[i], &f);
+		cache_writer_put(&w, s->pages[i]->rec, cs->start, &f);
 	}
 	cs->rc = cache_writer_end(&w);
-	if (close(cs->fd) == -1)
+	if (close(fd) == -1)
 		cs->rc = -1;
 	return NULL;
 }
@@ -1744,22 +1796,23 @@ cache_saved(void *arg)
 	return cs->rc;
 }
 
-/* Start writing the cache; the pages are not to change from here. */
+/* Start writing the cache, after the last one (`last`); the pages are
+ * not to change from here. */
 static void
-save_cache(struct cache_save *cs, struct site *s, struct out *o,
-    uint64_t id, int64_t start)
+save_cache(struct cache_save *cs, struct site *s, struct cache *last,
+    struct out *o, uint64_t id, int64_t start)
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->site = s;
+	cs->last = last;
+	cs->out = o;
 	cs->id = id;
 	cs->start = start;
-	if ((cs->fd = out_private(o, CACHE_FILE)) == -1)
-		return;
+	out_private_later(o, cache_saved, cs);
 	if (pthread_create(&cs->tid, NULL, write_cache, cs) == 0)
 		cs->threaded = 1;
 	else
 		write_cache(cs);
-	out_private_later(o, cache_saved, cs);
 }
 
 int
@@ -1846,7 +1899,7 @@ build_run(const struct build_opts *o)
 	if (feeds_write(&s, o_out, c.search, &c.err) == -1)
 		fail(&c);
 	if (!c.failed)
-		save_cache(&cache_save, &s, o_out, id,
+		save_cache(&cache_save, &s, &cache, o_out, id,
 		    (int64_t)start.tv_sec * 1000000000 + start.tv_nsec);
 	write_404(&c);
 	write_app_data(&c);

@@ -28,8 +28,25 @@
  *	D path ino size mtime ctime ents
  *	R src ino size mtime ctime srchash key fm outs part soff slen
  *	  orderhash order
+ *
+ * A rebuild that changes a few pages' records does not write the file
+ * again (megabytes for thousands of pages) but the changes, beside it
+ * (CACHE_CHANGES): a first line, then "id NNN;", "base NNN;" and "size
+ * NNN;" (the start and the size of the file they change), "adds NNN;"
+ * (how many pages' records they add),
+ * then the folders' records that replace the file's of the same path or
+ * add to them, then the pages' records, each one "X" and the index of
+ * the file's record it replaces, a number, then a record as above (of
+ * the same source), or a record alone, which adds a page.  Each rebuild
+ * writes them anew, from the file's records, until they would be a
+ * quarter of its size (or a quarter of its pages are gone): then it
+ * writes the file again, whole, and the changes go.  Changes that are
+ * there but do not read back, or are of another file, make the pages'
+ * records unusable, as a bad record of the file does: the build that
+ * wrote them wrote pages the file alone does not tell of.
  */
 #define CACHE_HEAD	"gen-cache 6 " GEN_VERSION "\n"
+#define CHANGES_HEAD	"gen-cache-changes 6 " GEN_VERSION "\n"
 
 /* No page's record is shorter than this: the shortest ("R1:x", a NUL,
  * nine one-digit numbers, two empty strings, two nones and a newline)
@@ -187,11 +204,13 @@ valid_ents(const char *e, size_t len)
 	return 1;
 }
 
-/* The "D" records at r, copied into c->dirs; -1 when one is malformed. */
+/* The "D" records at r, copied into c->dirs; -1 when one is malformed.
+ * Those of the changes (`changed`) replace the file's of the same path,
+ * or are added. */
 static int
-parse_dirs(struct cache *c, struct cache_reader *r)
+parse_dirs(struct cache *c, struct cache_reader *r, int changed)
 {
-	size_t cap = 0;
+	size_t cap = c->ndirs, i;
 
 	while (r->p < r->end && *r->p == 'D') {
 		struct cache_dir d;
@@ -215,95 +234,187 @@ parse_dirs(struct cache *c, struct cache_reader *r)
 		memcpy(d.ents, ents, elen);
 		d.ents[elen] = '\0';
 		d.entslen = elen;
-		c->dirs[c->ndirs++] = d;
+		d.changed = changed;
+		/* A site has tens of folders, not thousands. */
+		for (i = 0; changed && i < c->ndirs; i++)
+			if (strcmp(c->dirs[i].path, d.path) == 0)
+				break;
+		if (changed && i < c->ndirs) {
+			free(c->dirs[i].path);
+			free(c->dirs[i].ents);
+			c->dirs[i] = d;
+		} else
+			c->dirs[c->ndirs++] = d;
 	}
 	return 0;
+}
+
+/* One page's record at r, its "R" and all, into e; -1 when malformed. */
+static int
+parse_rec(struct cache_reader *r, struct cache_rec *e)
+{
+	e->raw = r->p;
+	if (r->p == r->end || *r->p++ != 'R')
+		return -1;
+	if (cache_get_bytes(r, &e->src, &e->srclen) == -1 ||
+	    e->src == NULL ||
+	    get_stat(r, &e->st) == -1 ||
+	    get_u64(r, &e->srchash) == -1 ||
+	    get_u64(r, &e->key) == -1 ||
+	    cache_get_bytes(r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
+	    cache_get_bytes(r, &e->outs, &e->outslen) == -1 ||
+	    cache_get_bytes(r, &e->part, &e->partlen) == -1 ||
+	    get_u64(r, &e->soff) == -1 ||
+	    get_u64(r, &e->slen) == -1 ||
+	    get_u64(r, &e->orderhash) == -1 ||
+	    cache_get_bytes(r, &e->order, &e->orderlen) == -1 ||
+	    r->p == r->end || *r->p++ != '\n')
+		return -1;
+	/* An order is of whole places, and made from something. */
+	if (e->orderlen % sizeof(uint32_t) != 0 ||
+	    (e->orderlen > 0 && e->orderhash == 0))
+		return -1;
+	e->rawlen = (size_t)(r->p - e->raw);
+	/* An entry is somewhere, and a part's name holds no NUL. */
+	if ((e->part == NULL && e->slen != 0) || (e->part != NULL &&
+	    memchr(e->part, '\0', e->partlen) != NULL))
+		return -1;
+	/* The names of the outputs each end with a NUL. */
+	if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
+		return -1;
+	return 0;
+}
+
+/* "NAME NNN;" at r into *v; -1 when not so. */
+static int
+get_field(struct cache_reader *r, const char *name, uint64_t *v)
+{
+	size_t n = strlen(name);
+
+	if ((size_t)(r->end - r->p) < n + 1 || memcmp(r->p, name, n) != 0 ||
+	    r->p[n] != ' ')
+		return -1;
+	r->p += n + 1;
+	return get_u64(r, v);
+}
+
+/*
+ * The head of the changes of c's file (read into c->changes), r then at
+ * their folders' records, and how many pages' records they add: 0, or
+ * -1 when they are not of this gen, or of another file.
+ */
+static int
+changes_head(struct cache *c, uint64_t id, struct cache_reader *r,
+    uint64_t *adds)
+{
+	uint64_t fid, base, size;
+	size_t hl = strlen(CHANGES_HEAD);
+
+	if (c->changes == NULL || c->changeslen < hl ||
+	    memcmp(c->changes, CHANGES_HEAD, hl) != 0)
+		return -1;
+	cache_reader_init(r, c->changes + hl, c->changeslen - hl);
+	if (get_field(r, "id", &fid) == -1 || fid != id ||
+	    get_field(r, "base", &base) == -1 ||
+	    base != (uint64_t)c->start ||
+	    get_field(r, "size", &size) == -1 || size != c->len ||
+	    get_field(r, "adds", adds) == -1 ||
+	    *adds > (uint64_t)(r->end - r->p) / CACHE_REC_MIN)
+		return -1;
+	return 0;
+}
+
+/* The changes' pages' records at r, over the file's or added; -1 when
+ * one is malformed, or replaces a record of another source. */
+static int
+parse_changes(struct cache *c, struct cache_reader *r, size_t cap)
+{
+	while (r->p < r->end) {
+		struct cache_rec e;
+		uint64_t at = UINT64_MAX;
+
+		if (*r->p == 'X') {
+			r->p++;
+			if (get_u64(r, &at) == -1 || at >= c->nbase)
+				return -1;
+		}
+		if (parse_rec(r, &e) == -1)
+			return -1;
+		if (at != UINT64_MAX) {
+			if (c->v[at].srclen != e.srclen ||
+			    memcmp(c->v[at].src, e.src, e.srclen) != 0)
+				return -1;
+			c->v[at] = e;
+		} else if (c->n == cap)
+			return -1;
+		else
+			c->v[c->n++] = e;
+	}
+	/* As many added as they said. */
+	return c->n == cap ? 0 : -1;
 }
 
 static int
 parse(struct cache *c, uint64_t id)
 {
-	uint64_t fid, cap;
-	struct cache_reader r;
+	uint64_t fid, cap, adds = 0;
+	struct cache_reader r, ch;
 	long long start;
+	int changes;
 
 	if (c->len < strlen(CACHE_HEAD) ||
 	    memcmp(c->text, CACHE_HEAD, strlen(CACHE_HEAD)) != 0)
 		return -1;
 	cache_reader_init(&r, c->text + strlen(CACHE_HEAD),
 	    c->len - strlen(CACHE_HEAD));
-	if (r.end - r.p < 3 || memcmp(r.p, "id ", 3) != 0)
-		return -1;
-	r.p += 3;
-	if (get_u64(&r, &fid) == -1 || fid != id)
+	if (get_field(&r, "id", &fid) == -1 || fid != id)
 		return -1;
 	if (r.end - r.p < 6 || memcmp(r.p, "start ", 6) != 0)
 		return -1;
 	r.p += 6;
 	if (cache_get_num(&r, &start) == -1)
 		return -1;
-	if (r.end - r.p < 6 || memcmp(r.p, "pages ", 6) != 0)
-		return -1;
-	r.p += 6;
+	c->start = start;
 	/* Room for the records at once (no pass over the file to count
 	 * them); a count the rest of the file cannot hold is refused
 	 * before anything is allocated for it. */
-	if (get_u64(&r, &cap) == -1 ||
+	if (get_field(&r, "pages", &cap) == -1 ||
 	    cap > (uint64_t)(r.end - r.p) / CACHE_REC_MIN)
 		return -1;
-	/* The folders first: the walk of the site waits for them. */
-	if (parse_dirs(c, &r) == -1) {
+	/* The folders first, the changes' over the file's: the walk of
+	 * the site waits for them. */
+	if (parse_dirs(c, &r, 0) == -1) {
 		dirs_free(c);
 		return -1;
 	}
+	changes = c->changes != NULL;
+	if (changes && (changes_head(c, id, &ch, &adds) == -1 ||
+	    parse_dirs(c, &ch, 1) == -1))
+		return -1;
 	dirs_done(c);
-	recs_alloc(c, (size_t)cap + 1);
+	recs_alloc(c, (size_t)(cap + adds) + 1);
 	while (r.p < r.end) {
-		struct cache_rec *e;
-
-		if (*r.p++ != 'R' || c->n == cap)
-			return -1;
-		e = &c->v[c->n];
-		e->raw = r.p - 1;
-		if (cache_get_bytes(&r, &e->src, &e->srclen) == -1 ||
-		    e->src == NULL ||
-		    get_stat(&r, &e->st) == -1 ||
-		    get_u64(&r, &e->srchash) == -1 ||
-		    get_u64(&r, &e->key) == -1 ||
-		    cache_get_bytes(&r, &e->fm, &e->fmlen) == -1 || e->fm == NULL ||
-		    cache_get_bytes(&r, &e->outs, &e->outslen) == -1 ||
-		    cache_get_bytes(&r, &e->part, &e->partlen) == -1 ||
-		    get_u64(&r, &e->soff) == -1 ||
-		    get_u64(&r, &e->slen) == -1 ||
-		    get_u64(&r, &e->orderhash) == -1 ||
-		    cache_get_bytes(&r, &e->order, &e->orderlen) == -1 ||
-		    r.p == r.end || *r.p++ != '\n')
-			return -1;
-		/* An order is of whole places, and made from something. */
-		if (e->orderlen % sizeof(uint32_t) != 0 ||
-		    (e->orderlen > 0 && e->orderhash == 0))
-			return -1;
-		e->rawlen = (size_t)(r.p - e->raw);
-		/* An entry is somewhere, and a part's name holds no NUL. */
-		if ((e->part == NULL && e->slen != 0) || (e->part != NULL &&
-		    memchr(e->part, '\0', e->partlen) != NULL))
-			return -1;
-		/* The names of the outputs each end with a NUL. */
-		if (e->outslen > 0 && e->outs[e->outslen - 1] != '\0')
+		if (c->n == cap || parse_rec(&r, &c->v[c->n]) == -1)
 			return -1;
 		c->n++;
 	}
 	/* As many as the file said. */
-	return c->n == cap ? 0 : -1;
+	if (c->n != cap)
+		return -1;
+	c->nbase = c->n;
+	return changes ? parse_changes(c, &ch, (size_t)(cap + adds)) : 0;
 }
 
-/* Load `file` into c, whose fields of the file are empty. */
+/* Load `file`, and its changes from file `changes` if there are any
+ * (NULL: none), into c, whose fields of the file are empty. */
 static int
-load_file(struct cache *c, const char *file, uint64_t id)
+load_file(struct cache *c, const char *file, const char *changes,
+    uint64_t id)
 {
+	struct buf b = BUF_INIT;
 	struct stat st;
 	void *m;
-	int fd;
+	int fd, unreadable = 0;
 
 	if (file == NULL || (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
@@ -318,11 +429,20 @@ load_file(struct cache *c, const char *file, uint64_t id)
 	close(fd);
 	c->text = m;
 	c->len = (size_t)st.st_size;
-	if (parse(c, id) == -1) {
+	/* Read, not mapped: a few records, most of the time.  None there
+	 * is none; any other failure makes the cache unusable. */
+	if (changes != NULL && buf_read_file(&b, changes) == 0)
+		c->changes = buf_detach(&b, &c->changeslen);
+	else if (changes != NULL && errno != ENOENT)
+		unreadable = 1;
+	buf_release(&b);
+	if (unreadable || parse(c, id) == -1) {
 		munmap(m, c->len);
 		recs_free(c);
+		free(c->changes);
+		c->changes = NULL;
 		c->text = NULL;
-		c->len = c->n = 0;
+		c->len = c->n = c->nbase = c->changeslen = 0;
 		c->v = NULL;
 		return -1;
 	}
@@ -333,9 +453,9 @@ load_file(struct cache *c, const char *file, uint64_t id)
  * it (a bad page record leaves the folders' records, each of which is
  * checked against its folder before it is used). */
 static int
-load(struct cache *c, const char *file, uint64_t id)
+load(struct cache *c, const char *file, const char *changes, uint64_t id)
 {
-	int rc = load_file(c, file, id);
+	int rc = load_file(c, file, changes, id);
 
 	dirs_done(c);
 	return rc;
@@ -352,10 +472,11 @@ cache_init(struct cache *c)
 }
 
 int
-cache_load(struct cache *c, const char *file, uint64_t id)
+cache_load(struct cache *c, const char *file, const char *changes,
+    uint64_t id)
 {
 	cache_init(c);
-	return load(c, file, id);
+	return load(c, file, changes, id);
 }
 
 static void *
@@ -363,20 +484,22 @@ loader(void *arg)
 {
 	struct cache *c = arg;
 
-	load(c, c->file, c->id);
+	load(c, c->file, c->changes_file, c->id);
 	return NULL;
 }
 
 void
-cache_load_start(struct cache *c, const char *file, uint64_t id)
+cache_load_start(struct cache *c, const char *file, const char *changes,
+    uint64_t id)
 {
 	cache_init(c);
 	c->file = xstrdup(file);
+	c->changes_file = changes != NULL ? xstrdup(changes) : NULL;
 	c->id = id;
 	if (pthread_create(&c->loader, NULL, loader, c) == 0)
 		c->loading = 1;
 	else
-		load(c, c->file, c->id);
+		load(c, c->file, c->changes_file, c->id);
 }
 
 void
@@ -398,6 +521,8 @@ cache_release(struct cache *c)
 {
 	cache_wait(c);
 	free(c->file);
+	free(c->changes_file);
+	free(c->changes);
 	if (c->text != NULL)
 		munmap((void *)c->text, c->len);
 	recs_free(c);
@@ -634,15 +759,22 @@ cache_writer_begin(struct cache_writer *w, int fd, uint64_t id,
 	cache_begin(&w->b, id, start, npages);
 }
 
+static void
+put_dir(struct buf *b, int64_t start, const char *path,
+    const struct cache_stat *st, const char *ents, size_t entslen)
+{
+	buf_putc(b, 'D');
+	cache_put_str(b, path);
+	put_stat(b, st, start);
+	cache_put_strn(b, ents, entslen);
+	buf_putc(b, '\n');
+}
+
 void
 cache_writer_dir(struct cache_writer *w, int64_t start, const char *path,
     const struct cache_stat *st, const char *ents, size_t entslen)
 {
-	buf_putc(&w->b, 'D');
-	cache_put_str(&w->b, path);
-	put_stat(&w->b, st, start);
-	cache_put_strn(&w->b, ents, entslen);
-	buf_putc(&w->b, '\n');
+	put_dir(&w->b, start, path, st, ents, entslen);
 }
 
 void
@@ -673,4 +805,111 @@ cache_writer_end(struct cache_writer *w)
 	writer_flush(w);
 	buf_release(&w->b);
 	return w->failed ? -1 : 0;
+}
+
+int
+cache_can_change(const struct cache *c)
+{
+	return c->text != NULL && c->nbase > 0;
+}
+
+void
+cache_changes_begin(struct cache_changes *w, struct cache *old,
+    int64_t start)
+{
+	memset(w, 0, sizeof(*w));
+	w->old = old;
+	w->start = start;
+	buf_init(&w->b);
+}
+
+/* The record of the file itself, not of its changes. */
+static int
+in_file(const struct cache *c, const struct cache_rec *r)
+{
+	return r->raw >= c->text && r->raw < c->text + c->len;
+}
+
+void
+cache_changes_dir(struct cache_changes *w, const char *path,
+    const struct cache_stat *st, const char *ents, size_t entslen,
+    size_t hint)
+{
+	const struct cache_dir *d = cache_get_dir(w->old, path, hint);
+
+	/* As the file has it, and as put_dir() would write it. */
+	if (d != NULL && !d->changed && !is_racy(st, w->start) &&
+	    d->st.mtime != 0 && d->st.ino == st->ino &&
+	    d->st.size == st->size && d->st.mtime == st->mtime &&
+	    d->st.ctime == st->ctime &&
+	    same_span(d->ents, d->entslen, ents, entslen))
+		return;
+	put_dir(&w->b, w->start, path, st, ents, entslen);
+}
+
+void
+cache_changes_put(struct cache_changes *w, const struct cache_rec *old,
+    const struct cache_fields *f)
+{
+	const struct cache *c = w->old;
+	size_t at = old != NULL ? (size_t)(old - c->v) : SIZE_MAX;
+	int same;
+
+	/* Too many already: the file is written whole. */
+	if (w->b.len > c->len / 4)
+		return;
+	same = same_record(old, w->start, f);
+	if (at < c->nbase)
+		w->matched++;
+	if (same && in_file(c, old))
+		return;
+	if (at < c->nbase) {
+		buf_putc(&w->b, 'X');
+		put_u64(&w->b, at);
+	} else
+		w->adds++;
+	/* One of the last changes, as it was; else as it is now. */
+	if (same)
+		buf_add(&w->b, old->raw, old->rawlen);
+	else
+		cache_put(&w->b, w->start, f);
+}
+
+int
+cache_changes_fit(const struct cache_changes *w)
+{
+	const struct cache *c = w->old;
+
+	/* (Past the size, the pages were not all counted.) */
+	return w->b.len <= c->len / 4 &&
+	    c->nbase - w->matched <= c->nbase / 4;
+}
+
+int
+cache_changes_write(struct cache_changes *w, int fd, uint64_t id)
+{
+	const struct cache *c = w->old;
+	struct buf h = BUF_INIT;
+	int rc = 0;
+
+	buf_puts(&h, CHANGES_HEAD);
+	buf_puts(&h, "id ");
+	put_u64(&h, id);
+	buf_puts(&h, "base ");
+	put_u64(&h, (uint64_t)c->start);
+	buf_puts(&h, "size ");
+	put_u64(&h, c->len);
+	buf_puts(&h, "adds ");
+	put_u64(&h, w->adds);
+	if (fd_write_all(fd, h.ptr, h.len) == -1 ||
+	    fd_write_all(fd, w->b.ptr, w->b.len) == -1)
+		rc = -1;
+	buf_release(&h);
+	return rc;
+}
+
+void
+cache_changes_release(struct cache_changes *w)
+{
+	buf_release(&w->b);
 }

@@ -1,7 +1,8 @@
 /*
  * cache: what a build remembers of each page for the next build into the
- * same output, kept there as CACHE_FILE beside the manifest (and, like
- * it, never part of the ZIP).
+ * same output, kept there as CACHE_FILE beside the manifest, with what
+ * the builds since the one that wrote it changed of it as CACHE_CHANGES
+ * (and, like the manifest, never part of the ZIP).
  *
  * For each page: the source file's identity (inode, size, modification
  * and change times), a hash of its bytes, its front matter as parsed,
@@ -36,6 +37,8 @@
 #include "map.h"
 
 #define CACHE_FILE	".gen-cache"
+/* What later builds changed of it, until one writes it again whole. */
+#define CACHE_CHANGES	".gen-cache-changes"
 
 /* A source file's identity: equal identities mean the same bytes, but
  * for a file changed in the same instant as it was recorded (see
@@ -83,17 +86,26 @@ struct cache_dir {
 					   bad record further on makes the
 					   rest of the cache unusable */
 	size_t		 entslen;
+	int		 changed;	/* from the changes, not the file */
 };
 
 struct cache {
 	char		*file;		/* while cache_load_start() reads it */
+	char		*changes_file;	/* and its changes, or NULL */
 	uint64_t	 id;
 	pthread_t	 loader;
 	int		 loading;
 	const char	*text;		/* the file, mapped */
 	size_t		 len;
-	struct cache_rec *v;
+	int64_t		 start;		/* when the build that wrote it began */
+	char		*changes;	/* its changes, read, or NULL */
+	size_t		 changeslen;
+	struct cache_rec *v;		/* the file's records, in its order,
+					   each the changes' where they have
+					   one of its source; then those the
+					   changes add */
 	size_t		 n;
+	size_t		 nbase;		/* of them, the file's */
 	size_t		 vcap;		/* v's room, when mapped; else 0 */
 	/* "news/a.md" -> record index + 1, made by the first lookup that
 	 * needs it (cache_get): a build that finds its pages where the last
@@ -110,16 +122,21 @@ struct cache {
 	int		 dirs_read;	/* under dir_lock */
 };
 
-/* Read `file`, written by the build of gen `id` (cache_id); 0, or -1
- * when there is none (or `file` is NULL) or it cannot be used: the cache
- * then has no page's record, but may have the folders' records (each is
- * checked against its folder before use), and is released as any other. */
-int	cache_load(struct cache *, const char *file, uint64_t id);
+/* Read `file`, written by the build of gen `id` (cache_id), with its
+ * changes from file `changes` when there are (none, or changes of
+ * another file, are no changes); 0, or -1 when there is no file (or
+ * `file` is NULL) or it cannot be used, or its changes are malformed:
+ * the cache then has no page's record, but may have the folders'
+ * records (each is checked against its folder before use), and is
+ * released as any other. */
+int	cache_load(struct cache *, const char *file, const char *changes,
+	    uint64_t id);
 void	cache_release(struct cache *);
 /* cache_load() on a thread of its own, so that the build goes on with
  * what does not need the cache meanwhile (the walk of the site); nothing
  * else may touch the cache before cache_wait() returns. */
-void	cache_load_start(struct cache *, const char *file, uint64_t id);
+void	cache_load_start(struct cache *, const char *file,
+	    const char *changes, uint64_t id);
 void	cache_wait(struct cache *);
 /* 1 from cache_load_start() to cache_wait(), on the thread that called
  * them: the page records are not to be looked at yet. */
@@ -200,6 +217,40 @@ void	cache_writer_put(struct cache_writer *, const struct cache_rec *old,
 	    int64_t start, const struct cache_fields *);
 /* 0, or -1 when a write failed. */
 int	cache_writer_end(struct cache_writer *);
+
+/*
+ * The changes of a loaded cache (see cache.c) that make it this build's:
+ * each folder's and each page's record given, in the order of the walk
+ * and of the pages, with the index it had (`hint`) or its record in the
+ * cache (`old`, NULL for a new page); those the cache's file holds as
+ * they are to be are left out.
+ */
+struct cache_changes {
+	struct cache	*old;
+	int64_t		 start;
+	struct buf	 b;		/* the records */
+	size_t		 adds;		/* pages' records added */
+	size_t		 matched;	/* pages whose record is the file's
+					   (as it was, or changed) */
+};
+
+/* 1 when `c` was loaded from a file that changes can be written for. */
+int	cache_can_change(const struct cache *c);
+void	cache_changes_begin(struct cache_changes *, struct cache *old,
+	    int64_t start);
+void	cache_changes_dir(struct cache_changes *, const char *path,
+	    const struct cache_stat *, const char *ents, size_t entslen,
+	    size_t hint);
+void	cache_changes_put(struct cache_changes *, const struct cache_rec *old,
+	    const struct cache_fields *);
+/* 1 when the changes are small enough to stand for a new file: a
+ * quarter of its size at most, and a quarter at most of its pages'
+ * records no longer any page's. */
+int	cache_changes_fit(const struct cache_changes *);
+/* The changes, into fd, for the build of gen `id`: 0, or -1 when a
+ * write failed. */
+int	cache_changes_write(struct cache_changes *, int fd, uint64_t id);
+void	cache_changes_release(struct cache_changes *);
 
 /* The fields of a record: strings that may be NULL, and numbers. */
 void	cache_put_str(struct buf *, const char *s);

@@ -68,6 +68,12 @@ struct out {
 	int		 dirfd;		/* the output folder, or -1 */
 	struct map	 tops;		/* its folders: name -> fd + 1 */
 	char		*priv;		/* gen's own file beside the manifest */
+	char		*priv_drop;	/* one of the last build's that goes
+					   on commit, or NULL */
+	char		*priv_with;	/* one of the last build's that the
+					   new one goes with, or NULL: kept,
+					   unless the new one is not written
+					   whole */
 	int		 priv_ok;	/* written whole, in the stage */
 	int		(*priv_done)(void *); /* out_private_later() */
 	void		*priv_arg;
@@ -639,7 +645,8 @@ out_read_kept(struct out *o, const char *rel, struct buf *b)
 }
 
 int
-out_private(struct out *o, const char *name)
+out_private(struct out *o, const char *name, const char *with,
+    const char *drop)
 {
 	struct buf path = BUF_INIT;
 	int fd;
@@ -650,8 +657,18 @@ out_private(struct out *o, const char *name)
 	/* Its name either way: the last build's goes on commit. */
 	free(o->priv);
 	o->priv = xstrdup(name);
+	free(o->priv_drop);
+	o->priv_drop = drop != NULL ? xstrdup(drop) : NULL;
+	free(o->priv_with);
+	o->priv_with = with != NULL ? xstrdup(with) : NULL;
 	o->priv_ok = fd != -1;
 	return fd;
+}
+
+int
+out_incremental(const struct out *o)
+{
+	return o->incremental;
 }
 
 /* The private file left out, not written whole. */
@@ -694,20 +711,37 @@ static int
 put_private(struct out *o, struct buf *err)
 {
 	struct buf from = BUF_INIT, to = BUF_INIT;
-	int rc = 0;
+	int rc = 0, i;
 
 	private_wait(o);
 	if (o->priv == NULL)
 		return 0;
+	/* The last build's files that go, first: without the new one, the
+	 * one it goes with would describe another tree. */
+	for (i = 0; i < 2; i++) {
+		const char *gone = i == 0 ? o->priv_drop :
+		    o->priv_ok ? NULL : o->priv_with;
+
+		if (gone == NULL)
+			continue;
+		buf_reset(&to);
+		buf_printf(&to, "%s/%s", o->dir, gone);
+		if (unlink(to.ptr) == -1 && errno != ENOENT) {
+			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
+			rc = -1;
+		}
+	}
+	buf_reset(&to);
 	buf_printf(&from, "%s/%s", o->stage, o->priv);
 	buf_printf(&to, "%s/%s", o->dir, o->priv);
 	/* The old one removed first: moved over it, the new one would be
 	 * written out to disk there and then (ext4's auto_da_alloc),
 	 * megabytes of it on every build.  It need not survive a crash:
 	 * lost or cut short, the next build reads the pages it no longer
-	 * finds in it. */
-	if ((unlink(to.ptr) == -1 && errno != ENOENT) ||
-	    (o->priv_ok && rename(from.ptr, to.ptr) == -1)) {
+	 * finds in it (and until the commit is done, the manifest says
+	 * "unknown" for every file this build changed). */
+	if (rc == 0 && ((unlink(to.ptr) == -1 && errno != ENOENT) ||
+	    (o->priv_ok && rename(from.ptr, to.ptr) == -1))) {
 		buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
 		rc = -1;
 	}
@@ -769,6 +803,8 @@ out_free(struct out *o)
 			close((int)((uintptr_t)o->tops.slots[i].val - 1));
 	map_release(&o->tops);
 	free(o->priv);
+	free(o->priv_drop);
+	free(o->priv_with);
 	if (o->dirfd != -1)
 		close(o->dirfd);
 	pthread_mutex_destroy(&o->lock);

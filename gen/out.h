@@ -88,8 +88,16 @@ int		 out_read_kept(struct out *, const char *rel, struct buf *b);
  * site, not in the manifest.  Returns a descriptor to write it with (the
  * caller closes it), or -1: then, as when it is not written whole (see
  * out_private_later()), the last build's is removed on commit, since it
- * would describe another tree. */
-int		 out_private(struct out *, const char *name);
+ * would describe another tree.  Of the last build's other files of
+ * gen's own (when not NULL), `with` is one the new file goes with: kept,
+ * but removed as well when the new file is not written whole; `drop`
+ * one that goes on commit.  May be called on the thread that writes the
+ * file, before out_private_later()'s done() returns. */
+int		 out_private(struct out *, const char *name, const char *with,
+		    const char *drop);
+/* 1 when the build changes the last one's output file by file (that
+ * output is kept, with its private files); 0 when it makes a new tree. */
+int		 out_incremental(const struct out *);
 /* The file of out_private() is being written, on another thread or not:
  * done(arg), called once before out_commit() puts it in place (after
  * the tree's files) or out_abort() removes it, waits for it and says

@@ -160,6 +160,7 @@ run() {
 		# The corpus, the theme, and for a rebuild the files of its
 		# own that the build before it left.
 		warm "$corpus/gen" "$_themes" "$_out/.gen-cache" \
+		    "$_out/.gen-cache-changes" \
 		    "$_out/.gen-output"
 		set -- "$gen" build "$corpus/gen" -o "$_out" -q \
 		    --theme-dir "$_themes" $genjobs ;;

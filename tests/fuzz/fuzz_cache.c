@@ -1,7 +1,9 @@
 /*
  * fuzz_cache: libFuzzer target for gen/cache.c, the reader of the cache
  * a build leaves in its output for the next one.  Loads the input as a
- * cache file (of gen build id 0), then reads every folder's entries,
+ * cache file (of gen build id 0), with its changes from where the input
+ * has a line "gen-cache-changes" on (so that the fuzzer, which finds the
+ * line in the corpus, makes both), then reads every folder's entries,
  * every record's front matter field by field and every section's order
  * as site.c does: any crash, leak or sanitizer report is a bug.  A
  * damaged cache must only ever be refused.
@@ -23,20 +25,31 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static volatile uint64_t places;
+	static const char mark[] = "gen-cache-changes";
+	const uint8_t *ch = memmem(data, size, mark, sizeof(mark) - 1);
+	size_t base = ch != NULL ? (size_t)(ch - data) : size;
 	struct cache c;
-	char path[64];
+	char path[64], cpath[64];
 	size_t i;
-	int fd;
+	int fd, cfd;
 
-	/* cache_load() maps a file: give it one in memory. */
+	/* cache_load() maps a file: give it one in memory, and its changes
+	 * another. */
 	if ((fd = memfd_create("fuzz-cache", MFD_CLOEXEC)) == -1)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
+	if ((cfd = memfd_create("fuzz-changes", MFD_CLOEXEC)) == -1) {
 		close(fd);
 		return 0;
 	}
+	if (write(fd, data, base) != (ssize_t)base ||
+	    write(cfd, data + base, size - base) != (ssize_t)(size - base)) {
+		close(fd);
+		close(cfd);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (cache_load(&c, path, 0) == 0) {
+	snprintf(cpath, sizeof(cpath), "/proc/self/fd/%d", cfd);
+	if (cache_load(&c, path, cpath, 0) == 0) {
 		for (i = 0; i < c.ndirs; i++) {
 			const struct cache_dir *d = &c.dirs[i];
 			const char *e, *end = d->ents + d->entslen;
@@ -96,5 +109,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * record keeps its folders' records. */
 	cache_release(&c);
 	close(fd);
+	close(cfd);
 	return 0;
 }

@@ -4,7 +4,9 @@
  * and what is not a number, or too large for one; folders' records
  * written and read back, their times left out when racy, and malformed
  * ones refused; pages' records with a section's order, read back, copied
- * from the last cache when unchanged, and malformed orders refused.
+ * from the last cache when unchanged, and malformed orders refused; the
+ * changes of a cache written, read back over it, carried on by the next
+ * build, and not used when of another file or malformed.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +68,7 @@ load_bytes(struct cache *c, const char *p, size_t len)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (write(fd, p, len) == (ssize_t)len)
-		rc = cache_load(c, path, 0);
+		rc = cache_load(c, path, NULL, 0);
 	else
 		memset(c, 0, sizeof(*c));
 	close(fd);
@@ -198,11 +200,30 @@ test_dirs(void)
 	free(text);
 }
 
+/* Pages "f0.md"... after the two of write_pages(), as a cache of many
+ * pages has them (changes of a few pages are small beside them). */
+#define FILLERS	40
+
+static void
+put_filler(size_t i, struct cache_fields *f, char *src, size_t size)
+{
+	static const struct cache_stat st = { 9, 90, 1, 1 };
+
+	memset(f, 0, sizeof(*f));
+	snprintf(src, size, "f%zu.md", i);
+	f->src = src;
+	f->st = &st;
+	f->key = 5;
+	f->fm = "";
+	f->outs = "";
+}
+
 /* A cache of two pages, the section "_index.md" with the order of its
- * three pages (the third, the first, the second) and "a.md" with none. */
+ * three pages (the third, the first, the second) and "a.md" with none,
+ * and `fillers` more. */
 static size_t
 write_pages(int fd, const struct cache_rec *old, int64_t start,
-    uint64_t orderhash)
+    uint64_t orderhash, size_t fillers)
 {
 	static const uint32_t order[] = { 2, 0, 1 };
 	/* Nine seconds before the first build's start: not racy. */
@@ -216,9 +237,11 @@ write_pages(int fd, const struct cache_rec *old, int64_t start,
 		.orderhash = orderhash, .order = (const char *)order,
 		.orderlen = sizeof(order),
 	};
+	char src[32];
+	size_t i;
 	off_t end;
 
-	cache_writer_begin(&w, fd, 0, start, 2);
+	cache_writer_begin(&w, fd, 0, start, 2 + fillers);
 	cache_writer_put(&w, old, start, &f);
 	f.src = "a.md";
 	f.outs = "a/index.html";
@@ -227,6 +250,10 @@ write_pages(int fd, const struct cache_rec *old, int64_t start,
 	f.order = NULL;
 	f.orderlen = 0;
 	cache_writer_put(&w, old != NULL ? old + 1 : NULL, start, &f);
+	for (i = 0; i < fillers; i++) {
+		put_filler(i, &f, src, sizeof(src));
+		cache_writer_put(&w, NULL, start, &f);
+	}
 	(void)cache_writer_end(&w);
 	end = lseek(fd, 0, SEEK_END);
 	return end > 0 ? (size_t)end : 0;
@@ -257,7 +284,7 @@ test_orders(void)
 	int fd;
 
 	fd = memfd_create("test-orders", MFD_CLOEXEC);
-	(void)write_pages(fd, NULL, s, 77);
+	(void)write_pages(fd, NULL, s, 77, 0);
 	text = fd_bytes(fd, &len);
 	close(fd);
 	test_cond("pages' records with an order load",
@@ -275,7 +302,7 @@ test_orders(void)
 	/* The same records again, from the last cache: the same bytes;
 	 * a new order's hash makes the section's record anew. */
 	fd = memfd_create("test-orders-again", MFD_CLOEXEC);
-	(void)write_pages(fd, c.v, s + 1000000000LL, 77);
+	(void)write_pages(fd, c.v, s + 1000000000LL, 77, 0);
 	copy = fd_bytes(fd, &clen);
 	close(fd);
 	/* The records, after the heads (whose start differs). */
@@ -290,7 +317,7 @@ test_orders(void)
 	}
 	free(copy);
 	fd = memfd_create("test-orders-new", MFD_CLOEXEC);
-	(void)write_pages(fd, c.v, s + 1000000000LL, 78);
+	(void)write_pages(fd, c.v, s + 1000000000LL, 78, 0);
 	copy = fd_bytes(fd, &clen);
 	close(fd);
 	test_cond("an order made from other pages: written anew",
@@ -327,6 +354,242 @@ test_orders(void)
 		cache_release(&c);
 		test_cond("malformed orders: refused", refused);
 	}
+}
+
+/* Load cache text `base` with changes text `ch` (files in memory). */
+static int
+load_pair(struct cache *c, const char *base, size_t blen, const char *ch,
+    size_t chlen)
+{
+	char bpath[64], cpath[64];
+	int bfd, cfd, rc = -1;
+
+	bfd = memfd_create("test-base", MFD_CLOEXEC);
+	cfd = memfd_create("test-changes", MFD_CLOEXEC);
+	snprintf(bpath, sizeof(bpath), "/proc/self/fd/%d", bfd);
+	snprintf(cpath, sizeof(cpath), "/proc/self/fd/%d", cfd);
+	if (bfd != -1 && cfd != -1 &&
+	    write(bfd, base, blen) == (ssize_t)blen &&
+	    write(cfd, ch, chlen) == (ssize_t)chlen)
+		rc = cache_load(c, bpath, cpath, 0);
+	else
+		memset(c, 0, sizeof(*c));
+	if (bfd != -1)
+		close(bfd);
+	if (cfd != -1)
+		close(cfd);
+	return rc;
+}
+
+/* The changes to cache c of a build started at `start`: its two pages,
+ * "a.md" with key `akey`, and, when `added`, a third page "b.md". */
+static char *
+write_changes(struct cache *c, int64_t start, uint64_t akey, int added,
+    size_t *len, int *fit)
+{
+	static const uint32_t order[] = { 2, 0, 1 };
+	static const struct cache_stat st = { 9, 90,
+	    1796000000000000000LL - 9000000000LL,
+	    1796000000000000000LL - 9000000000LL };
+	struct cache_changes ch;
+	struct cache_fields f = {
+		.src = "_index.md", .st = &st, .srchash = 11, .key = 12,
+		.fm = "", .outs = "index.html", .outslen = 11,
+		.orderhash = 77, .order = (const char *)order,
+		.orderlen = sizeof(order),
+	};
+	char *text;
+	size_t i;
+	int fd;
+
+	cache_changes_begin(&ch, c, start);
+	cache_changes_put(&ch, cache_get(c, "_index.md", 0), &f);
+	f.src = "a.md";
+	f.key = akey;
+	f.outs = "a/index.html";
+	f.outslen = 13;
+	f.orderhash = 0;
+	f.order = NULL;
+	f.orderlen = 0;
+	cache_changes_put(&ch, cache_get(c, "a.md", 1), &f);
+	for (i = 0; i < FILLERS; i++) {
+		struct cache_fields ff;
+		char src[32];
+
+		put_filler(i, &ff, src, sizeof(src));
+		cache_changes_put(&ch, cache_get(c, src, 2 + i), &ff);
+	}
+	if (added) {
+		f.src = "b.md";
+		f.outs = "b/index.html";
+		cache_changes_put(&ch, cache_get(c, "b.md", 2 + FILLERS), &f);
+	}
+	*fit = cache_changes_fit(&ch);
+	fd = memfd_create("test-changes-out", MFD_CLOEXEC);
+	(void)cache_changes_write(&ch, fd, 0);
+	cache_changes_release(&ch);
+	text = fd_bytes(fd, len);
+	close(fd);
+	return text;
+}
+
+/* The changes text `ch` with its first `from` replaced by `to`. */
+static char *
+edited(const char *ch, size_t len, const char *from, const char *to,
+    size_t *newlen)
+{
+	const char *at = memmem(ch, len, from, strlen(from));
+	size_t fl = strlen(from), tl = strlen(to);
+	char *out;
+
+	if (at == NULL)
+		return NULL;
+	*newlen = len - fl + tl;
+	out = calloc(1, *newlen + 1);
+	memcpy(out, ch, (size_t)(at - ch));
+	memcpy(out + (at - ch), to, tl);
+	memcpy(out + (at - ch) + tl, at + fl, len - (size_t)(at - ch) - fl);
+	return out;
+}
+
+/* A cache of n pages "p0.md"..., and its changes with page 0's key
+ * changed and the pages from `from` on gone: 1 when they fit. */
+static int
+changes_fit(size_t n, size_t from)
+{
+	const int64_t s = 1796000000000000000LL;
+	static const struct cache_stat st = { 9, 90, 1, 1 };
+	struct cache_fields f = { .st = &st, .fm = "", .outs = "" };
+	struct cache_writer w;
+	struct cache_changes ch;
+	struct cache c;
+	char src[32], *text;
+	size_t len, i;
+	int fd, fit = -1;
+
+	fd = memfd_create("test-many", MFD_CLOEXEC);
+	cache_writer_begin(&w, fd, 0, s, n);
+	for (i = 0; i < n; i++) {
+		snprintf(src, sizeof(src), "p%zu.md", i);
+		f.src = src;
+		cache_writer_put(&w, NULL, s, &f);
+	}
+	(void)cache_writer_end(&w);
+	text = fd_bytes(fd, &len);
+	close(fd);
+	if (load_bytes(&c, text, len) == 0) {
+		cache_changes_begin(&ch, &c, s + 1);
+		for (i = 0; i < from; i++) {
+			snprintf(src, sizeof(src), "p%zu.md", i);
+			f.src = src;
+			f.key = i == 0;
+			cache_changes_put(&ch, cache_get(&c, src, i), &f);
+		}
+		fit = cache_changes_fit(&ch);
+		cache_changes_release(&ch);
+	}
+	cache_release(&c);
+	free(text);
+	return fit;
+}
+
+static void
+test_changes(void)
+{
+	const int64_t s = 1796000000000000000LL;
+	struct cache c, c2, c3;
+	const struct cache_rec *r;
+	char *text, *ch, *ch2, *bad;
+	size_t len, chlen, ch2len, badlen;
+	int fd, fit;
+
+	fd = memfd_create("test-base", MFD_CLOEXEC);
+	(void)write_pages(fd, NULL, s, 77, FILLERS);
+	text = fd_bytes(fd, &len);
+	close(fd);
+	test_cond("changes: the cache they change loads",
+	    load_bytes(&c, text, len) == 0 && c.n == 2 + FILLERS &&
+	    c.nbase == 2 + FILLERS && cache_can_change(&c));
+	ch = write_changes(&c, s + 1000000000LL, 99, 1, &chlen, &fit);
+	test_cond("changes: a page changed and one added make two records",
+	    ch != NULL && memmem(ch, chlen, "adds 1;", 7) != NULL &&
+	    memmem(ch, chlen, "X1;R4:a.md", 10) != NULL &&
+	    memmem(ch, chlen, "R9:_index.md", 12) == NULL);
+	test_cond("changes: and are small enough to stand for a new file",
+	    fit);
+	cache_release(&c);
+
+	test_cond("changes: read over the file",
+	    load_pair(&c2, text, len, ch, chlen) == 0 &&
+	    c2.n == 3 + FILLERS && c2.nbase == 2 + FILLERS);
+	r = cache_get(&c2, "a.md", 1);
+	test_cond("changes: the changed page's record is theirs",
+	    r == &c2.v[1] && r->key == 99 && r->outslen == 13);
+	r = cache_get(&c2, "b.md", 2 + FILLERS);
+	test_cond("changes: the added page's record follows the file's",
+	    r == &c2.v[2 + FILLERS] && r->key == 99 &&
+	    strcmp(r->outs, "b/index.html") == 0);
+	r = cache_get(&c2, "_index.md", 0);
+	test_cond("changes: an unchanged page's record is the file's",
+	    r != NULL && r->key == 12 && r->orderhash == 77 &&
+	    r->raw >= c2.text && r->raw < c2.text + c2.len);
+
+	/* The next build changes nothing: its changes are the same. */
+	ch2 = write_changes(&c2, s + 2000000000LL, 99, 1, &ch2len, &fit);
+	test_cond("changes: carried on by the next build as they were",
+	    ch2 != NULL && ch2len == chlen && memcmp(ch, ch2, chlen) == 0);
+	free(ch2);
+	/* The added page gone again: no record added. */
+	ch2 = write_changes(&c2, s + 2000000000LL, 99, 0, &ch2len, &fit);
+	test_cond("changes: a page gone is not carried on",
+	    ch2 != NULL && memmem(ch2, ch2len, "adds 0;", 7) != NULL &&
+	    memmem(ch2, ch2len, "R4:b.md", 7) == NULL &&
+	    memmem(ch2, ch2len, "X1;R4:a.md", 10) != NULL);
+	free(ch2);
+	cache_release(&c2);
+
+	/* Of another file, or not changes at all: the build that wrote
+	 * them wrote pages the file does not tell of. */
+	bad = edited(ch, chlen, "base 1796", "base 1797", &badlen);
+	test_cond("changes of another file: refused, and the file with them",
+	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1 &&
+	    c3.n == 0);
+	cache_release(&c3);
+	free(bad);
+	test_cond("changes that are not: refused",
+	    load_pair(&c3, text, len, "garbage\n", 8) == -1);
+	cache_release(&c3);
+	test_cond("empty changes: refused",
+	    load_pair(&c3, text, len, "", 0) == -1);
+	cache_release(&c3);
+	/* Malformed: not used, and neither is the file's records. */
+	bad = edited(ch, chlen, "X1;", "X99;", &badlen);
+	test_cond("changes of a record past the file's: refused",
+	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1 &&
+	    c3.n == 0);
+	cache_release(&c3);
+	free(bad);
+	bad = edited(ch, chlen, "X1;", "X0;", &badlen);
+	test_cond("changes of a record of another source: refused",
+	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1);
+	cache_release(&c3);
+	free(bad);
+	bad = edited(ch, chlen, "adds 1;", "adds 2;", &badlen);
+	test_cond("changes adding fewer records than they say: refused",
+	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1);
+	cache_release(&c3);
+	free(bad);
+	test_cond("changes cut short: refused",
+	    load_pair(&c3, text, len, ch, chlen - 3) == -1);
+	test_cond("changes of one page of a hundred: they fit",
+	    changes_fit(100, 100) == 1);
+	test_cond("and with a quarter of the pages gone",
+	    changes_fit(100, 75) == 1);
+	test_cond("but not with more than a quarter gone",
+	    changes_fit(100, 74) == 0);
+	cache_release(&c3);
+	free(ch);
+	free(text);
 }
 
 int
@@ -383,5 +646,6 @@ main(void)
 	test_cond("empty: refused", read_num(";", &v) == -1);
 	test_dirs();
 	test_orders();
+	test_changes();
 	return test_done();
 }
