@@ -218,41 +218,58 @@ put_filler(size_t i, struct cache_fields *f, char *src, size_t size)
 	f->outs = "";
 }
 
-/* A cache of two pages, the section "_index.md" with the order of its
- * three pages (the third, the first, the second) and "a.md" with none,
- * and `fillers` more. */
-static size_t
-write_pages(int fd, const struct cache_rec *old, int64_t start,
-    uint64_t orderhash, size_t fillers)
+/* The records of the two pages of write_pages(): f[0], the section
+ * "_index.md" with the order of its three pages (the third, the first,
+ * the second), made from `orderhash`; f[1], "a.md" with none, of key
+ * `akey`. */
+static void
+two_pages(struct cache_fields f[2], uint64_t orderhash, uint64_t akey)
 {
 	static const uint32_t order[] = { 2, 0, 1 };
 	/* Nine seconds before the first build's start: not racy. */
 	static const struct cache_stat st = { 9, 90,
 	    1796000000000000000LL - 9000000000LL,
 	    1796000000000000000LL - 9000000000LL };
+
+	memset(f, 0, 2 * sizeof(*f));
+	f[0].src = "_index.md";
+	f[0].st = &st;
+	f[0].srchash = 11;
+	f[0].key = 12;
+	f[0].fm = "";
+	f[0].outs = "index.html";
+	f[0].outslen = 11;
+	f[0].orderhash = orderhash;
+	f[0].order = (const char *)order;
+	f[0].orderlen = sizeof(order);
+	f[1] = f[0];
+	f[1].src = "a.md";
+	f[1].key = akey;
+	f[1].outs = "a/index.html";
+	f[1].outslen = 13;
+	f[1].orderhash = 0;
+	f[1].order = NULL;
+	f[1].orderlen = 0;
+}
+
+/* A cache of two pages (two_pages()), and `fillers` more. */
+static size_t
+write_pages(int fd, const struct cache_rec *old, int64_t start,
+    uint64_t orderhash, size_t fillers)
+{
 	struct cache_writer w;
-	struct cache_fields f = {
-		.src = "_index.md", .st = &st, .srchash = 11, .key = 12,
-		.fm = "", .outs = "index.html", .outslen = 11,
-		.orderhash = orderhash, .order = (const char *)order,
-		.orderlen = sizeof(order),
-	};
+	struct cache_fields f[2], ff;
 	char src[32];
 	size_t i;
 	off_t end;
 
+	two_pages(f, orderhash, 12);
 	cache_writer_begin(&w, fd, 0, start, 2 + fillers);
-	cache_writer_put(&w, old, start, &f);
-	f.src = "a.md";
-	f.outs = "a/index.html";
-	f.outslen = 13;
-	f.orderhash = 0;
-	f.order = NULL;
-	f.orderlen = 0;
-	cache_writer_put(&w, old != NULL ? old + 1 : NULL, start, &f);
+	cache_writer_put(&w, old, start, &f[0]);
+	cache_writer_put(&w, old != NULL ? old + 1 : NULL, start, &f[1]);
 	for (i = 0; i < fillers; i++) {
-		put_filler(i, &f, src, sizeof(src));
-		cache_writer_put(&w, NULL, start, &f);
+		put_filler(i, &ff, src, sizeof(src));
+		cache_writer_put(&w, NULL, start, &ff);
 	}
 	(void)cache_writer_end(&w);
 	end = lseek(fd, 0, SEEK_END);
@@ -387,42 +404,25 @@ static char *
 write_changes(struct cache *c, int64_t start, uint64_t akey, int added,
     size_t *len, int *fit)
 {
-	static const uint32_t order[] = { 2, 0, 1 };
-	static const struct cache_stat st = { 9, 90,
-	    1796000000000000000LL - 9000000000LL,
-	    1796000000000000000LL - 9000000000LL };
 	struct cache_changes ch;
-	struct cache_fields f = {
-		.src = "_index.md", .st = &st, .srchash = 11, .key = 12,
-		.fm = "", .outs = "index.html", .outslen = 11,
-		.orderhash = 77, .order = (const char *)order,
-		.orderlen = sizeof(order),
-	};
-	char *text;
+	struct cache_fields f[2], ff;
+	char *text, src[32];
 	size_t i;
 	int fd;
 
+	two_pages(f, 77, akey);
 	cache_changes_begin(&ch, c, start);
-	cache_changes_put(&ch, cache_get(c, "_index.md", 0), &f);
-	f.src = "a.md";
-	f.key = akey;
-	f.outs = "a/index.html";
-	f.outslen = 13;
-	f.orderhash = 0;
-	f.order = NULL;
-	f.orderlen = 0;
-	cache_changes_put(&ch, cache_get(c, "a.md", 1), &f);
+	cache_changes_put(&ch, cache_get(c, "_index.md", 0), &f[0]);
+	cache_changes_put(&ch, cache_get(c, "a.md", 1), &f[1]);
 	for (i = 0; i < FILLERS; i++) {
-		struct cache_fields ff;
-		char src[32];
-
 		put_filler(i, &ff, src, sizeof(src));
 		cache_changes_put(&ch, cache_get(c, src, 2 + i), &ff);
 	}
 	if (added) {
-		f.src = "b.md";
-		f.outs = "b/index.html";
-		cache_changes_put(&ch, cache_get(c, "b.md", 2 + FILLERS), &f);
+		f[1].src = "b.md";
+		f[1].outs = "b/index.html";
+		cache_changes_put(&ch, cache_get(c, "b.md", 2 + FILLERS),
+		    &f[1]);
 	}
 	*fit = cache_changes_fit(&ch);
 	fd = memfd_create("test-changes-out", MFD_CLOEXEC);
@@ -450,6 +450,24 @@ edited(const char *ch, size_t len, const char *from, const char *to,
 	memcpy(out + (at - ch), to, tl);
 	memcpy(out + (at - ch) + tl, at + fl, len - (size_t)(at - ch) - fl);
 	return out;
+}
+
+/* 1 when cache text `text`, with changes `ch` whose first `from` is
+ * made `to`, is refused, its records and all. */
+static int
+refused_edit(const char *text, size_t len, const char *ch, size_t chlen,
+    const char *from, const char *to)
+{
+	struct cache c;
+	size_t badlen;
+	char *bad = edited(ch, chlen, from, to, &badlen);
+	int refused = bad != NULL &&
+	    load_pair(&c, text, len, bad, badlen) == -1 && c.n == 0;
+
+	if (bad != NULL)
+		cache_release(&c);
+	free(bad);
+	return refused;
 }
 
 /* A cache of n pages "p0.md"..., and its changes with page 0's key
@@ -499,8 +517,8 @@ test_changes(void)
 	const int64_t s = 1796000000000000000LL;
 	struct cache c, c2, c3;
 	const struct cache_rec *r;
-	char *text, *ch, *ch2, *bad;
-	size_t len, chlen, ch2len, badlen;
+	char *text, *ch, *ch2;
+	size_t len, chlen, ch2len;
 	int fd, fit;
 
 	fd = memfd_create("test-base", MFD_CLOEXEC);
@@ -550,12 +568,8 @@ test_changes(void)
 
 	/* Of another file, or not changes at all: the build that wrote
 	 * them wrote pages the file does not tell of. */
-	bad = edited(ch, chlen, "base 1796", "base 1797", &badlen);
 	test_cond("changes of another file: refused, and the file with them",
-	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1 &&
-	    c3.n == 0);
-	cache_release(&c3);
-	free(bad);
+	    refused_edit(text, len, ch, chlen, "base 1796", "base 1797"));
 	test_cond("changes that are not: refused",
 	    load_pair(&c3, text, len, "garbage\n", 8) == -1);
 	cache_release(&c3);
@@ -563,22 +577,12 @@ test_changes(void)
 	    load_pair(&c3, text, len, "", 0) == -1);
 	cache_release(&c3);
 	/* Malformed: not used, and neither is the file's records. */
-	bad = edited(ch, chlen, "X1;", "X99;", &badlen);
 	test_cond("changes of a record past the file's: refused",
-	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1 &&
-	    c3.n == 0);
-	cache_release(&c3);
-	free(bad);
-	bad = edited(ch, chlen, "X1;", "X0;", &badlen);
+	    refused_edit(text, len, ch, chlen, "X1;", "X99;"));
 	test_cond("changes of a record of another source: refused",
-	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1);
-	cache_release(&c3);
-	free(bad);
-	bad = edited(ch, chlen, "adds 1;", "adds 2;", &badlen);
+	    refused_edit(text, len, ch, chlen, "X1;", "X0;"));
 	test_cond("changes adding fewer records than they say: refused",
-	    bad != NULL && load_pair(&c3, text, len, bad, badlen) == -1);
-	cache_release(&c3);
-	free(bad);
+	    refused_edit(text, len, ch, chlen, "adds 1;", "adds 2;"));
 	test_cond("changes cut short: refused",
 	    load_pair(&c3, text, len, ch, chlen - 3) == -1);
 	test_cond("changes of one page of a hundred: they fit",
