@@ -248,6 +248,14 @@ crashes "500 pages: a body in a search part's middle edited, the edit undone aft
     'cp "$work/p150.md" "$site/s1/p150.md"' 'sed -i "$longer" "$site/s1/p150.md"'
 sed -i "$longer" "$site/s1/p150.md"
 crashes "500 pages: a body in a search part's middle edited"
+# The disk full while the cache's changes are written, or after: the
+# next build must not take the cache without them.
+sed -i 's/記事 160 の本文です/記事 160 の本文を改めました/' "$site/s1/p160.md"
+restore
+build "$out"
+check "500 pages: another body edited: the build writes the cache's changes" \
+    test -s "$out/.gen-cache-changes"
+fulls "500 pages: another body edited"
 sed -i 's/^title: 分類3 の記事 7$/title: 改題した記事/' "$site/s3/p7.md"
 crashes "500 pages: a title edited"
 
