@@ -1759,10 +1759,11 @@ write_cache(void *arg)
 	struct cache_writer w;
 	struct cache_fields f;
 	size_t i;
-	int fd;
+	int fd, changes = write_changes(cs);
 
-	if ((cs->rc = write_changes(cs)) != 0) {
-		cs->rc = cs->rc == 1 ? 0 : -1;
+	/* The changes alone, written or not. */
+	if (changes != 0) {
+		cs->rc = changes == 1 ? 0 : -1;
 		return NULL;
 	}
 	if ((fd = out_private(cs->out, CACHE_FILE, NULL, CACHE_CHANGES)) ==

@@ -691,18 +691,24 @@ put_stat(struct buf *b, const struct cache_stat *st, int64_t start)
 	cache_put_num(b, racy ? 0 : st->ctime);
 }
 
+/* The identity put_stat() would write for st is `old`, as read back.
+ * The times of an old record are earlier than the start of the build
+ * that wrote it, less two seconds, or 0: never racy now. */
+static int
+same_stat_written(const struct cache_stat *old, const struct cache_stat *st,
+    int64_t start)
+{
+	return !is_racy(st, start) && old->mtime != 0 &&
+	    old->ino == st->ino && old->size == st->size &&
+	    old->mtime == st->mtime && old->ctime == st->ctime;
+}
+
 /* The record cache_put() would write is `old`, byte for byte. */
 static int
 same_record(const struct cache_rec *old, int64_t start,
     const struct cache_fields *f)
 {
-	const struct cache_stat *st = f->st;
-
-	/* The times of an old record are earlier than the start of the
-	 * build that wrote it, less two seconds, or 0: never racy now. */
-	return old != NULL && !is_racy(st, start) && old->st.mtime != 0 &&
-	    old->st.ino == st->ino && old->st.size == st->size &&
-	    old->st.mtime == st->mtime && old->st.ctime == st->ctime &&
+	return old != NULL && same_stat_written(&old->st, f->st, start) &&
 	    old->srchash == f->srchash && old->key == f->key &&
 	    old->soff == f->soff && old->slen == f->slen &&
 	    old->orderhash == f->orderhash &&
@@ -838,10 +844,8 @@ cache_changes_dir(struct cache_changes *w, const char *path,
 	const struct cache_dir *d = cache_get_dir(w->old, path, hint);
 
 	/* As the file has it, and as put_dir() would write it. */
-	if (d != NULL && !d->changed && !is_racy(st, w->start) &&
-	    d->st.mtime != 0 && d->st.ino == st->ino &&
-	    d->st.size == st->size && d->st.mtime == st->mtime &&
-	    d->st.ctime == st->ctime &&
+	if (d != NULL && !d->changed &&
+	    same_stat_written(&d->st, st, w->start) &&
 	    same_span(d->ents, d->entslen, ents, entslen))
 		return;
 	put_dir(&w->b, w->start, path, st, ents, entslen);

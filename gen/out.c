@@ -705,33 +705,42 @@ private_wait(struct out *o)
 		private_drop(o);
 }
 
+/* The last build's file `name` of gen's own removed, if there is one
+ * (NULL: none to remove): 0, or -1 (message in err). */
+static int
+remove_own(const struct out *o, const char *name, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+
+	if (name == NULL)
+		return 0;
+	buf_printf(&path, "%s/%s", o->dir, name);
+	if (unlink(path.ptr) == -1 && errno != ENOENT) {
+		buf_printf(err, "%s: %s\n", path.ptr, strerror(errno));
+		rc = -1;
+	}
+	buf_release(&path);
+	return rc;
+}
+
 /* The private file in place of the last build's, or the last build's
  * removed when there is no new one.  0 or -1 (message in err). */
 static int
 put_private(struct out *o, struct buf *err)
 {
 	struct buf from = BUF_INIT, to = BUF_INIT;
-	int rc = 0, i;
+	int rc = 0;
 
 	private_wait(o);
 	if (o->priv == NULL)
 		return 0;
 	/* The last build's files that go, first: without the new one, the
 	 * one it goes with would describe another tree. */
-	for (i = 0; i < 2; i++) {
-		const char *gone = i == 0 ? o->priv_drop :
-		    o->priv_ok ? NULL : o->priv_with;
-
-		if (gone == NULL)
-			continue;
-		buf_reset(&to);
-		buf_printf(&to, "%s/%s", o->dir, gone);
-		if (unlink(to.ptr) == -1 && errno != ENOENT) {
-			buf_printf(err, "%s: %s\n", to.ptr, strerror(errno));
-			rc = -1;
-		}
-	}
-	buf_reset(&to);
+	if (remove_own(o, o->priv_drop, err) == -1)
+		rc = -1;
+	if (!o->priv_ok && remove_own(o, o->priv_with, err) == -1)
+		rc = -1;
 	buf_printf(&from, "%s/%s", o->stage, o->priv);
 	buf_printf(&to, "%s/%s", o->dir, o->priv);
 	/* The old one removed first: moved over it, the new one would be
